@@ -1,0 +1,58 @@
+/**
+ * The one catalogue of errors Palimpsest reports. Every error a user can meet has a stable code,
+ * the HTTP status the API answers with, and whether trying again later can help.
+ * The CLI maps the same codes to exit codes (see cli/exit-codes.ts).
+ */
+export const ERRORS = {
+  EMPTY_DOCUMENT: { status: 400, retryable: false },
+  BAD_REQUEST: { status: 400, retryable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  ENCRYPTED_PDF: { status: 422, retryable: false },
+  CORRUPT_DOCUMENT: { status: 422, retryable: false },
+  TOO_MANY_PAGES: { status: 422, retryable: false },
+  UNKNOWN_PROFILE: { status: 404, retryable: false },
+  INVALID_PROFILE: { status: 422, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  ENDPOINT_UNREACHABLE: { status: 502, retryable: true },
+  ENDPOINT_FAILED: { status: 502, retryable: true },
+  ENDPOINT_BAD_RESPONSE: { status: 502, retryable: true },
+  ENDPOINT_REJECTED: { status: 502, retryable: false },
+  ENDPOINT_OVERLOADED: { status: 503, retryable: true },
+  ENDPOINT_TIMEOUT: { status: 504, retryable: true },
+  INPUT_TOO_LONG: { status: 422, retryable: false },
+  OUTPUT_TRUNCATED: { status: 502, retryable: true },
+  NOT_READY: { status: 503, retryable: true },
+  INTERNAL: { status: 500, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class PalimpsestError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PalimpsestError";
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.retryable = ERRORS[code].retryable;
+    this.details = options?.details;
+  }
+
+  /** The JSON body the API answers with: `{ error: { code, message, retryable, ...details } }`. */
+  toJSON(): { error: Record<string, unknown> } {
+    return { error: { code: this.code, message: this.message, retryable: this.retryable, ...this.details } };
+  }
+}
+
+export function isPalimpsestError(value: unknown): value is PalimpsestError {
+  return value instanceof PalimpsestError;
+}

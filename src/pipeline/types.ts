@@ -1,0 +1,108 @@
+/**
+ * The data that flows between pipeline stages.
+ *
+ * Offsets inside the pipeline are JavaScript string indices (UTF-16 code units) into
+ * `SourceDocument.text`; they are converted to Unicode code points once, at the output boundary
+ * (see text/code-points.ts), so every stage can use plain string slicing.
+ */
+
+export type MediaType = "text/plain" | "application/pdf";
+
+export interface Page {
+  /** 1-based page number. */
+  number: number;
+  /** Half-open [start, end) range of this page in SourceDocument.text (UTF-16 units). */
+  start: number;
+  end: number;
+  /** True when the page has no usable text layer and must be read by OCR. */
+  needsOcr: boolean;
+}
+
+export interface SourceDocument {
+  /** sha256 of the uploaded bytes, hex. */
+  id: string;
+  mediaType: MediaType;
+  /** Character encoding the bytes were decoded from (text files only), e.g. "UTF-8", "windows-1252". */
+  encoding?: string;
+  byteLength: number;
+  /** The text as extracted: the decoded file or the PDF text layer, pages joined by "\n\n". */
+  text: string;
+  pages: Page[];
+  /** ISO 639-1 code when known (given by the user or detected). */
+  language?: string;
+  /** Things the user should know about the ingest (pages needing OCR, lossy decoding...). */
+  warnings: Warning[];
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  page?: number;
+}
+
+/** Text prepared for the model, with a map back to the source. */
+export interface NormalizedText {
+  text: string;
+  /**
+   * toSource[i] is the source index of normalised index i; it has text.length + 1 entries so that
+   * the end of a half-open range maps too. Monotonic non-decreasing.
+   */
+  toSource: Int32Array;
+}
+
+export interface Chunk {
+  index: number;
+  /** Normalised text the model sees. */
+  text: string;
+  /** Range of this chunk in the normalised text. */
+  start: number;
+  end: number;
+  /** Pages (1-based) this chunk touches. */
+  pages: number[];
+}
+
+/** One item the model returned, after schema validation (an object of the profile's item schema). */
+export type ModelItem = Record<string, unknown>;
+
+export type Alignment = "exact" | "fuzzy";
+
+/** A verbatim string of an item located in the source text. Offsets are UTF-16 units inside the pipeline. */
+export interface Span {
+  start: number;
+  end: number;
+  /** Exactly SourceDocument.text.slice(start, end). */
+  text: string;
+  alignment: Alignment;
+  /** What the model wrote, when it differs from `text`. */
+  modelText?: string;
+}
+
+/** An item of the model's answer whose verbatim fields were all found in the source. */
+export interface GroundedItem {
+  /** The item's `type` field (profiles require one). */
+  type: string;
+  /** Where the item's main mention (its `text` field) stands. */
+  span: Span;
+  /** Every field of the item except `type` and `text`, as validated. */
+  attributes: Record<string, unknown>;
+  /** Other verbatim fields of the item, keyed by JSON pointer relative to the item (e.g. "/father", "/godparents/0"). */
+  fieldSpans: Record<string, Span>;
+  /** Chunk the item came from. */
+  chunk: number;
+}
+
+export type RejectionReason =
+  | "ungrounded"
+  | "copied_from_example"
+  | "schema_invalid"
+  | "unparseable_output"
+  | "truncated_output";
+
+export interface RejectedItem {
+  reason: RejectionReason;
+  /** A sentence a person can act on. */
+  message: string;
+  /** The item (or raw output) as the model gave it. */
+  item: unknown;
+  chunk: number;
+}
