@@ -57,8 +57,6 @@ export interface Chunk {
   /** Range of this chunk in the normalised text. */
   start: number;
   end: number;
-  /** Pages (1-based) this chunk touches. */
-  pages: number[];
 }
 
 /** One item the model returned, after schema validation (an object of the profile's item schema). */

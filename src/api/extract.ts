@@ -1,0 +1,60 @@
+/** POST /v1/extract: one document in, its grounded entities out, in the same request. */
+import type { FastifyInstance } from "fastify";
+import { runPipeline } from "../pipeline/run.js";
+import { resolveProfile } from "../profiles/resolve.js";
+import type { Services } from "../services.js";
+import { readUpload } from "./upload.js";
+
+const RAW_TYPES = ["application/pdf", "application/octet-stream", "text/plain"];
+
+export async function extractRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { config } = services;
+  app.addContentTypeParser(
+    RAW_TYPES,
+    { parseAs: "buffer", bodyLimit: config.maxUploadBytes },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.post(
+    "/v1/extract",
+    {
+      schema: {
+        tags: ["extract"],
+        summary: "Extract grounded entities from one document",
+        description:
+          'Send a text file or a PDF as multipart/form-data (field `file`, optional fields `profile`, `language`, `schema`), as JSON `{ "text": "..." }`, or as the raw body. Offsets in the answer are Unicode code points into `text`.',
+        consumes: ["multipart/form-data", "application/json", ...RAW_TYPES],
+        querystring: {
+          type: "object",
+          properties: {
+            profile: { type: "string", description: "Name of an extraction profile (GET /v1/schemas)." },
+            language: {
+              type: "string",
+              description: "ISO 639-1 code of the document's language; detected when absent.",
+            },
+            filename: { type: "string", description: "Name of a raw-body upload, kept with the result." },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const upload = await readUpload(request);
+      const profile = resolveProfile(services.profiles, upload.options, config.defaultProfile);
+      const controller = new AbortController();
+      // A client that hangs up should not keep the model busy.
+      request.raw.once("close", () => {
+        if (!request.raw.complete || request.raw.destroyed) controller.abort();
+      });
+      return runPipeline(
+        {
+          bytes: upload.bytes,
+          profile,
+          ...(upload.filename ? { filename: upload.filename } : {}),
+          ...(upload.options.language ? { language: upload.options.language } : {}),
+          signal: controller.signal,
+        },
+        { config, endpoint: services.endpoint, logger: request.log },
+      );
+    },
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * The HTTP application as a function of its services, with no listening socket: tests drive it
+ * with inject(), server.ts makes it listen.
+ */
+import { randomUUID } from "node:crypto";
+import multipart from "@fastify/multipart";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { registerDocs } from "./api/docs.js";
+import { registerErrorHandling } from "./api/error-handler.js";
+import { extractRoutes } from "./api/extract.js";
+import { healthRoutes } from "./api/health.js";
+import { schemaRoutes } from "./api/schemas.js";
+import { packageVersion } from "./package-info.js";
+import type { Services } from "./services.js";
+
+/** Multipart text fields (profile, language, a custom schema) are small; this bounds them. */
+const MAX_FIELD_BYTES = 1024 * 1024;
+
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps plugins typed with fastify's default logger type.
+    loggerInstance: services.logger as FastifyBaseLogger,
+    bodyLimit: config.maxUploadBytes,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    requestTimeout: config.documentTimeoutMs + 60_000,
+  });
+  registerErrorHandling(app, config.maxUploadBytes);
+  await app.register(multipart, {
+    limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: MAX_FIELD_BYTES },
+  });
+  await registerDocs(app, packageVersion());
+  await app.register(async (scope) => {
+    await healthRoutes(scope, services);
+    await schemaRoutes(scope, services);
+    await extractRoutes(scope, services);
+  });
+  return app;
+}

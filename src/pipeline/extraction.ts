@@ -1,0 +1,73 @@
+/**
+ * The result of one document, as the API answers it and the CLI writes it.
+ * Every offset here is in Unicode code points, half-open [start, end), into `text`.
+ */
+import type { Alignment, RejectedItem, Warning } from "./types.js";
+
+export interface OutputSpan {
+  start: number;
+  end: number;
+  text: string;
+  page: number;
+  line: number;
+  alignment: Alignment;
+  modelText?: string;
+}
+
+export interface OutputMention extends OutputSpan {
+  /** Stable within the document: m1, m2... in reading order. */
+  id: string;
+  /** Groups the mentions of one entity (same type and same folded text). */
+  entity: string;
+  type: string;
+  attributes: Record<string, unknown>;
+  /** Other verbatim fields of the item located in the text, keyed by JSON pointer. */
+  fields?: Record<string, OutputSpan>;
+}
+
+export interface OutputPage {
+  number: number;
+  start: number;
+  end: number;
+  needsOcr: boolean;
+}
+
+export interface StageTimings {
+  ingest: number;
+  normalize: number;
+  chunk: number;
+  extract: number;
+  ground: number;
+  total: number;
+}
+
+export interface Extraction {
+  document: {
+    id: string;
+    mediaType: string;
+    encoding?: string;
+    byteLength: number;
+    characters: number;
+    language?: string;
+    languageSource?: "given" | "detected";
+    pages: OutputPage[];
+    filename?: string;
+  };
+  profile: { name: string; version: string };
+  model: { id: string; server: string; grammar: boolean };
+  text: string;
+  entities: OutputMention[];
+  rejected: RejectedItem[];
+  warnings: Warning[];
+  stats: {
+    chunks: number;
+    modelCalls: number;
+    retries: number;
+    reasks: number;
+    splits: number;
+    promptTokens: number;
+    outputTokens: number;
+    /** Milliseconds per stage. */
+    timings: StageTimings;
+  };
+}

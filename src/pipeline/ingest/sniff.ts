@@ -1,0 +1,85 @@
+/**
+ * Decides what an upload is from its content. The name and the declared type are only used to
+ * explain a mismatch: a "report.pdf" that holds text is refused rather than read as something it
+ * is not.
+ */
+import { PalimpsestError } from "../../errors.js";
+import { type DecodedText, decodeText } from "./decode-text.js";
+import { detectBinaryFormat, detectMarkup, type FormatKind, type KnownFormat } from "./formats.js";
+
+export interface SniffHints {
+  filename?: string;
+  declaredType?: string;
+}
+
+export type Sniffed = { mediaType: "application/pdf" } | { mediaType: "text/plain"; decoded: DecodedText };
+
+/** Like Acrobat and pdf.js, accept a header preceded by junk (mail or HTTP residue) in the first KiB. */
+const PDF_HEADER = /%PDF-\d\.\d/;
+const PDF_HEADER_WINDOW = 1024;
+
+/** Control characters (C0, DEL, C1) other than tab, line feed, vertical tab, form feed and carriage return. */
+const CONTROL = /[^\P{Cc}\t\n\v\f\r]/gu;
+/** Old text files carry the odd control byte (a DOS end-of-file mark); binary data is full of them. */
+const MAX_CONTROL_RATIO = 0.01;
+
+const ADVICE: Record<FormatKind, string> = {
+  image:
+    "Images are not read yet: reading scans (OCR) comes in a later release. Send a PDF with a text layer or a plain-text file.",
+  archive: "Archives are not unpacked: send the documents in it one by one.",
+  office: "Save it as PDF or as plain text and send that.",
+  markup: "ALTO, PAGE, hOCR and other XML or HTML files are not read yet. Send a PDF or the plain text.",
+  other: "Send a PDF with a text layer or a plain-text file.",
+};
+
+export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PDF_HEADER_WINDOW));
+  if (PDF_HEADER.test(head.toString("latin1"))) return { mediaType: "application/pdf" };
+
+  const binary = detectBinaryFormat(bytes);
+  if (binary !== undefined) throw unsupported(binary, hints);
+
+  const decoded = decodeText(bytes);
+  if (decoded.text.trim() === "")
+    throw new PalimpsestError("EMPTY_DOCUMENT", `${subject(hints)} is empty or contains only whitespace.`);
+  if (looksBinary(decoded.text))
+    throw unsupported({ name: "binary data of an unknown format", kind: "other" }, hints);
+  const markup = detectMarkup(decoded.text);
+  if (markup !== undefined) throw unsupported(markup, hints);
+  if (claimsPdf(hints))
+    throw new PalimpsestError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `${subject(hints)} is presented as a PDF but is not one: it contains plain text (no %PDF- header). Send the original PDF, or send the text as a .txt file.`,
+      { details: { detected: "text/plain" } },
+    );
+  return { mediaType: "text/plain", decoded };
+}
+
+/** Text never contains NUL (UTF-16 has already been decoded); other controls are rare in it. */
+function looksBinary(text: string): boolean {
+  if (text.includes("\0")) return true;
+  const controls = text.match(CONTROL)?.length ?? 0;
+  return controls > text.length * MAX_CONTROL_RATIO;
+}
+
+function claimsPdf({ filename, declaredType }: SniffHints): boolean {
+  const type = declaredType?.split(";")[0]?.trim().toLowerCase();
+  return (
+    filename?.toLowerCase().endsWith(".pdf") === true ||
+    type === "application/pdf" ||
+    type === "application/x-pdf"
+  );
+}
+
+function subject({ filename }: SniffHints): string {
+  return filename === undefined ? "The file" : `"${filename}"`;
+}
+
+function unsupported(format: KnownFormat, hints: SniffHints): PalimpsestError {
+  const mismatch = claimsPdf(hints) ? ", not a PDF" : "";
+  return new PalimpsestError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `${subject(hints)} is not supported (detected: ${format.name}${mismatch}). ${ADVICE[format.kind]}`,
+    { details: { detected: format.name } },
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * Character-level normalisation for the model: one kind of line break, no invisible characters,
+ * composed (NFC) characters, and modern letters for the long s and typographic ligatures.
+ */
+import { rewrite, type Step } from "./rewrite.js";
+
+/** CR LF, CR, NEL, vertical tab and LINE SEPARATOR end a line; form feed and PARAGRAPH SEPARATOR a paragraph. */
+export const unifyLineBreaks: Step = (input) =>
+  rewrite(input, /\r\n?|[\v\u0085\u2028]|[\f\u2029]/g, ([found]) =>
+    found === "\f" || found === "\u2029" ? "\n\n" : "\n",
+  );
+
+/**
+ * Control characters (tab and line feed excepted), zero-width space, word joiner, byte-order marks and
+ * bidirectional marks. ZWJ and ZWNJ stay: they are spelling in Indic and Arabic-script languages.
+ * The soft hyphen is handled with line-end hyphens.
+ */
+export const dropInvisibles: Step = (input) =>
+  rewrite(
+    input,
+    /[^\P{Cc}\t\n]|[\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu,
+    () => "",
+  );
+
+/** Composes each base character with its combining marks; the composed character maps to the base. */
+export const composeNfc: Step = (input) =>
+  input.text.normalize("NFC") === input.text
+    ? input
+    : rewrite(input, /\P{M}\p{M}*/gu, ([segment]) => segment.normalize("NFC"));
+
+/** æ and œ are letters of French (and others), not ligatures: they stay. */
+const MODERN_LETTERS: Readonly<Record<string, string>> = {
+  ſ: "s",
+  ﬀ: "ff",
+  ﬁ: "fi",
+  ﬂ: "fl",
+  ﬃ: "ffi",
+  ﬄ: "ffl",
+  ﬅ: "st",
+  ﬆ: "st",
+};
+
+export const modernizeLetters: Step = (input) =>
+  rewrite(input, /[ſ\uFB00-\uFB06]/g, ([found]) => MODERN_LETTERS[found] ?? found);

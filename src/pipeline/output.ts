@@ -1,0 +1,75 @@
+/**
+ * The output boundary: pipeline offsets (UTF-16 units) become Unicode code points, and every
+ * mention gets its page and line.
+ */
+import type { EndpointInfo } from "../endpoint/port.js";
+import type { Profile } from "../profiles/profile.js";
+import { CodePointIndex } from "../text/code-points.js";
+import type { ExtractStats } from "./extract/extract-chunk.js";
+import type { Extraction, OutputMention, OutputSpan, StageTimings } from "./extraction.js";
+import type { MergedMention } from "./ground/merge.js";
+import { TextLocator } from "./locate.js";
+import type { RejectedItem, SourceDocument, Span } from "./types.js";
+
+export interface OutputInput {
+  document: SourceDocument;
+  languageSource: "given" | "detected";
+  filename?: string;
+  profile: Profile;
+  info: EndpointInfo;
+  grammar: boolean;
+  mentions: MergedMention[];
+  rejected: RejectedItem[];
+  stats: Omit<ExtractStats, "grammarApplied"> & { chunks: number; timings: StageTimings };
+}
+
+export function toExtraction(input: OutputInput): Extraction {
+  const { document } = input;
+  const codePoints = new CodePointIndex(document.text);
+  const locator = new TextLocator(document.text, document.pages);
+  const span = (s: Span): OutputSpan => ({
+    start: codePoints.toCodePoint(s.start),
+    end: codePoints.toCodePoint(s.end),
+    text: s.text,
+    page: locator.page(s.start),
+    line: locator.line(s.start),
+    alignment: s.alignment,
+    ...(s.modelText === undefined ? {} : { modelText: s.modelText }),
+  });
+  const entities = input.mentions.map((mention, i): OutputMention => {
+    const fields = Object.entries(mention.fieldSpans);
+    return {
+      id: `m${i + 1}`,
+      entity: mention.entity,
+      type: mention.type,
+      ...span(mention.span),
+      attributes: mention.attributes,
+      ...(fields.length > 0 ? { fields: Object.fromEntries(fields.map(([key, s]) => [key, span(s)])) } : {}),
+    };
+  });
+  const { chunks, modelCalls, retries, reasks, splits, promptTokens, outputTokens, timings } = input.stats;
+  return {
+    document: {
+      id: document.id,
+      mediaType: document.mediaType,
+      ...(document.encoding ? { encoding: document.encoding } : {}),
+      byteLength: document.byteLength,
+      characters: codePoints.length,
+      ...(document.language ? { language: document.language, languageSource: input.languageSource } : {}),
+      pages: document.pages.map((p) => ({
+        number: p.number,
+        start: codePoints.toCodePoint(p.start),
+        end: codePoints.toCodePoint(p.end),
+        needsOcr: p.needsOcr,
+      })),
+      ...(input.filename ? { filename: input.filename } : {}),
+    },
+    profile: { name: input.profile.name, version: input.profile.version },
+    model: { id: input.info.modelId, server: input.info.kind, grammar: input.grammar },
+    text: document.text,
+    entities,
+    rejected: input.rejected,
+    warnings: document.warnings,
+    stats: { chunks, modelCalls, retries, reasks, splits, promptTokens, outputTokens, timings },
+  };
+}

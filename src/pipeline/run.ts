@@ -1,0 +1,141 @@
+/**
+ * The one place where the stages are wired:
+ * ingest -> normalise -> chunk -> extract (ask, validate, re-ask) -> ground -> merge -> output.
+ * Every dependency comes in through `PipelineDeps`, so server, CLI and tests run the same code.
+ */
+import type { Config } from "../config.js";
+import type { LlmEndpoint } from "../endpoint/port.js";
+import { PalimpsestError } from "../errors.js";
+import type { Log } from "../logger.js";
+import type { Profile } from "../profiles/profile.js";
+import { chunkText } from "./chunk/chunk.js";
+import { emptyExtractStats, extractChunk } from "./extract/extract-chunk.js";
+import { detectLanguage } from "./extract/language.js";
+import { buildPrompt } from "./extract/prompt.js";
+import type { Extraction } from "./extraction.js";
+import { groundChunkItems } from "./ground/ground.js";
+import { mergeGroundedItems } from "./ground/merge.js";
+import { ingest } from "./ingest/index.js";
+import { normalizeForModel } from "./normalize/index.js";
+import { toExtraction } from "./output.js";
+
+export interface PipelineDeps {
+  config: Pick<
+    Config,
+    "maxPages" | "maxChunks" | "maxNewTokens" | "chunkOverlap" | "reasks" | "documentTimeoutMs"
+  >;
+  endpoint: LlmEndpoint;
+  logger: Log;
+}
+
+export interface PipelineInput {
+  bytes: Uint8Array;
+  profile: Profile;
+  filename?: string;
+  /** ISO 639-1 code given by the user; detected when absent. */
+  language?: string;
+  signal?: AbortSignal;
+}
+
+/** Tokens kept free because a prompt costs slightly more than its parts counted apart. */
+const TOKENIZATION_MARGIN = 16;
+/** Below this many tokens per chunk, the profile's prompt leaves no useful room for the document. */
+const MIN_CHUNK_TOKENS = 64;
+
+export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Promise<Extraction> {
+  const { config, endpoint, logger } = deps;
+  const signal = combineSignals(input.signal, AbortSignal.timeout(config.documentTimeoutMs));
+  const clock = stageClock();
+
+  const document = await ingest(input.bytes, { maxPages: config.maxPages, filename: input.filename });
+  clock.lap("ingest");
+
+  const normalized = normalizeForModel(document.text);
+  const language = input.language ?? detectLanguage(normalized.text);
+  clock.lap("normalize");
+
+  const info = await endpoint.info();
+  const overhead = await endpoint.countTokens(buildPrompt(input.profile, "", { language }));
+  const maxNewTokens = Math.min(config.maxNewTokens, info.maxTotalTokens - overhead - MIN_CHUNK_TOKENS);
+  const budgetTokens =
+    Math.min(info.maxInputTokens, info.maxTotalTokens - maxNewTokens) - overhead - TOKENIZATION_MARGIN;
+  if (budgetTokens < MIN_CHUNK_TOKENS) {
+    throw new PalimpsestError(
+      "INVALID_PROFILE",
+      `The prompt of profile "${input.profile.name}" takes ${overhead} tokens, leaving too little of the server's ${info.maxTotalTokens}-token window for the document. Shorten its examples and descriptions, or serve the model with a larger --max-total-tokens.`,
+    );
+  }
+  const chunks = await chunkText(normalized.text, {
+    budgetTokens,
+    overlap: config.chunkOverlap,
+    maxChunks: config.maxChunks,
+    language,
+    counter: endpoint,
+  });
+  clock.lap("chunk");
+  logger.debug(
+    { documentId: document.id, chunks: chunks.length, budgetTokens, overhead },
+    "document chunked",
+  );
+
+  const stats = emptyExtractStats();
+  let nextChunkIndex = chunks.length;
+  const context = {
+    endpoint,
+    info,
+    profile: input.profile,
+    language,
+    maxNewTokens,
+    reasks: config.reasks,
+    signal,
+    stats,
+    nextChunkIndex: () => nextChunkIndex++,
+  };
+  const answers = (await Promise.all(chunks.map((chunk) => extractChunk(chunk, context)))).flat();
+  clock.lap("extract");
+
+  const grounded = answers.map((answer) =>
+    groundChunkItems({
+      source: document.text,
+      normalized,
+      chunk: answer.chunk,
+      items: answer.items,
+      verbatimPaths: input.profile.verbatimPaths,
+      exampleMentions: input.profile.exampleMentions,
+    }),
+  );
+  const mentions = mergeGroundedItems(grounded.flatMap((g) => g.grounded));
+  clock.lap("ground");
+
+  return toExtraction({
+    document: { ...document, language },
+    languageSource: input.language ? "given" : "detected",
+    filename: input.filename,
+    profile: input.profile,
+    info,
+    grammar: stats.grammarApplied,
+    mentions,
+    rejected: [...answers.flatMap((a) => a.rejected), ...grounded.flatMap((g) => g.rejected)],
+    stats: { ...stats, chunks: chunks.length, timings: clock.timings() },
+  });
+}
+
+function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+}
+
+type Stage = "ingest" | "normalize" | "chunk" | "extract" | "ground";
+
+function stageClock() {
+  const started = performance.now();
+  let last = started;
+  const laps: Record<Stage, number> = { ingest: 0, normalize: 0, chunk: 0, extract: 0, ground: 0 };
+  return {
+    lap(stage: Stage) {
+      const now = performance.now();
+      laps[stage] = Math.round(now - last);
+      last = now;
+    },
+    timings: () => ({ ...laps, total: Math.round(performance.now() - started) }),
+  };
+}

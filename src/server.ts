@@ -1,0 +1,30 @@
+/**
+ * Starts the API: configuration, services, app, listen; closes gracefully on SIGTERM/SIGINT
+ * (requests in flight are finished, new connections refused).
+ */
+import { buildApp } from "./app.js";
+import type { Config } from "./config.js";
+import { createLogger } from "./logger.js";
+import { createServices } from "./services.js";
+
+export async function startServer(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const services = await createServices(config, logger);
+  const app = await buildApp(services);
+  const close = async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    await app.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void close("SIGTERM"));
+  process.once("SIGINT", () => void close("SIGINT"));
+  await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    {
+      endpoint: config.endpointUrl,
+      server: config.serverKind,
+      profiles: services.profiles.list().map((p) => p.name),
+    },
+    "Palimpsest is ready",
+  );
+}

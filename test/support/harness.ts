@@ -1,0 +1,77 @@
+/**
+ * The whole product against the TGI test server: real configuration, endpoint, profiles and app,
+ * with backoff sleeps recorded instead of waited out.
+ */
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { documentOfPrompt } from "../../src/pipeline/extract/prompt.js";
+import { createServices, type Services } from "../../src/services.js";
+import { startTgiTestServer, type TgiTestServer, type TgiTestServerOptions } from "./tgi-server.js";
+
+export interface Harness {
+  server: TgiTestServer;
+  services: Services;
+  app: FastifyInstance;
+  sleeps: number[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { server?: TgiTestServerOptions; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const server = await startTgiTestServer(options.server);
+  const config = loadConfig({
+    BLOOM_ENDPOINT_URL: server.url,
+    LOG_LEVEL: "silent",
+    MODEL_RETRIES: "3",
+    ...options.env,
+  });
+  const sleeps: number[] = [];
+  const services = await createServices(config, createLogger("silent"), {
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+    },
+  });
+  const app = await buildApp(services);
+  return {
+    server,
+    services,
+    app,
+    sleeps,
+    async close() {
+      await app.close();
+      await server.close();
+    },
+  };
+}
+
+export interface LexiconEntry {
+  type: string;
+  text: string;
+}
+
+/**
+ * A stand-in model that knows a lexicon: for each prompt, it lists every occurrence of every entry
+ * found in the document part of the prompt, in reading order, plus `invented` mentions that are in
+ * no document.
+ */
+export function lexiconModel(lexicon: LexiconEntry[], invented: LexiconEntry[] = []) {
+  return (prompt: string): string => {
+    const document = documentOfPrompt(prompt) ?? "";
+    const found: { at: number; entry: LexiconEntry }[] = [];
+    for (const entry of lexicon) {
+      for (let at = document.indexOf(entry.text); at !== -1; at = document.indexOf(entry.text, at + 1)) {
+        found.push({ at, entry });
+      }
+    }
+    found.sort((a, b) => a.at - b.at);
+    return JSON.stringify({ entities: [...found.map((f) => f.entry), ...invented] });
+  };
+}
+
+/** Code-point slice, the way API offsets are meant to be read. */
+export function codePointSlice(text: string, start: number, end: number): string {
+  return Array.from(text).slice(start, end).join("");
+}
