@@ -147,10 +147,13 @@ function judge(result: GenerateResult, chunk: Chunk, profile: Profile) {
  */
 async function generateUntruncated(prompt: string, context: ExtractContext): Promise<GenerateResult> {
   let maxNewTokens = context.maxNewTokens;
+  let promptTokens: number | undefined;
   for (;;) {
     const result = await generate(prompt, maxNewTokens, context);
+    // TGI does not say what a prompt cost; its tokenizer does, for the stats and the budget below.
+    promptTokens ??= result.promptTokens ?? (await context.endpoint.countTokens(prompt));
+    context.stats.promptTokens += promptTokens;
     if (result.finishReason !== "length") return result;
-    const promptTokens = result.promptTokens ?? (await context.endpoint.countTokens(prompt));
     const room = context.info.maxTotalTokens - promptTokens;
     if (room <= maxNewTokens) {
       throw new NeedsSplit(
@@ -177,7 +180,6 @@ async function generate(
     stats.modelCalls++;
     stats.retries += result.attempts - 1;
     stats.outputTokens += result.generatedTokens ?? 0;
-    stats.promptTokens += result.promptTokens ?? 0;
     if (!result.grammarApplied) stats.grammarApplied = false;
     return result;
   } catch (error) {
