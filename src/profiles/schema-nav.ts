@@ -29,28 +29,31 @@ export function pointerOf(at: readonly string[]): string {
   return at.map((segment) => `/${segment.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 }
 
+function descend(value: unknown, keys: readonly string[]): unknown {
+  let node = value;
+  for (const key of keys)
+    node = isObject(node) || Array.isArray(node) ? (node as JsonObject)[key] : undefined;
+  return node;
+}
+
 /** Follows `$ref` chains (local ones only); undefined when a reference leads outside the document or loops. */
-export function resolve(root: JsonObject, located: Located): Located | undefined {
+function resolve(root: JsonObject, located: Located): Located | undefined {
   let current = located;
   const seen = new Set<string>();
   while (typeof current.node.$ref === "string") {
     const segments = localRefSegments(current.node.$ref);
     if (segments === undefined || seen.has(current.node.$ref)) return undefined;
     seen.add(current.node.$ref);
-    let target: unknown = root;
-    for (const segment of segments)
-      target = isObject(target) || Array.isArray(target) ? (target as JsonObject)[segment] : undefined;
+    const target = descend(root, segments);
     if (!isObject(target)) return undefined;
     current = { node: target, at: segments };
   }
   return current;
 }
 
-/** The child schema under `key` (e.g. "properties", "text"), resolved. */
+/** The schema at `path` below `parent` (e.g. "properties", "text"), its $refs followed. */
 export function child(root: JsonObject, parent: Located, ...path: string[]): Located | undefined {
-  let node: unknown = parent.node;
-  for (const key of path)
-    node = isObject(node) || Array.isArray(node) ? (node as JsonObject)[key] : undefined;
+  const node = descend(parent.node, path);
   return isObject(node) ? resolve(root, { node, at: [...parent.at, ...path] }) : undefined;
 }
 

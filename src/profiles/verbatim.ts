@@ -4,14 +4,7 @@
  * array ("/godparents/*"). Here they are checked against the item schema; their values are read by
  * verbatimValues (pipeline/ground/pointers.ts), the same reader grounding uses.
  */
-import {
-  child,
-  isStringSchema,
-  type JsonObject,
-  type Located,
-  pointerOf,
-  variantFields,
-} from "./schema-nav.js";
+import { child, isStringSchema, type JsonObject, type Located, pointerOf } from "./schema-nav.js";
 
 function pointerSegments(pointer: string): string[] {
   return pointer
@@ -37,8 +30,7 @@ export function checkVerbatimPointer(
         return `#${pointerOf(current.at)} is not an array, so "*" cannot follow it`;
       current = child(root, current, "items");
     } else {
-      const field = variantFields(root, current).some((candidate) => candidate.name === segment);
-      current = field ? child(root, current, "properties", segment) : undefined;
+      current = child(root, current, "properties", segment);
     }
   }
   if (current === undefined) return "absent";

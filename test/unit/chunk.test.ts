@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chunkText, type TokenCounter } from "../../src/pipeline/chunk/chunk.js";
+import { sentenceSegments } from "../../src/pipeline/chunk/segments.js";
 
 /** Counts a token per word and per punctuation mark, like a coarse BPE. */
 const wordCounter: TokenCounter & { calls: number } = {
@@ -97,5 +98,16 @@ describe("chunkText", () => {
     await expect(
       chunkText(paragraphs, { budgetTokens: 30, overlap: 0, maxChunks: 3, counter: wordCounter }),
     ).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+  });
+});
+
+describe("sentenceSegments", () => {
+  it("never ends a sentence after an initial or a title, so names stay whole", () => {
+    const text = "Étaient présents MM. Marc Peter et Prof. Landolt. Le président William H. Harrison signa.";
+    const ends = sentenceSegments(text, "fr").map((s) => text.slice(s.start, s.end).trim());
+    expect(ends).toEqual([
+      "Étaient présents MM. Marc Peter et Prof. Landolt.",
+      "Le président William H. Harrison signa.",
+    ]);
   });
 });

@@ -30,8 +30,16 @@ describe("detectLanguage", () => {
   });
 
   it("reads the middle of a long text, past its title page", () => {
-    const text = `${TEXTS.en} `.repeat(3) + `${TEXTS.fr} `.repeat(40) + `${TEXTS.en} `.repeat(3);
+    const text = `${TEXTS.en} `.repeat(15) + `${TEXTS.fr} `.repeat(30) + `${TEXTS.en} `.repeat(15);
     expect(detectLanguage(text)).toBe("fr");
+  });
+
+  it("answers nothing when two languages score alike", () => {
+    const spanish =
+      "En un lugar de la Mancha, de cuyo nombre no quiero acordarme, no ha mucho tiempo que vivía un hidalgo de los de lanza en astillero.";
+    const catalan =
+      "El dia vint-i-set de març de mil set-cents vuitanta-quatre fou batejat en aquesta església Joan, fill legítim de Pere Roca.";
+    expect(detectLanguage(`${spanish} ${catalan}`)).toBeUndefined();
   });
 
   it.each(["", "Jean Dupuis, Rouen, 1784.", "1784 1785 1786 — 12 : 45 ; 1234567890 ".repeat(10)])(

@@ -11,6 +11,9 @@ export interface Segment {
   endsParagraph: boolean;
 }
 
+/** A sentence "ending" with an initial or a short capitalised word and a period: M., MM., Dr., Prof., H. */
+const ABBREVIATION_END = /(^|[\s(])\p{Lu}\p{L}{0,3}\.\s*$/u;
+
 export function sentenceSegments(text: string, language?: string): Segment[] {
   const segmenter = new Intl.Segmenter(language ?? "und", { granularity: "sentence" });
   const segments: Segment[] = [];
@@ -18,14 +21,20 @@ export function sentenceSegments(text: string, language?: string): Segment[] {
   let paragraphStart = 0;
   const pushParagraph = (start: number, end: number) => {
     const body = text.slice(start, end);
+    let pending: number | undefined;
     for (const piece of segmenter.segment(body)) {
       if (piece.segment.trim() === "") continue;
-      segments.push({
-        start: start + piece.index,
-        end: start + piece.index + piece.segment.length,
-        endsParagraph: false,
-      });
+      // ICU ends sentences after initials and titles ("MM. Marc Peter", "William H. Harrison"):
+      // never cut there, or a name would be split between two chunks.
+      if (ABBREVIATION_END.test(piece.segment)) {
+        pending ??= start + piece.index;
+        continue;
+      }
+      const end = start + piece.index + piece.segment.length;
+      segments.push({ start: pending ?? start + piece.index, end, endsParagraph: false });
+      pending = undefined;
     }
+    if (pending !== undefined) segments.push({ start: pending, end, endsParagraph: false });
     const last = segments.at(-1);
     if (last) last.endsParagraph = true;
   };

@@ -42,6 +42,7 @@ export function groundChunkItems(input: GroundChunkInput): GroundChunkResult {
   const examples = new Set([...input.exampleMentions].map(foldKey));
   const fieldPaths = input.verbatimPaths.filter((path) => path !== "/text");
   const taken = new Map<string, Set<string>>();
+  const placed: Candidate[] = [];
   const grounded: GroundedItem[] = [];
   const rejected: RejectedItem[] = [];
   const reject = (reason: RejectedItem["reason"], message: string, item: ModelItem) =>
@@ -68,7 +69,13 @@ export function groundChunkItems(input: GroundChunkInput): GroundChunkResult {
     let place: Candidate | undefined;
     for (const tier of region.tiers(mention, copied)) {
       sawAny ||= tier.length > 0;
-      place = tier.find((candidate) => !placesTaken.has(spanKey(candidate)));
+      const free = tier.filter((candidate) => !placesTaken.has(spanKey(candidate)));
+      // Mentions do not overlap in running text: an occurrence inside an item already placed (the
+      // "Duroc" of "Citizen Duroc") is only used when the name stands nowhere else. Models list in
+      // reading order, so of a name's free occurrences the first after the previous item is preferred.
+      const apart = free.filter((candidate) => !overlapsAny(candidate, placed));
+      const cursor = placed.at(-1)?.end ?? 0;
+      place = apart.find((candidate) => candidate.start >= cursor) ?? apart[0] ?? free[0];
       if (place !== undefined) break;
     }
     if (place === undefined) {
@@ -89,6 +96,7 @@ export function groundChunkItems(input: GroundChunkInput): GroundChunkResult {
       continue;
     }
     placesTaken.add(spanKey(place));
+    placed.push(place);
 
     const fieldSpans: Record<string, Span> = {};
     for (const { pointer, value } of verbatimValues(item, fieldPaths)) {
@@ -125,6 +133,10 @@ function toSpan(source: string, place: Candidate, mention: string): Span {
   const span: Span = { start: place.start, end: place.end, text, alignment: place.alignment };
   if (text !== mention) span.modelText = mention;
   return span;
+}
+
+function overlapsAny(candidate: Candidate, placed: readonly Candidate[]): boolean {
+  return placed.some((other) => candidate.start < other.end && other.start < candidate.end);
 }
 
 function spanKey(place: Candidate): string {
