@@ -20,6 +20,7 @@ export const ERRORS = {
   ENDPOINT_REJECTED: { status: 502, retryable: false },
   ENDPOINT_OVERLOADED: { status: 503, retryable: true },
   ENDPOINT_TIMEOUT: { status: 504, retryable: true },
+  DOCUMENT_TIMEOUT: { status: 504, retryable: true },
   INPUT_TOO_LONG: { status: 422, retryable: false },
   OUTPUT_TRUNCATED: { status: 502, retryable: true },
   NOT_READY: { status: 503, retryable: true },

@@ -43,8 +43,21 @@ const TOKENIZATION_MARGIN = 16;
 const MIN_CHUNK_TOKENS = 64;
 
 export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Promise<Extraction> {
+  const timeout = AbortSignal.timeout(deps.config.documentTimeoutMs);
+  try {
+    return await runStages(input, deps, input.signal ? AbortSignal.any([input.signal, timeout]) : timeout);
+  } catch (error) {
+    if (!timeout.aborted || input.signal?.aborted) throw error;
+    throw new PalimpsestError(
+      "DOCUMENT_TIMEOUT",
+      `The document took longer than ${deps.config.documentTimeoutMs} ms (DOCUMENT_TIMEOUT_MS). Split it, raise the limit, or check that the model server is not overloaded.`,
+      { cause: error },
+    );
+  }
+}
+
+async function runStages(input: PipelineInput, deps: PipelineDeps, signal: AbortSignal): Promise<Extraction> {
   const { config, endpoint, logger } = deps;
-  const signal = combineSignals(input.signal, AbortSignal.timeout(config.documentTimeoutMs));
   const clock = stageClock();
 
   const document = await ingest(input.bytes, { maxPages: config.maxPages, filename: input.filename });
@@ -118,10 +131,6 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
     rejected: [...answers.flatMap((a) => a.rejected), ...grounded.flatMap((g) => g.rejected)],
     stats: { ...stats, chunks: chunks.length, timings: clock.timings() },
   });
-}
-
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
 }
 
 type Stage = "ingest" | "normalize" | "chunk" | "extract" | "ground";

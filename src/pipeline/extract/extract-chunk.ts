@@ -15,7 +15,7 @@ import type { Profile } from "../../profiles/profile.js";
 import { middleCut } from "../chunk/segments.js";
 import type { Chunk, ModelItem, RejectedItem } from "../types.js";
 import { parseModelOutput } from "./parse-output.js";
-import { buildPrompt } from "./prompt.js";
+import { buildPrompt, STOP_SEQUENCES } from "./prompt.js";
 import { validateOutput } from "./validate-output.js";
 
 export interface ExtractContext {
@@ -134,11 +134,11 @@ function judge(result: GenerateResult, chunk: Chunk, profile: Profile) {
     item: invalid.item,
     chunk: chunk.index,
   }));
-  return {
-    items: validated.items,
-    rejected,
-    errors: [...validated.errors, ...validated.invalid.flatMap((i) => i.errors)],
-  };
+  // A re-ask names the item each error is about, so the model can mend that one.
+  const itemErrors = validated.invalid.flatMap((invalid) =>
+    invalid.errors.map((error) => `entities[${invalid.index}]: ${error}`),
+  );
+  return { items: validated.items, rejected, errors: [...validated.errors, ...itemErrors] };
 }
 
 /**
@@ -174,6 +174,8 @@ async function generate(
       prompt,
       maxNewTokens,
       schema: context.profile.schema,
+      // Without a grammar, base BLOOM goes on to write the next document block after its answer.
+      stop: STOP_SEQUENCES,
       signal: context.signal,
     });
     const stats = context.stats;
