@@ -22,7 +22,6 @@ export const ERRORS = {
   ENDPOINT_TIMEOUT: { status: 504, retryable: true },
   DOCUMENT_TIMEOUT: { status: 504, retryable: true },
   INPUT_TOO_LONG: { status: 422, retryable: false },
-  OUTPUT_TRUNCATED: { status: 502, retryable: true },
   NOT_READY: { status: 503, retryable: true },
   INTERNAL: { status: 500, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;

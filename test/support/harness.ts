@@ -47,9 +47,11 @@ export async function startHarness(
   };
 }
 
+/** A mention the stand-in model knows, with any attributes it answers along with it. */
 export interface LexiconEntry {
   type: string;
   text: string;
+  [attribute: string]: unknown;
 }
 
 /**
