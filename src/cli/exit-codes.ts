@@ -30,3 +30,9 @@ export function worstExitCode(codes: number[]): number {
     EXIT.OK,
   );
 }
+
+/** The catalogue's JSON body for any error, so a failed file's line has the API's shape. */
+export function errorBody(error: unknown): { error: Record<string, unknown> } {
+  if (isPalimpsestError(error)) return error.toJSON();
+  return { error: { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) } };
+}

@@ -1,0 +1,7 @@
+/** Every `palimpsest` subcommand, in the order `palimpsest help` lists them. */
+import type { Command } from "../command.js";
+import { extract } from "./extract.js";
+import { profiles } from "./profiles.js";
+import { serve } from "./serve.js";
+
+export const COMMANDS: readonly Command[] = [serve, extract, profiles];
