@@ -5,10 +5,14 @@
 import { randomUUID } from "node:crypto";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { batchRoutes } from "./api/batches.js";
 import { registerDocs } from "./api/docs.js";
+import { documentRoutes } from "./api/documents.js";
 import { registerErrorHandling } from "./api/error-handler.js";
+import { exportFormats } from "./api/export-format.js";
 import { extractRoutes } from "./api/extract.js";
 import { healthRoutes } from "./api/health.js";
+import { jobRoutes } from "./api/jobs.js";
 import { schemaRoutes } from "./api/schemas.js";
 import { packageVersion } from "./package-info.js";
 import type { Services } from "./services.js";
@@ -36,7 +40,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     await healthRoutes(scope, services);
     await schemaRoutes(scope, services);
+    await exportFormats(scope);
     await extractRoutes(scope, services);
+    await documentRoutes(scope, services);
+    await jobRoutes(scope, services);
+    await batchRoutes(scope, services);
   });
   return app;
 }

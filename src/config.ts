@@ -4,6 +4,7 @@
  * naming the variable.
  */
 import { resolve } from "node:path";
+import { MODEL_LIST } from "./pipeline/ocr/models.js";
 
 type Parser<T> = (raw: string) => T;
 
@@ -45,6 +46,14 @@ const url: Parser<string> = (raw) => {
 };
 
 const text: Parser<string> = (raw) => raw.trim();
+
+/** Tesseract model names joined by "+", e.g. "eng+fra" or "frk"; script models as "script/Fraktur". */
+const ocrModels: Parser<string> = (raw) => {
+  const value = raw.trim();
+  if (!MODEL_LIST.test(value))
+    throw new Error(`expected tesseract model names joined by "+", e.g. "eng+fra", got "${raw}"`);
+  return value;
+};
 
 const ratio: Parser<number> = (raw) => {
   const value = Number(raw);
@@ -122,7 +131,7 @@ export const SETTINGS = {
     env: "MAX_PAGES",
     default: 500,
     parse: integer(1),
-    description: "Most pages read from one PDF.",
+    description: "Most pages read from one document (PDF, multi-page TIFF, XML export).",
   },
   maxChunks: {
     env: "MAX_CHUNKS",
@@ -186,6 +195,119 @@ export const SETTINGS = {
     parse: integer(0, 5),
     description:
       "Times the model is asked again with the validation errors when its output breaks the schema.",
+  },
+  ocrEngine: {
+    env: "OCR_ENGINE",
+    default: "auto" as const,
+    parse: oneOf("auto", "native", "tesseractjs"),
+    description:
+      "OCR engine: native (the tesseract command, with Debian's historical models), tesseractjs (bundled, offline), auto (native where installed).",
+  },
+  ocrLanguages: {
+    env: "OCR_LANGUAGES",
+    default: "eng",
+    parse: (raw: string) => ocrModels(raw),
+    description:
+      "Tesseract models (joined by +) for documents whose language is neither given nor implied by a script.",
+  },
+  ocrParallelPages: {
+    env: "OCR_PARALLEL_PAGES",
+    default: undefined,
+    parse: integer(1, 64),
+    description:
+      "Pages read by OCR at once (processes or workers), shared by all documents. Default: the number of CPUs, at most 4.",
+  },
+  ocrPageTimeoutMs: {
+    env: "OCR_PAGE_TIMEOUT_MS",
+    default: 120_000,
+    parse: integer(1000),
+    description:
+      "Time limit for the OCR of one page; a page over it is reported and the rest of the document is read.",
+  },
+  ocrMaxPixels: {
+    env: "OCR_MAX_PIXELS",
+    default: 120_000_000,
+    parse: integer(1),
+    description:
+      "Largest page image (width x height) read; larger ones, e.g. decompression bombs, are refused before decoding.",
+  },
+  ocrDpi: {
+    env: "OCR_DPI",
+    default: 300,
+    parse: integer(72, 1200),
+    description: "Resolution PDF pages without usable text are rendered at for OCR.",
+  },
+  ocrLowConfidence: {
+    env: "OCR_LOW_CONFIDENCE",
+    default: 0.6,
+    parse: ratio,
+    description: "Mentions whose least confident OCR word is below this (0-1) are flagged lowConfidence.",
+  },
+  storePath: {
+    env: "STORE_PATH",
+    default: undefined,
+    parse: (raw: string) => (raw.trim() === ":memory:" ? ":memory:" : resolve(raw.trim())),
+    description:
+      "SQLite file keeping documents, jobs, results and the model-response cache (unset: DATA_DIR/palimpsest.db; :memory: keeps nothing).",
+  },
+  jobConcurrency: {
+    env: "JOB_CONCURRENCY",
+    default: undefined,
+    parse: integer(1, 1024),
+    description:
+      "Documents processed at once across all jobs (unset: twice MODEL_CONCURRENCY); their model calls share MODEL_CONCURRENCY.",
+  },
+  jobAttempts: {
+    env: "JOB_ATTEMPTS",
+    default: 3,
+    parse: integer(1, 100),
+    description:
+      "Times a document is tried when it fails for a reason a retry can help (model server down, timeout) before it is marked failed.",
+  },
+  jobRetryDelayMs: {
+    env: "JOB_RETRY_DELAY_MS",
+    default: 30_000,
+    parse: integer(0),
+    description: "Wait before such a document is tried again, in milliseconds; doubled each time.",
+  },
+  shutdownGraceMs: {
+    env: "SHUTDOWN_GRACE_MS",
+    default: 25_000,
+    parse: integer(0),
+    description:
+      "On SIGTERM, time documents in progress get to finish before they are put back in the queue for the next start.",
+  },
+  extractSyncMaxBytes: {
+    env: "EXTRACT_SYNC_MAX_BYTES",
+    default: 262_144,
+    parse: integer(1),
+    description:
+      "POST /v1/extract answers larger documents with 202 and a job instead of holding the request.",
+  },
+  maxArchiveBytes: {
+    env: "MAX_ARCHIVE_BYTES",
+    default: 2 * 1024 ** 3,
+    parse: integer(1),
+    description: "Largest ZIP or TAR accepted by POST /v1/batches (streamed to disk, never to memory).",
+  },
+  archiveMaxEntries: {
+    env: "ARCHIVE_MAX_ENTRIES",
+    default: 100_000,
+    parse: integer(1),
+    description: "Most entries read from one archive, nested ones included; past it the batch is refused.",
+  },
+  archiveMaxUnpackedBytes: {
+    env: "ARCHIVE_MAX_UNPACKED_BYTES",
+    default: 10 * 1024 ** 3,
+    parse: integer(1),
+    description: "Most bytes unpacked from one archive in all; past it the batch is refused (zip bombs).",
+  },
+  archiveMaxRatio: {
+    env: "ARCHIVE_MAX_RATIO",
+    default: 100,
+    parse: integer(2),
+    description:
+      "Most unpacked bytes per archive byte (with 1 MiB of slack); past it the batch is refused (zip bombs).",
   },
 } satisfies Record<string, Setting<unknown>>;
 

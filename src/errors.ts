@@ -24,6 +24,14 @@ export const ERRORS = {
   INPUT_TOO_LONG: { status: 422, retryable: false },
   NOT_READY: { status: 503, retryable: true },
   INTERNAL: { status: 500, retryable: true },
+  UNSAFE_XML: { status: 422, retryable: false },
+  IMAGE_TOO_LARGE: { status: 422, retryable: false },
+  OCR_FAILED: { status: 500, retryable: true },
+  /** A gold file or type map for `palimpsest eval` that cannot be read; the message names file and line. */
+  INVALID_GOLD: { status: 422, retryable: false },
+  ARCHIVE_UNREADABLE: { status: 422, retryable: false },
+  ARCHIVE_LIMIT_EXCEEDED: { status: 422, retryable: false },
+  DOCUMENT_INTERRUPTED: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERRORS;

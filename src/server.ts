@@ -1,6 +1,7 @@
 /**
- * Starts the API: configuration, services, app, listen; closes gracefully on SIGTERM/SIGINT
- * (requests in flight are finished, new connections refused).
+ * Starts the API: configuration, services, app, job workers, listen; closes gracefully on SIGTERM/SIGINT
+ * (requests in flight are finished, new connections refused, documents in progress finished or queued
+ * again within SHUTDOWN_GRACE_MS).
  */
 import { buildApp } from "./app.js";
 import type { Config } from "./config.js";
@@ -18,6 +19,8 @@ export async function startServer(config: Config): Promise<void> {
   };
   process.once("SIGTERM", () => void close("SIGTERM"));
   process.once("SIGINT", () => void close("SIGINT"));
+  // Jobs a previous run left unfinished (stopped, or killed) carry on.
+  await services.jobs.start();
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     {

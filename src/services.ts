@@ -1,17 +1,30 @@
 /**
- * What the server, the CLI and the tests share: configuration, logger, model endpoint and profiles.
+ * What the server, the CLI and the tests share: configuration, logger, model endpoint, profiles and
+ * the OCR reader.
  */
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { createEndpoint, type EndpointDeps } from "./endpoint/create-endpoint.js";
 import type { LlmEndpoint } from "./endpoint/port.js";
+import { JobRunner } from "./jobs/runner.js";
+import { createOcr } from "./pipeline/ocr/index.js";
+import type { OcrReader } from "./pipeline/ocr/reader.js";
 import { loadProfiles, type ProfileRegistry } from "./profiles/registry.js";
+import type { BlobStore } from "./store/blobs.js";
+import { openStore } from "./store/open-store.js";
+import type { Store } from "./store/port.js";
 
 export interface Services {
   config: Config;
   logger: Logger;
   endpoint: LlmEndpoint;
   profiles: ProfileRegistry;
+  ocr: OcrReader;
+  /** Documents, jobs, results and the model-response cache (opened on first use). */
+  store: Store;
+  blobs: BlobStore;
+  /** The batch-job workers (started by the server, by a CLI batch, or by the first job submitted). */
+  jobs: JobRunner;
 }
 
 export async function createServices(
@@ -21,5 +34,8 @@ export async function createServices(
 ): Promise<Services> {
   const profiles = await loadProfiles(config.profilesDir ? [config.profilesDir] : []);
   const endpoint = createEndpoint(config, { logger, ...endpointDeps });
-  return { config, logger, endpoint, profiles };
+  const ocr = await createOcr(config, logger);
+  const { store, blobs } = openStore(config);
+  const jobs = new JobRunner({ config, logger, endpoint, profiles, store, blobs, pipeline: { ocr } });
+  return { config, logger, endpoint, profiles, ocr, store, blobs, jobs };
 }

@@ -1,11 +1,19 @@
 /** POST /v1/extract: one document in, its grounded entities out, in the same request. */
 import type { FastifyInstance } from "fastify";
+import { submitDocument } from "../jobs/submit.js";
 import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
+import { jobSpec, jobView } from "./job-view.js";
 import { readUpload } from "./upload.js";
 
-const RAW_TYPES = ["application/pdf", "application/octet-stream", "text/plain"];
+const RAW_TYPES = [
+  "application/pdf",
+  "application/octet-stream",
+  "text/plain",
+  ...["image/png", "image/jpeg", "image/tiff", "image/webp", "image/gif"],
+  ...["application/xml", "text/xml", "application/xhtml+xml", "text/html"],
+];
 
 export async function extractRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { config } = services;
@@ -33,13 +41,34 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
               description: "ISO 639-1 code of the document's language; detected when absent.",
             },
             filename: { type: "string", description: "Name of a raw-body upload, kept with the result." },
+            script: {
+              type: "string",
+              description: "ISO 15924 script of a scan, e.g. Latf (Fraktur): chooses the OCR models.",
+            },
+            ocr: {
+              type: "string",
+              description:
+                'Tesseract models for scans, joined by "+" (e.g. frk, ita_old+lat); overrides the choice.',
+            },
           },
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const upload = await readUpload(request);
       const profile = resolveProfile(services.profiles, upload.options, config.defaultProfile);
+      // A large document would hold the request for minutes: it becomes a job, answered 202.
+      if (upload.bytes.byteLength > config.extractSyncMaxBytes) {
+        const job = await submitDocument(services, {
+          bytes: upload.bytes,
+          ...(upload.filename ? { filename: upload.filename } : {}),
+          spec: jobSpec(profile, upload.options),
+        });
+        return reply
+          .code(202)
+          .header("location", `/v1/jobs/${job.id}`)
+          .send(await jobView(services.store, job));
+      }
       const controller = new AbortController();
       // A client that hangs up should not keep the model busy.
       request.raw.once("close", () => {
@@ -51,9 +80,11 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
           profile,
           ...(upload.filename ? { filename: upload.filename } : {}),
           ...(upload.options.language ? { language: upload.options.language } : {}),
+          ...(upload.options.script ? { script: upload.options.script } : {}),
+          ...(upload.options.ocr ? { ocrModels: upload.options.ocr.split("+") } : {}),
           signal: controller.signal,
         },
-        { config, endpoint: services.endpoint, logger: request.log },
+        { config, endpoint: services.endpoint, logger: request.log, ocr: services.ocr },
       );
     },
   );

@@ -1,18 +1,23 @@
 /**
  * Reads the document and its options from a request, in any of the three forms the API takes:
- * a multipart upload (field `file`, plus `profile`, `language`, `schema`), a JSON body
+ * a multipart upload (field `file`, plus `profile`, `language`, `schema`, `script`, `ocr`), a JSON body
  * (`{ "text": ..., "profile", "language", "schema" }`), or the raw bytes as the body
- * (application/pdf, text/plain, application/octet-stream) with options in the query string.
+ * (a PDF, an image, XML, text or application/octet-stream) with options in the query string.
  * Size limits are enforced while the body streams in (see app.ts), never after buffering it whole.
  */
 import type { FastifyRequest } from "fastify";
 import { PalimpsestError } from "../errors.js";
+import { MODEL_LIST, SCRIPT_CODE } from "../pipeline/ocr/models.js";
 
 export interface UploadOptions {
   profile?: string;
   language?: string;
   /** A custom extraction profile (JSON Schema), as an object or JSON text. */
   schema?: unknown;
+  /** ISO 15924 script of a scanned document (Latf: Fraktur), for the choice of OCR models. */
+  script?: string;
+  /** Tesseract models to read scans with, joined by "+" (e.g. "ita_old+lat"). */
+  ocr?: string;
 }
 
 export interface Upload {
@@ -21,7 +26,7 @@ export interface Upload {
   options: UploadOptions;
 }
 
-const OPTION_NAMES = ["profile", "language", "schema"] as const;
+const OPTION_NAMES = ["profile", "language", "schema", "script", "ocr"] as const;
 
 export async function readUpload(request: FastifyRequest): Promise<Upload> {
   const query = pickOptions(request.query);
@@ -72,7 +77,7 @@ async function readMultipart(request: FastifyRequest, query: UploadOptions): Pro
   return { bytes: file.bytes, filename: file.filename, options: { ...query, ...pickOptions(fields) } };
 }
 
-function pickOptions(source: unknown): UploadOptions {
+export function pickOptions(source: unknown): UploadOptions {
   const options: UploadOptions = {};
   if (!source || typeof source !== "object") return options;
   for (const name of OPTION_NAMES) {
@@ -87,6 +92,18 @@ function pickOptions(source: unknown): UploadOptions {
     throw new PalimpsestError(
       "BAD_REQUEST",
       `The language "${options.language}" is not an ISO 639 code such as "fr", "de" or "en".`,
+    );
+  }
+  if (options.script !== undefined && !SCRIPT_CODE.test(options.script)) {
+    throw new PalimpsestError(
+      "BAD_REQUEST",
+      `The script "${options.script}" is not an ISO 15924 code such as "Latf" (Fraktur) or "Latn".`,
+    );
+  }
+  if (options.ocr !== undefined && !MODEL_LIST.test(options.ocr)) {
+    throw new PalimpsestError(
+      "BAD_REQUEST",
+      `The OCR models "${options.ocr}" are not tesseract model names joined by "+", such as "frk" or "ita_old+lat".`,
     );
   }
   return options;

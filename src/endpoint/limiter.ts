@@ -48,6 +48,11 @@ export class Limiter {
   }
 }
 
+/** The limit on model calls in flight: MODEL_CONCURRENCY, capped by the server's max_concurrent_requests. */
+export function concurrencyLimit(configured: number, maxConcurrentRequests: number): number {
+  return Math.max(1, Math.min(configured, maxConcurrentRequests));
+}
+
 /**
  * Limits generate() to min(MODEL_CONCURRENCY, the server's max_concurrent_requests). The limit needs info(),
  * so it is set on the first call. A call holds its slot through its retries: backing off while holding it
@@ -60,7 +65,7 @@ export function withConcurrencyLimit(endpoint: LlmEndpoint, configured: number):
     countTokens: (text) => endpoint.countTokens(text),
     async generate(request) {
       const { maxConcurrentRequests } = await endpoint.info();
-      limiter ??= new Limiter(Math.max(1, Math.min(configured, maxConcurrentRequests)));
+      limiter ??= new Limiter(concurrencyLimit(configured, maxConcurrentRequests));
       return limiter.run(() => endpoint.generate(request), request.signal);
     },
   };

@@ -2,7 +2,7 @@
  * The result of one document, as the API answers it and the CLI writes it.
  * Every offset here is in Unicode code points, half-open [start, end), into `text`.
  */
-import type { Alignment, RejectedItem, Warning } from "./types.js";
+import type { Alignment, Box, PageReading, RejectedItem, Warning } from "./types.js";
 
 export interface OutputSpan {
   start: number;
@@ -12,6 +12,12 @@ export interface OutputSpan {
   line: number;
   alignment: Alignment;
   modelText?: string;
+  /** Union of the boxes of the words the span covers, in page pixels (OCR and XML pages). */
+  bbox?: Box;
+  /** OCR confidence (0-1) of the least sure word the span covers, where the source gives one. */
+  confidence?: number;
+  /** Set when `confidence` is below OCR_LOW_CONFIDENCE: the reading may be wrong. */
+  lowConfidence?: boolean;
 }
 
 export interface OutputMention extends OutputSpan {
@@ -30,6 +36,11 @@ export interface OutputPage {
   start: number;
   end: number;
   needsOcr: boolean;
+  /** Page image size in pixels, the space of the boxes (OCR and XML pages). */
+  width?: number;
+  height?: number;
+  /** How the text was obtained: text layer, OCR (engine, model, why) or an XML export. */
+  reading?: PageReading;
 }
 
 export interface StageTimings {

@@ -13,6 +13,8 @@ import type { RejectedItem, SourceDocument, Span } from "./types.js";
 
 export interface OutputInput {
   document: SourceDocument;
+  /** OCR_LOW_CONFIDENCE: mentions with a word below it are flagged. */
+  lowConfidence: number;
   languageSource: "given" | "detected";
   filename?: string;
   profile: Profile;
@@ -27,15 +29,20 @@ export function toExtraction(input: OutputInput): Extraction {
   const { document } = input;
   const codePoints = new CodePointIndex(document.text);
   const locator = new TextLocator(document.text, document.pages);
-  const span = (s: Span): OutputSpan => ({
-    start: codePoints.toCodePoint(s.start),
-    end: codePoints.toCodePoint(s.end),
-    text: s.text,
-    page: locator.page(s.start),
-    line: locator.line(s.start),
-    alignment: s.alignment,
-    ...(s.modelText === undefined ? {} : { modelText: s.modelText }),
-  });
+  const span = (s: Span): OutputSpan => {
+    const { bbox, confidence } = locator.place(s.start, s.end);
+    return {
+      start: codePoints.toCodePoint(s.start),
+      end: codePoints.toCodePoint(s.end),
+      text: s.text,
+      page: locator.page(s.start),
+      line: locator.line(s.start),
+      alignment: s.alignment,
+      ...(s.modelText === undefined ? {} : { modelText: s.modelText }),
+      ...(bbox ? { bbox } : {}),
+      ...(confidence === undefined ? {} : { confidence, lowConfidence: confidence < input.lowConfidence }),
+    };
+  };
   const entities = input.mentions.map((mention, i): OutputMention => {
     const fields = Object.entries(mention.fieldSpans);
     return {
@@ -61,6 +68,8 @@ export function toExtraction(input: OutputInput): Extraction {
         start: codePoints.toCodePoint(p.start),
         end: codePoints.toCodePoint(p.end),
         needsOcr: p.needsOcr,
+        ...(p.width === undefined ? {} : { width: p.width, height: p.height }),
+        ...(p.reading ? { reading: p.reading } : {}),
       })),
       ...(input.filename ? { filename: input.filename } : {}),
     },

@@ -17,15 +17,26 @@ import { groundChunkItems } from "./ground/ground.js";
 import { mergeGroundedItems } from "./ground/merge.js";
 import { ingest } from "./ingest/index.js";
 import { normalizeForModel } from "./normalize/index.js";
+import type { OcrReader } from "./ocr/reader.js";
 import { toExtraction } from "./output.js";
 
 export interface PipelineDeps {
   config: Pick<
     Config,
-    "maxPages" | "maxChunks" | "maxNewTokens" | "chunkOverlap" | "reasks" | "documentTimeoutMs"
+    | "maxPages"
+    | "maxChunks"
+    | "maxNewTokens"
+    | "chunkOverlap"
+    | "reasks"
+    | "documentTimeoutMs"
+    | "ocrLowConfidence"
   >;
   endpoint: LlmEndpoint;
   logger: Log;
+  /** Reads scans and images; without it they are refused (images) or reported (PDF pages). */
+  ocr?: OcrReader;
+  /** Bounds the documents being read (parsed, OCR'd) at once: the job runner sizes it to the CPUs. */
+  parsing?: { run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> };
 }
 
 export interface PipelineInput {
@@ -34,6 +45,10 @@ export interface PipelineInput {
   filename?: string;
   /** ISO 639-1 code given by the user; detected when absent. */
   language?: string;
+  /** ISO 15924 code of the script (e.g. "Latf", Fraktur), for the choice of OCR models. */
+  script?: string;
+  /** Tesseract models to read scans with, overriding the choice from language and script. */
+  ocrModels?: string[];
   signal?: AbortSignal;
 }
 
@@ -60,7 +75,15 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
   const { config, endpoint, logger } = deps;
   const clock = stageClock();
 
-  const document = await ingest(input.bytes, { maxPages: config.maxPages, filename: input.filename });
+  const read = () =>
+    ingest(input.bytes, {
+      maxPages: config.maxPages,
+      filename: input.filename,
+      ocr: deps.ocr,
+      hints: { language: input.language, script: input.script, models: input.ocrModels },
+      signal,
+    });
+  const document = await (deps.parsing ? deps.parsing.run(read, signal) : read());
   clock.lap("ingest");
 
   const normalized = normalizeForModel(document.text);
@@ -122,6 +145,7 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
 
   return toExtraction({
     document: { ...document, language },
+    lowConfidence: config.ocrLowConfidence,
     languageSource: input.language ? "given" : "detected",
     filename: input.filename,
     profile: input.profile,

@@ -6,7 +6,17 @@
  * (see text/code-points.ts), so every stage can use plain string slicing.
  */
 
-export type MediaType = "text/plain" | "application/pdf";
+export type MediaType =
+  | "text/plain"
+  | "application/pdf"
+  | "image/png"
+  | "image/jpeg"
+  | "image/tiff"
+  | "image/webp"
+  | "image/gif"
+  | "application/alto+xml"
+  | "application/vnd.prima.page+xml"
+  | "text/vnd.hocr+html";
 
 export interface Page {
   /** 1-based page number. */
@@ -14,9 +24,69 @@ export interface Page {
   /** Half-open [start, end) range of this page in SourceDocument.text (UTF-16 units). */
   start: number;
   end: number;
-  /** True when the page has no usable text layer and must be read by OCR. */
+  /** True when the page has no usable text and must (still) be read by OCR. */
   needsOcr: boolean;
+  /** Size of the page image in pixels, the space of every box on this page (OCR and XML pages). */
+  width?: number;
+  height?: number;
+  /** How the page's text was obtained (absent for plain-text files). */
+  reading?: PageReading;
+  /** Lines and words with their boxes, where the source has them (OCR, ALTO, PAGE, hOCR). */
+  layout?: PageLayout;
 }
+
+/** A rectangle in page pixels; the origin is the top-left corner of the page image. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A word of a page's layout. Offsets are UTF-16 units into SourceDocument.text. */
+export interface LayoutWord {
+  start: number;
+  end: number;
+  box?: Box;
+  /** Recognition confidence from 0 to 1, where the source gives one. */
+  confidence?: number;
+}
+
+export interface LayoutLine {
+  start: number;
+  end: number;
+  box?: Box;
+  /** The line's own confidence, from 0 to 1, where the source gives one for lines without words. */
+  confidence?: number;
+  /** Empty when the source only boxes whole lines (Transkribus PAGE, line-level hOCR). */
+  words: LayoutWord[];
+}
+
+/** The lines of a page in reading order. */
+export interface PageLayout {
+  lines: LayoutLine[];
+}
+
+/** Why a page was read by OCR. */
+export type OcrReason = "image" | "no-text-layer" | "garbage-text-layer";
+
+export type PageReading =
+  | { method: "text-layer" }
+  | { method: "alto" | "page-xml" | "hocr" }
+  | {
+      method: "ocr";
+      reason: OcrReason;
+      /** Engine and version, e.g. "tesseract 5.3.0" or "tesseract.js 7.0.0". */
+      engine: string;
+      /** Models (traineddata) used, e.g. "frk" or "eng+fra". */
+      model: string;
+      /** Where the page image came from: the uploaded file, an image embedded in the PDF, or a rendering. */
+      image: "file" | "embedded" | "rendered";
+      /** Resolution of the page image of a PDF page (rendered, or the embedded scan's). */
+      dpi?: number;
+      /** Mean word confidence of the page, from 0 to 1. */
+      confidence?: number;
+    };
 
 export interface SourceDocument {
   /** sha256 of the uploaded bytes, hex. */
@@ -25,7 +95,7 @@ export interface SourceDocument {
   /** Character encoding the bytes were decoded from (text files only), e.g. "UTF-8", "windows-1252". */
   encoding?: string;
   byteLength: number;
-  /** The text as extracted: the decoded file or the PDF text layer, pages joined by "\n\n". */
+  /** The text as extracted (decoded file, PDF text layer, OCR output, XML text), pages joined by "\n\n". */
   text: string;
   pages: Page[];
   /** ISO 639-1 code when known (given by the user or detected). */

@@ -57,6 +57,12 @@ const SPECIAL: Record<string, string> = {
 
 /** Hyphens that split a word at a line end: - ‐ ¬ ⸗, "=" (how transcriptions type ⸗), the soft hyphen. */
 const LINE_END_HYPHENS = new Set(["-", "\u2010", "\u00ac", "\u2e17", "=", "\u00ad"]);
+/**
+ * Of those, the ones that only ever split a word (¬ and ⸗ are no hyphens of running text): they join
+ * across any blank, so "Bra¬ bant", as a model copies "Bra¬\nbant" with its line break turned into a
+ * space, still folds to "brabant". "-" needs the line break: "Nord- und Süddeutschland" is German.
+ */
+const WORD_BREAK_ONLY_HYPHENS = new Set(["\u00ac", "\u2e17"]);
 
 const COMBINING_MARK = /\p{M}/u;
 const COMBINING_MARKS = /\p{M}/gu;
@@ -95,7 +101,7 @@ export function fold(input: string): FoldedText {
     const base = String.fromCodePoint(input.codePointAt(i) as number);
     i += base.length;
     if (LINE_END_HYPHENS.has(base) && LETTER.test(lastOut)) {
-      const after = lineBreakRunEnd(input, i);
+      const after = lineBreakRunEnd(input, i, WORD_BREAK_ONLY_HYPHENS.has(base));
       if (after !== undefined) {
         i = after;
         continue;
@@ -128,17 +134,17 @@ export function toInputRange(folded: FoldedText, start: number, end: number): { 
 }
 
 /**
- * End of the whitespace run starting at `from` when that run holds a line break (the hyphen before it
- * then split a word), otherwise undefined.
+ * End of the whitespace run starting at `from` when that run holds a line break, or any blank when
+ * `anyBlank` (the hyphen before it then split a word), otherwise undefined.
  */
-function lineBreakRunEnd(input: string, from: number): number | undefined {
+function lineBreakRunEnd(input: string, from: number, anyBlank: boolean): number | undefined {
   let j = from;
-  let sawLineBreak = false;
+  let joins = false;
   while (j < input.length && WHITESPACE.test(input[j] as string)) {
-    if (input[j] === "\n" || input[j] === "\r" || input[j] === "\u2028") sawLineBreak = true;
+    if (anyBlank || input[j] === "\n" || input[j] === "\r" || input[j] === "\u2028") joins = true;
     j++;
   }
-  return sawLineBreak ? j : undefined;
+  return joins ? j : undefined;
 }
 
 function foldUnit(unit: string): string {

@@ -43,11 +43,11 @@ describe("POST /v1/extract with bad input", () => {
       "UNSUPPORTED_MEDIA_TYPE",
     ],
     [
-      "a PNG image",
+      "a PNG image cut after its signature",
       Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
       "scan.png",
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
+      422,
+      "CORRUPT_DOCUMENT",
     ],
   ])("refuses %s", async (_label, bytes, filename, status, code) => {
     const result = await upload(bytes, filename);

@@ -1,65 +1,37 @@
 /**
- * HIPE TSV documents (CC BY-NC-SA 4.0) as text with gold mentions: tokens
- * joined as the MISC column says (NoSpaceAfter, EndOfLine), IOB tags of NE-COARSE-LIT as mentions.
+ * The HIPE data copied with their licences into test/fixtures (CC BY-NC-SA 4.0, CC BY 4.0), read
+ * with the product's own reader (src/eval/hipe-tsv.ts).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { GoldDocument, GoldMention } from "../../src/eval/gold.js";
+import { type HipeFile, parseHipeTsv } from "../../src/eval/hipe-tsv.js";
+import { CodePointIndex } from "../../src/text/code-points.js";
 
-/** The HIPE-2020 dev sets, copied with their licence into test/fixtures. */
+/** The HIPE-2020 dev sets (French, German, English newspapers). */
 export const HIPE_2020 = fileURLToPath(new URL("../fixtures/hipe2020", import.meta.url));
+/** The HIPE-2022 dev sets of ajmc (fr, de, en), newseye (fr) and topres19th (en). */
+export const HIPE_2022 = fileURLToPath(new URL("../fixtures/hipe2022", import.meta.url));
 
-export interface GoldMention {
-  type: string;
-  start: number;
-  end: number;
-  text: string;
+export function readHipe(path: string): HipeFile {
+  return parseHipeTsv(readFileSync(path, "utf8"), path);
 }
 
-export interface GoldDocument {
-  id: string;
-  text: string;
-  mentions: GoldMention[];
-}
+export type { GoldDocument };
 
+/**
+ * The documents of a HIPE file with `prefix` put before each text and every offset in UTF-16 units,
+ * as the pipeline's stages count (the product's reader counts code points, as the API does).
+ */
 export function parseHipe(path: string, prefix = ""): GoldDocument[] {
-  const documents: GoldDocument[] = [];
-  let current: GoldDocument | undefined;
-  let open: GoldMention | undefined;
-  const close = () => {
-    if (current !== undefined && open !== undefined) {
-      open.text = current.text.slice(open.start, open.end);
-      current.mentions.push(open);
-    }
-    open = undefined;
-  };
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    const comment = /^# ([\w:-]+) = (.*)$/.exec(line);
-    if (comment !== null) {
-      if (comment[1]?.endsWith("document_id")) {
-        close();
-        current = { id: comment[2] ?? "", text: prefix, mentions: [] };
-        documents.push(current);
-      }
-      continue;
-    }
-    const columns = line.split("\t");
-    if (current === undefined || columns.length < 10 || columns[0] === "TOKEN") {
-      close();
-      continue;
-    }
-    const [token = "", tag = "O"] = columns;
-    const misc = columns[9] ?? "";
-    const start = current.text.length;
-    current.text += token;
-    const type = tag.slice(2);
-    if (tag.startsWith("I-") && open?.type === type) {
-      open.end = current.text.length;
-    } else {
-      close();
-      if (tag !== "O") open = { type, start, end: current.text.length, text: "" };
-    }
-    current.text += misc.includes("NoSpaceAfter") ? "" : misc.includes("EndOfLine") ? "\n" : " ";
-  }
-  close();
-  return documents;
+  return readHipe(path).documents.map((document) => {
+    const text = prefix + document.text;
+    const index = new CodePointIndex(document.text);
+    const shift = (m: GoldMention): GoldMention => ({
+      ...m,
+      start: prefix.length + index.toUtf16(m.start),
+      end: prefix.length + index.toUtf16(m.end),
+    });
+    return { id: document.id, text, mentions: document.mentions.map(shift) };
+  });
 }

@@ -176,6 +176,20 @@ describe("groundChunkItems", () => {
     expect(glued.grounded[0]?.span).toMatchObject({ start: 12, text: "Rome", alignment: "exact" });
   });
 
+  it("takes a lowercase letter followed by a capital as a word boundary, where OCR glued two words", () => {
+    const source = "Un coup de poing àLebrun, dit-on. Lebrun porta plainte à l'Œil de ParisM. Vallée.";
+    const { grounded } = ground(source, [
+      { type: "person", text: "Lebrun" },
+      { type: "person", text: "Lebrun" },
+      { type: "place", text: "l'Œil de Paris" },
+    ]);
+    expect(grounded.map((item) => [item.span.start, item.span.text, item.span.alignment])).toEqual([
+      [source.indexOf("Lebrun"), "Lebrun", "exact"],
+      [source.lastIndexOf("Lebrun"), "Lebrun", "exact"],
+      [source.indexOf("l'Œil"), "l'Œil de Paris", "exact"],
+    ]);
+  });
+
   it("searches only the chunk's region of the source", () => {
     const source = "Lettre de Voltaire. Réponse de Rousseau.";
     const normalized = identity(source);

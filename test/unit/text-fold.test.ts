@@ -31,6 +31,13 @@ describe("fold", () => {
     expect(fold("Paris -\nLondres").text).toBe("paris - londres");
   });
 
+  it("joins a word split with ¬ or ⸗ across any blank, as a model copies it with its line break turned into a space", () => {
+    expect(fold("Bra¬ bant Zei⸗  tung").text).toBe("brabant zeitung");
+    expect(foldKey("Bra¬ bant")).toBe(foldKey("Bra¬\nbant"));
+    // "-" splits a word only at a line end: German writes "Nord- und Süddeutschland".
+    expect(fold("Nord- und Süd").text).toBe("nord- und sud");
+  });
+
   it("maps every folded character back to the input, monotonically", () => {
     const input = "🎉 Jose\u0301 Straße mai-\nson";
     const folded = fold(input);

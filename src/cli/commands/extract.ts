@@ -1,10 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, isExportFormat } from "../../export/formats.js";
+import type { Extraction } from "../../pipeline/extraction.js";
 import { runPipeline } from "../../pipeline/run.js";
-import { resolveProfile } from "../../profiles/resolve.js";
 import { cliServices } from "../cli-services.js";
 import { type Command, UsageError } from "../command.js";
 import { EXIT, errorBody, exitCodeFor, worstExitCode } from "../exit-codes.js";
+import { profileOption } from "../profile-option.js";
 
 export const extract: Command = {
   name: "extract",
@@ -12,27 +14,34 @@ export const extract: Command = {
   usage: `palimpsest extract FILE... [options]
   --profile NAME|FILE.json  extraction profile by name, or a custom profile file (default: DEFAULT_PROFILE)
   --language CODE           ISO 639-1 language of the documents (default: detected)
+  --script CODE             ISO 15924 script of scanned documents, e.g. Latf (Fraktur), for OCR
+  --ocr MODELS              tesseract models for scans, joined by + (e.g. frk, ita_old+lat)
   --out PATH                write the result there instead of standard output
-                            (one file: a JSON object; several files: JSON Lines, one result per line)`,
-  options: { profile: { type: "string" }, language: { type: "string" }, out: { type: "string" } },
+                            (one file: a JSON object; several files: JSON Lines, one result per line)
+  --format FORMAT           write an export of all results instead: ${EXPORT_FORMAT_NAMES.join(", ")}
+                            (jsonl and csv: one mention per line; hipe-tsv: HIPE shared-task TSV;
+                            webanno: W3C Web Annotation JSON-LD)`,
+  options: {
+    profile: { type: "string" },
+    language: { type: "string" },
+    script: { type: "string" },
+    ocr: { type: "string" },
+    out: { type: "string" },
+    format: { type: "string" },
+  },
   async run({ config, values, positionals: files, stdout, stderr }) {
     if (files.length === 0) throw new UsageError("extract needs at least one FILE.");
+    const format = values.format ?? "json";
+    if (format !== "json" && !isExportFormat(format)) {
+      throw new UsageError(`--format must be json or one of ${EXPORT_FORMAT_NAMES.join(", ")}.`);
+    }
+    const exporter = isExportFormat(format) ? EXPORT_FORMATS[format] : undefined;
     const services = await cliServices(config);
-    const profileOption = values.profile as string | undefined;
     const language = values.language as string | undefined;
-    const profile = profileOption?.endsWith(".json")
-      ? resolveProfile(
-          services.profiles,
-          { profile: basename(profileOption, ".json"), schema: await readFile(profileOption, "utf8") },
-          config.defaultProfile,
-        )
-      : resolveProfile(
-          services.profiles,
-          profileOption ? { profile: profileOption } : {},
-          config.defaultProfile,
-        );
+    const profile = await profileOption(services, config, values.profile as string | undefined);
 
     const lines: string[] = [];
+    const results: Extraction[] = [];
     const codes: number[] = [];
     for (const file of files) {
       try {
@@ -42,9 +51,12 @@ export const extract: Command = {
             profile,
             filename: basename(file),
             ...(language ? { language } : {}),
+            ...(values.script ? { script: values.script as string } : {}),
+            ...(values.ocr ? { ocrModels: (values.ocr as string).split("+") } : {}),
           },
-          { config, endpoint: services.endpoint, logger: services.logger },
+          { config, endpoint: services.endpoint, logger: services.logger, ocr: services.ocr },
         );
+        results.push(result);
         lines.push(JSON.stringify(result, null, files.length === 1 ? 2 : undefined));
         codes.push(EXIT.OK);
       } catch (error) {
@@ -53,7 +65,7 @@ export const extract: Command = {
         codes.push(exitCodeFor(error));
       }
     }
-    const output = `${lines.join("\n")}\n`;
+    const output = exporter ? exporter.render(results) : `${lines.join("\n")}\n`;
     if (values.out) await writeFile(values.out as string, output);
     else stdout.write(output);
     return worstExitCode(codes);

@@ -1,7 +1,9 @@
 /** Every `palimpsest` subcommand, in the order `palimpsest help` lists them. */
 import type { Command } from "../command.js";
+import { batch } from "./batch.js";
+import { evaluate } from "./eval.js";
 import { extract } from "./extract.js";
 import { profiles } from "./profiles.js";
 import { serve } from "./serve.js";
 
-export const COMMANDS: readonly Command[] = [serve, extract, profiles];
+export const COMMANDS: readonly Command[] = [serve, extract, batch, evaluate, profiles];

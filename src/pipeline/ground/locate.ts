@@ -113,7 +113,7 @@ export class ChunkRegion {
   }
 
   private atWordBoundaries(candidate: Candidate): boolean {
-    return !isInsideWord(this.source, candidate.start) && !isInsideWord(this.source, candidate.end);
+    return isWordBoundary(this.source, candidate.start) && isWordBoundary(this.source, candidate.end);
   }
 
   /** Drops empty candidates and those already produced by an earlier, better search. */
@@ -127,6 +127,15 @@ export class ChunkRegion {
     }
     return kept.sort((a, b) => a.start - b.start || a.end - b.end);
   }
+}
+
+/**
+ * Where a word may start or end. A lowercase letter followed by a capital is a boundary too: OCR and
+ * transcriptions glue words together ("àLebrun", "ParisM."), and names start with capitals.
+ */
+function isWordBoundary(text: string, index: number): boolean {
+  if (!isInsideWord(text, index)) return true;
+  return /^\p{Ll}$/u.test(characterBefore(text, index)) && /^\p{Lu}$/u.test(characterAt(text, index));
 }
 
 function isStrayEdge(character: string, stripsPunctuation: boolean): boolean {

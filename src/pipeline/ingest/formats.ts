@@ -1,13 +1,18 @@
 /**
- * Signatures of the file formats people upload that Palimpsest does not read (yet), so the refusal
- * can name what was sent and say what to do instead.
+ * Signatures of binary file formats: the images Palimpsest reads by OCR, and the formats people
+ * upload that it does not read, so the refusal can name what was sent and say what to do instead.
  */
 
 export type FormatKind = "image" | "archive" | "office" | "markup" | "other";
 
+/** Images sharp decodes; JPEG 2000 and DjVu need libraries its prebuilt binaries lack. */
+export type ImageMediaType = "image/png" | "image/jpeg" | "image/tiff" | "image/webp" | "image/gif";
+
 export interface KnownFormat {
   name: string;
   kind: FormatKind;
+  /** Set for the images that are read. */
+  mediaType?: ImageMediaType;
 }
 
 interface Signature extends KnownFormat {
@@ -19,14 +24,19 @@ interface Signature extends KnownFormat {
 const ascii = (text: string): number[] => Array.from(text, (char) => char.charCodeAt(0));
 
 const SIGNATURES: readonly Signature[] = [
-  { name: "PNG image", kind: "image", magic: [0x89, ...ascii("PNG\r\n"), 0x1a, 0x0a] },
-  { name: "JPEG image", kind: "image", magic: [0xff, 0xd8, 0xff] },
-  { name: "GIF image", kind: "image", magic: ascii("GIF8") },
-  { name: "TIFF image", kind: "image", magic: ascii("II*\0") },
-  { name: "TIFF image", kind: "image", magic: ascii("MM\0*") },
+  {
+    name: "PNG image",
+    kind: "image",
+    mediaType: "image/png",
+    magic: [0x89, ...ascii("PNG\r\n"), 0x1a, 0x0a],
+  },
+  { name: "JPEG image", kind: "image", mediaType: "image/jpeg", magic: [0xff, 0xd8, 0xff] },
+  { name: "GIF image", kind: "image", mediaType: "image/gif", magic: ascii("GIF8") },
+  { name: "TIFF image", kind: "image", mediaType: "image/tiff", magic: ascii("II*\0") },
+  { name: "TIFF image", kind: "image", mediaType: "image/tiff", magic: ascii("MM\0*") },
   { name: "JPEG 2000 image", kind: "image", magic: [0, 0, 0, 0x0c, ...ascii("jP  \r\n"), 0x87, 0x0a] },
   { name: "JPEG 2000 image", kind: "image", magic: [0xff, 0x4f, 0xff, 0x51] },
-  { name: "WebP image", kind: "image", magic: ascii("WEBP"), offset: 8 },
+  { name: "WebP image", kind: "image", mediaType: "image/webp", magic: ascii("WEBP"), offset: 8 },
   { name: "DjVu document", kind: "image", magic: ascii("AT&TFORM") },
   { name: "ZIP archive", kind: "archive", magic: ascii("PK\x03\x04") },
   { name: "ZIP archive", kind: "archive", magic: ascii("PK\x05\x06") },
@@ -64,14 +74,20 @@ export function detectBinaryFormat(bytes: Uint8Array): KnownFormat | undefined {
     const member = ZIP_MEMBERS.find(([path]) => buffer.includes(path, 0, "latin1"));
     if (member !== undefined) return { name: member[1], kind: "office" };
   }
-  return { name: signature.name, kind: signature.kind };
+  const { name, kind, mediaType } = signature;
+  return mediaType === undefined ? { name, kind } : { name, kind, mediaType };
 }
 
 /** XML and HTML decode as text, but their tags would reach the model as if they were the document. */
 export function detectMarkup(text: string): KnownFormat | undefined {
-  const start = text.trimStart().slice(0, 100);
+  const trimmed = text.trim();
+  const start = trimmed.slice(0, 100);
   if (/^<(!doctype html|html)\b/i.test(start)) return { name: "HTML document (or hOCR)", kind: "markup" };
-  if (/^<(\?xml|alto|PcGts|TEI)\b/i.test(start))
+  // Any document that opens with a tag and closes with one, whatever its root element.
+  if (
+    /^<(\?xml|([\w.-]+:)?(alto|PcGts|TEI|mets)\b)/i.test(start) ||
+    /^<[\w.:-]+(\s[^>]*)?\/?>([\s\S]*>)?$/.test(trimmed)
+  )
     return { name: "XML document (e.g. ALTO, PAGE or TEI)", kind: "markup" };
   return undefined;
 }

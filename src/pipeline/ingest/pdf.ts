@@ -1,11 +1,18 @@
 /**
- * Reads the text layer of a born-digital PDF with pdf-parse (pdf.js). Pages without a text layer
- * are kept, marked for OCR and reported, never passed on silently as empty.
+ * PDFs, page by page: the text layer where it holds real text (pdf-parse, pdf.js); OCR for a page
+ * without one, or whose layer is garbage (a bad invisible OCR layer, a font without a Unicode map).
+ * Each page says how it was read. Without an OCR reader, pages without text are kept, marked for
+ * OCR and reported, never passed on silently as empty.
  */
 import { PDFParse } from "pdf-parse";
 import { PalimpsestError } from "../../errors.js";
-import type { Page, Warning } from "../types.js";
-import { layoutPages } from "./pages.js";
+import type { OcrHints } from "../ocr/models.js";
+import type { OcrReader } from "../ocr/reader.js";
+import type { OcrReason, Page, Warning } from "../types.js";
+import { type OcrJob, ocrPages, unreadable } from "./ocr-pages.js";
+import { layoutPages, type PageText } from "./pages.js";
+import { pdfPageImage } from "./pdf-page-image.js";
+import { textLayerQuality } from "./text-layer-quality.js";
 
 export interface PdfText {
   text: string;
@@ -13,34 +20,91 @@ export interface PdfText {
   warnings: Warning[];
 }
 
-export async function extractPdf(bytes: Uint8Array, maxPages: number): Promise<PdfText> {
+export interface PdfOptions {
+  maxPages: number;
+  ocr?: OcrReader;
+  hints?: OcrHints;
+  signal?: AbortSignal;
+}
+
+export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promise<PdfText> {
+  const { maxPages, ocr } = options;
   // pdf.js takes ownership of (transfers) the array it is given; the caller still needs its bytes.
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
+  // maxImageSize keeps an image bomb inside the PDF from being decoded.
+  const parser = new PDFParse({
+    data: new Uint8Array(bytes),
+    ...(ocr ? { maxImageSize: ocr.maxPixels } : {}),
+  });
   try {
     // The page count comes from the catalogue alone: refuse a huge PDF before reading any page.
-    const { total } = await parser.getInfo();
-    if (total > maxPages)
+    const info = await parser.getInfo();
+    if (info.total > maxPages)
       throw new PalimpsestError(
         "TOO_MANY_PAGES",
-        `The PDF has ${total} pages; at most ${maxPages} are read from one document. Split it into smaller parts.`,
-        { details: { pages: total, maxPages } },
+        `The PDF has ${info.total} pages; at most ${maxPages} are read from one document. Split it into smaller parts, or raise MAX_PAGES.`,
+        { details: { pages: info.total, maxPages } },
       );
     const result = await parser.getText();
-    const pageTexts = result.pages.map(({ text }) => ({ text, needsOcr: text.trim() === "" }));
+    const warnings: Warning[] = [];
+    const pageTexts: PageText[] = [];
+    const jobs: (OcrJob & { index: number })[] = [];
+    result.pages.forEach(({ text }, index) => {
+      const page = index + 1;
+      const reason = ocrReason(text);
+      if (reason === "garbage-text-layer") warnings.push(garbageWarning(page, text, ocr !== undefined));
+      if (reason === undefined || (reason === "garbage-text-layer" && !ocr)) {
+        pageTexts.push({ text, needsOcr: false, reading: { method: "text-layer" } });
+      } else if (!ocr) {
+        pageTexts.push({ text: "", needsOcr: true });
+        warnings.push({
+          code: "PAGE_NEEDS_OCR",
+          page,
+          message: `Page ${page} has no text layer (probably a scanned image); its text must be read by OCR.`,
+        });
+      } else {
+        const render = { dpi: ocr.renderDpi, maxPixels: ocr.maxPixels, reason };
+        jobs.push({ index, page, image: () => pdfPageImage(parser, page, render) });
+        pageTexts.push({ text: "", needsOcr: true });
+      }
+    });
+    if (ocr && jobs.length > 0) {
+      const outcome = await ocrPages(
+        jobs,
+        ocr,
+        options.hints ?? {},
+        options.signal ?? new AbortController().signal,
+      );
+      jobs.forEach(({ index }, i) => {
+        const read = outcome.pages[i];
+        if (read) pageTexts[index] = read;
+      });
+      warnings.push(...outcome.warnings);
+      if (outcome.failures.length > 0 && pageTexts.every(({ text }) => text.trim() === ""))
+        throw unreadable(outcome.failures);
+    }
     const { text, pages } = layoutPages(pageTexts);
-    const warnings: Warning[] = pages
-      .filter((page) => page.needsOcr)
-      .map((page) => ({
-        code: "PAGE_NEEDS_OCR",
-        page: page.number,
-        message: `Page ${page.number} has no text layer (probably a scanned image); its text must be read by OCR.`,
-      }));
-    return { text, pages, warnings };
+    return { text, pages, warnings: warnings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)) };
   } catch (error) {
     throw translate(error);
   } finally {
     await parser.destroy();
   }
+}
+
+function ocrReason(text: string): OcrReason | undefined {
+  if (text.trim() === "") return "no-text-layer";
+  return textLayerQuality(text).garbage ? "garbage-text-layer" : undefined;
+}
+
+function garbageWarning(page: number, text: string, replaced: boolean): Warning {
+  const share = Math.round(textLayerQuality(text).implausible * 100);
+  return {
+    code: replaced ? "TEXT_LAYER_REPLACED" : "TEXT_LAYER_GARBAGE",
+    page,
+    message: replaced
+      ? `The text layer of page ${page} looks like garbage (${share}% of its words are implausible, as a bad invisible OCR layer or a font without a Unicode map gives); the page was read by OCR instead.`
+      : `The text layer of page ${page} looks like garbage (${share}% of its words are implausible); it is kept, as no OCR is available.`,
+  };
 }
 
 /** pdf-parse re-creates pdf.js's errors under the same names; match on the name, as pages may throw raw ones. */

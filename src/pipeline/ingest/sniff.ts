@@ -5,14 +5,31 @@
  */
 import { PalimpsestError } from "../../errors.js";
 import { type DecodedText, decodeText } from "./decode-text.js";
-import { detectBinaryFormat, detectMarkup, type FormatKind, type KnownFormat } from "./formats.js";
+import {
+  detectBinaryFormat,
+  detectMarkup,
+  type FormatKind,
+  type ImageMediaType,
+  type KnownFormat,
+} from "./formats.js";
+import { detectXmlFormat, type XmlFormat } from "./xml/detect.js";
 
 export interface SniffHints {
   filename?: string;
   declaredType?: string;
 }
 
-export type Sniffed = { mediaType: "application/pdf" } | { mediaType: "text/plain"; decoded: DecodedText };
+const XML_MEDIA_TYPES = {
+  alto: "application/alto+xml",
+  page: "application/vnd.prima.page+xml",
+  hocr: "text/vnd.hocr+html",
+} as const satisfies Record<XmlFormat, string>;
+
+export type Sniffed =
+  | { mediaType: "application/pdf" }
+  | { mediaType: ImageMediaType }
+  | { mediaType: (typeof XML_MEDIA_TYPES)[XmlFormat]; format: XmlFormat; text: string }
+  | { mediaType: "text/plain"; decoded: DecodedText };
 
 /** Like Acrobat and pdf.js, accept a header preceded by junk (mail or HTTP residue) in the first KiB. */
 const PDF_HEADER = /%PDF-\d\.\d/;
@@ -24,12 +41,12 @@ const CONTROL = /[^\P{Cc}\t\n\v\f\r]/gu;
 const MAX_CONTROL_RATIO = 0.01;
 
 const ADVICE: Record<FormatKind, string> = {
-  image:
-    "Images are not read yet: reading scans (OCR) comes in a later release. Send a PDF with a text layer or a plain-text file.",
+  image: "Convert it to TIFF, PNG or JPEG (the image formats read by OCR) and send that.",
   archive: "Archives are not unpacked: send the documents in it one by one.",
   office: "Save it as PDF or as plain text and send that.",
-  markup: "ALTO, PAGE, hOCR and other XML or HTML files are not read yet. Send a PDF or the plain text.",
-  other: "Send a PDF with a text layer or a plain-text file.",
+  markup:
+    "Of XML and HTML files, ALTO, PAGE and hOCR are read; a METS file only points to its pages, so send the ALTO or PAGE files it lists. Otherwise send a PDF or the plain text.",
+  other: "Send a PDF, an image (TIFF, PNG, JPEG), an ALTO, PAGE or hOCR file, or a plain-text file.",
 };
 
 export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
@@ -37,6 +54,7 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
   if (PDF_HEADER.test(head.toString("latin1"))) return { mediaType: "application/pdf" };
 
   const binary = detectBinaryFormat(bytes);
+  if (binary?.mediaType !== undefined && !claimsPdf(hints)) return { mediaType: binary.mediaType };
   if (binary !== undefined) throw unsupported(binary, hints);
 
   const decoded = decodeText(bytes);
@@ -45,7 +63,12 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
   if (looksBinary(decoded.text))
     throw unsupported({ name: "binary data of an unknown format", kind: "other" }, hints);
   const markup = detectMarkup(decoded.text);
-  if (markup !== undefined) throw unsupported(markup, hints);
+  if (markup !== undefined) {
+    const format = detectXmlFormat(decoded.text);
+    if (format === undefined || format === "mets" || claimsPdf(hints))
+      throw unsupported(format === "mets" ? { name: "METS document", kind: "markup" } : markup, hints);
+    return { mediaType: XML_MEDIA_TYPES[format], format, text: decoded.text };
+  }
   if (claimsPdf(hints))
     throw new PalimpsestError(
       "UNSUPPORTED_MEDIA_TYPE",

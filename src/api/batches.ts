@@ -1,0 +1,95 @@
+/**
+ * Batches: POST /v1/batches takes a ZIP or TAR (streamed to disk) and answers 202 with the batch, a job
+ * that unpacks the archive in the background and then extracts every document in it;
+ * GET /v1/batches/:id is the job with the entries that were skipped; GET /v1/batches/:id/results its
+ * results (as GET /v1/jobs/:id/results).
+ */
+import { rm } from "node:fs/promises";
+import type { FastifyInstance } from "fastify";
+import { submitArchive } from "../jobs/submit.js";
+import { resolveProfile } from "../profiles/resolve.js";
+import type { Services } from "../services.js";
+import { ARCHIVE_TYPES, receiveArchive } from "./archive-upload.js";
+import { findJob, jobSpec, jobView } from "./job-view.js";
+import { sendResults } from "./jobs.js";
+
+/** Skipped entries listed with a batch; all of them are in its results. */
+const SKIPPED_SHOWN = 100;
+
+const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
+
+export async function batchRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { store, config } = services;
+
+  // Its own scope: an archive body is handed over as a stream, not read into a buffer as elsewhere.
+  await app.register(async (scope) => {
+    for (const type of ARCHIVE_TYPES)
+      if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);
+    scope.addContentTypeParser(ARCHIVE_TYPES, (_request, payload, done) => done(null, payload));
+
+    scope.post(
+      "/v1/batches",
+      {
+        schema: {
+          tags: ["batches"],
+          summary: "Queue every document of a ZIP or TAR archive; answers 202 with the batch",
+          description:
+            "Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`) or the raw archive as the body, options in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch.",
+          consumes: ["multipart/form-data", ...ARCHIVE_TYPES],
+        },
+      },
+      async (request, reply) => {
+        const { file, options } = await receiveArchive(request, config);
+        let spec: ReturnType<typeof jobSpec>;
+        try {
+          spec = jobSpec(resolveProfile(services.profiles, options, config.defaultProfile), options);
+        } catch (error) {
+          await rm(file, { force: true });
+          throw error;
+        }
+        const job = await submitArchive(services, { archive: file, spec });
+        return reply
+          .code(202)
+          .header("location", `/v1/batches/${job.id}`)
+          .send(await jobView(store, job));
+      },
+    );
+  });
+
+  app.get<{ Params: { id: string } }>(
+    "/v1/batches/:id",
+    {
+      schema: {
+        tags: ["batches"],
+        summary: "A batch: state, progress, and the entries skipped",
+        params: idParams,
+      },
+    },
+    async (request) => {
+      const job = await findJob(store, request.params.id);
+      return {
+        ...(await jobView(store, job)),
+        skipped: await store.listSkipped(job.id, { limit: SKIPPED_SHOWN }),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { format: "jsonl" | "csv" } }>(
+    "/v1/batches/:id/results",
+    {
+      schema: {
+        tags: ["batches"],
+        summary: "The batch's results, streamed (as GET /v1/jobs/:id/results)",
+        params: idParams,
+        querystring: {
+          type: "object",
+          properties: { format: { type: "string", enum: ["jsonl", "csv"], default: "jsonl" } },
+        },
+      },
+    },
+    async (request, reply) => {
+      await findJob(store, request.params.id);
+      return sendResults(reply, services, request.params.id, request.query.format);
+    },
+  );
+}

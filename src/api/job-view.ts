@@ -1,0 +1,54 @@
+/** How the API shows a job: its state, progress and where to follow it; and the spec a request makes. */
+import { PalimpsestError } from "../errors.js";
+import { jobProgress } from "../jobs/progress.js";
+import type { Profile } from "../profiles/profile.js";
+import type { JobRecord, JobSpec, Store } from "../store/port.js";
+import type { UploadOptions } from "./upload.js";
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export async function jobView(store: Store, job: JobRecord, now = Date.now()) {
+  const base = `/v1/jobs/${job.id}`;
+  const [task] = job.kind === "document" ? await store.listTasks(job.id, { limit: 1 }) : [];
+  return {
+    id: job.id,
+    kind: job.kind,
+    state: job.state,
+    profile: job.spec.profile,
+    ...(job.spec.language ? { language: job.spec.language } : {}),
+    createdAt: iso(job.createdAt),
+    ...(job.finishedAt === undefined ? {} : { finishedAt: iso(job.finishedAt) }),
+    ...(job.error ? { error: job.error } : {}),
+    ...(task ? { document: task.documentId } : {}),
+    progress: await jobProgress(store, job.id, now),
+    links: {
+      self: base,
+      events: `${base}/events`,
+      results: `${base}/results`,
+      cancel: `${base}/cancel`,
+      ...(job.kind === "batch" ? { batch: `/v1/batches/${job.id}` } : {}),
+      ...(task
+        ? {
+            entities: `/v1/documents/${task.documentId}/entities?profile=${encodeURIComponent(job.spec.profile)}`,
+          }
+        : {}),
+    },
+  };
+}
+
+export async function findJob(store: Store, id: string): Promise<JobRecord> {
+  const job = await store.getJob(id);
+  if (!job) throw new PalimpsestError("NOT_FOUND", `There is no job ${id}.`);
+  return job;
+}
+
+/** What a request asks of a job, in the form the job keeps (so a restarted process can carry on). */
+export function jobSpec(profile: Profile, options: UploadOptions): JobSpec {
+  return {
+    profile: profile.name,
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    ...(options.language ? { language: options.language } : {}),
+    ...(options.script ? { script: options.script } : {}),
+    ...(options.ocr ? { ocrModels: options.ocr.split("+") } : {}),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Jobs: GET /v1/jobs/:id (state and progress), GET /v1/jobs/:id/events (the same, live, as Server-Sent
+ * Events), POST /v1/jobs/:id/cancel, GET /v1/jobs/:id/results (JSON Lines or CSV, streamed from the
+ * store). Closing the app stops the job workers (SHUTDOWN_GRACE_MS) and closes the store.
+ */
+import { PassThrough } from "node:stream";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { csvOf, jsonLinesOf, resultLines } from "../jobs/results.js";
+import type { Services } from "../services.js";
+import { findJob, jobView } from "./job-view.js";
+
+/** Progress events are sent at most this often, however fast documents finish. */
+const EVENT_INTERVAL_MS = 250;
+/** A comment line keeps proxies from closing a stream on which nothing changed for a while. */
+const KEEP_ALIVE_MS = 15_000;
+
+const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
+const resultsQuery = {
+  type: "object",
+  properties: {
+    format: {
+      type: "string",
+      enum: ["jsonl", "csv"],
+      default: "jsonl",
+      description: "jsonl: one line per entry with its Extraction; csv: one row per mention.",
+    },
+  },
+} as const;
+
+/** Streams a job's results; shared with GET /v1/batches/:id/results. */
+export function sendResults(reply: FastifyReply, services: Services, jobId: string, format: "jsonl" | "csv") {
+  const lines = resultLines(services.store, jobId);
+  if (format === "csv") return reply.type("text/csv; charset=utf-8; header=present").send(csvOf(lines));
+  return reply.type("application/jsonl; charset=utf-8").send(jsonLinesOf(lines));
+}
+
+export async function jobRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { store, jobs } = services;
+  const streams = new Set<PassThrough>();
+  // Open event streams would keep the server from closing; they end first.
+  app.addHook("preClose", async () => {
+    for (const stream of streams) stream.end();
+  });
+  app.addHook("onClose", async () => {
+    await jobs.stop();
+    await store.close();
+  });
+
+  app.get<{ Params: { id: string } }>(
+    "/v1/jobs/:id",
+    { schema: { tags: ["jobs"], summary: "A job's state and progress", params: idParams } },
+    async (request) => jobView(store, await findJob(store, request.params.id)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    "/v1/jobs/:id/cancel",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "Cancel a job: documents not started are dropped, those in progress stopped",
+        params: idParams,
+      },
+    },
+    async (request) => {
+      const job = await jobs.cancel(request.params.id);
+      return jobView(store, job ?? (await findJob(store, request.params.id)));
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { format: "jsonl" | "csv" } }>(
+    "/v1/jobs/:id/results",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "A job's results, streamed: one line per entry (JSON Lines) or one row per mention (CSV)",
+        params: idParams,
+        querystring: resultsQuery,
+      },
+    },
+    async (request, reply) => {
+      await findJob(store, request.params.id);
+      return sendResults(reply, services, request.params.id, request.query.format);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    "/v1/jobs/:id/events",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "Live progress as Server-Sent Events: `progress` events, then `end` when the job is over",
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const id = (await findJob(store, request.params.id)).id;
+      const stream = new PassThrough();
+      streams.add(stream);
+      let last = "";
+      let timer: NodeJS.Timeout | undefined;
+      const send = async () => {
+        if (stream.writableEnded) return;
+        const job = await findJob(store, id);
+        const data = JSON.stringify(await jobView(store, job));
+        if (data !== last) stream.write(`event: progress\ndata: ${data}\n\n`);
+        last = data;
+        if (job.state === "done" || job.state === "failed" || job.state === "cancelled") {
+          stream.end(`event: end\ndata: ${data}\n\n`);
+        }
+      };
+      const schedule = () => {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          send().catch((error: unknown) => stream.destroy(error as Error));
+        }, EVENT_INTERVAL_MS);
+      };
+      const off = jobs.onChange((changed) => {
+        if (changed === id) schedule();
+      });
+      // Also once a second: the rate and ETA move, and another process may be doing the work.
+      const ticker = setInterval(schedule, 1000);
+      const keepAlive = setInterval(() => stream.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
+      stream.once("close", () => {
+        off();
+        clearInterval(ticker);
+        clearInterval(keepAlive);
+        clearTimeout(timer);
+        streams.delete(stream);
+      });
+      // The response closes when the client goes away (the request's own close only means it was read).
+      reply.raw.once("close", () => stream.destroy());
+      await send();
+      return reply
+        .type("text/event-stream; charset=utf-8")
+        .header("cache-control", "no-cache")
+        .header("x-accel-buffering", "no")
+        .send(stream);
+    },
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The simple gold format: JSON Lines, one document per line,
+ *
+ *   {"id": "acte-12", "language": "fr", "text": "...", "mentions": [{"type": "person", "start": 0, "end": 13}]}
+ *
+ * with offsets in Unicode code points, half-open, exactly as the product reports them; `text` on a
+ * mention is optional and, when given, must be the slice the offsets point to (which catches offsets
+ * counted in bytes or UTF-16 units). `entities` is read as `mentions`, so a result of
+ * `palimpsest extract`, corrected by hand, is gold as it stands.
+ */
+import { PalimpsestError } from "../errors.js";
+import { CodePointIndex } from "../text/code-points.js";
+import type { GoldDocument, GoldFile, GoldMention } from "./gold.js";
+
+export function parseGoldJsonl(content: string, path: string): GoldFile {
+  const documents: GoldDocument[] = [];
+  content
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .forEach((line, index) => {
+      if (line.trim() === "") return;
+      const problem = (message: string) =>
+        new PalimpsestError("INVALID_GOLD", `${path}, line ${index + 1}: ${message}.`);
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        throw problem(`not JSON (${(error as Error).message})`);
+      }
+      documents.push(readDocument(value, String(index + 1), problem));
+    });
+  return { path, format: "jsonl", documents };
+}
+
+function readDocument(value: unknown, line: string, problem: (message: string) => Error): GoldDocument {
+  if (!isRecord(value) || typeof value.text !== "string") throw problem('a document needs a "text" string');
+  const listed = value.mentions ?? value.entities ?? [];
+  if (!Array.isArray(listed)) throw problem('"mentions" must be an array');
+  const text = value.text;
+  const index = new CodePointIndex(text);
+  const mentions = listed.map((mention, i): GoldMention => {
+    const { type, start, end } = isRecord(mention) ? mention : {};
+    if (
+      typeof type !== "string" ||
+      !isOffset(start) ||
+      !isOffset(end) ||
+      start >= end ||
+      end > index.length
+    ) {
+      throw problem(
+        `mention ${i + 1} needs a "type" and code point offsets 0 <= start < end <= ${index.length} (the text's length)`,
+      );
+    }
+    const slice = text.slice(index.toUtf16(start), index.toUtf16(end));
+    const given = isRecord(mention) ? mention.text : undefined;
+    if (given !== undefined && given !== slice) {
+      throw problem(
+        `mention ${i + 1} says "${String(given)}" but [${start}, ${end}) is "${slice}" (offsets count Unicode code points)`,
+      );
+    }
+    return { type, start, end, text: slice };
+  });
+  // A product result keeps its id and language under `document`.
+  const about = isRecord(value.document) ? value.document : {};
+  const named = value.id ?? about.filename ?? about.id;
+  const id = typeof named === "string" || typeof named === "number" ? String(named) : `line ${line}`;
+  const spoken = value.language ?? about.language;
+  const language = typeof spoken === "string" ? spoken : undefined;
+  return { id, text, ...(language ? { language } : {}), mentions };
+}
+
+function isOffset(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,15 @@
+/** A job's source, read by the reader that fits it. */
+import type { JobSpec } from "../../store/port.js";
+import { admitFolder, admitList } from "./files.js";
+import type { Intake } from "./intake.js";
+
+export function admitSource(intake: Intake, source: NonNullable<JobSpec["source"]>): Promise<void> {
+  switch (source.kind) {
+    case "archive":
+      return intake.unpackFile(source.path);
+    case "dir":
+      return admitFolder(intake, source.path);
+    case "list":
+      return admitList(intake, source.path);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * One claimed task, start to end: reuse a stored result when the fingerprint matches, else run the
+ * pipeline on the stored bytes; then record the outcome. A failure a retry can help is retried later
+ * (JOB_ATTEMPTS, JOB_RETRY_DELAY_MS doubled each time); one that cannot is final, with its error code.
+ * A task interrupted by shutdown goes back to the queue as it was; one whose job was cancelled ends
+ * cancelled.
+ */
+import type { Config } from "../config.js";
+import { isPalimpsestError, PalimpsestError } from "../errors.js";
+import { type PipelineDeps, type PipelineInput, runPipeline } from "../pipeline/run.js";
+import type { Profile } from "../profiles/profile.js";
+import type { BlobStore } from "../store/blobs.js";
+import type { Store, StoredError, TaskRecord } from "../store/port.js";
+import { type CallContext, callContext } from "./call-context.js";
+
+export interface TaskEnvironment {
+  config: Pick<Config, "jobAttempts" | "jobRetryDelayMs">;
+  store: Store;
+  blobs: BlobStore;
+  /** What runPipeline needs, with the jobs' endpoint (response cache, fair share). */
+  pipeline: PipelineDeps;
+  owner: string;
+  now: () => number;
+}
+
+/** What every task of one job shares. */
+export interface JobContext {
+  jobId: string;
+  profile: Profile;
+  /** The job's options for the pipeline (language, script, OCR models), as runPipeline takes them. */
+  options: Pick<PipelineInput, "language" | "script" | "ocrModels">;
+  fingerprint: string;
+}
+
+export type Interruption = "shutdown" | "cancel";
+
+export async function processTask(
+  env: TaskEnvironment,
+  jobContext: () => Promise<JobContext>,
+  task: TaskRecord,
+  signal: AbortSignal,
+  interruption: () => Interruption | undefined,
+): Promise<void> {
+  const { store, owner, now } = env;
+  const logger = env.pipeline.logger;
+  try {
+    if (task.attempts > env.config.jobAttempts)
+      throw new PalimpsestError(
+        "DOCUMENT_INTERRUPTED",
+        `Processing this document was interrupted ${task.attempts - 1} times (the process stopped while reading it); it is not tried again. Check the service log for a crash or an out-of-memory kill.`,
+      );
+    const job = await jobContext();
+    const earlier = await store.findResult(task.documentId, job.fingerprint);
+    if (earlier) {
+      await store.completeTask(task.id, owner, { reusedResultId: earlier.id }, now());
+      return;
+    }
+    const bytes = await env.blobs.read(task.documentId);
+    const calls: CallContext = { jobId: job.jobId, modelCalls: 0, cacheHits: 0 };
+    const extraction = await callContext.run(calls, () =>
+      runPipeline(
+        {
+          bytes,
+          profile: job.profile,
+          filename: task.path,
+          ...job.options,
+          signal,
+        },
+        env.pipeline,
+      ),
+    );
+    await store.completeTask(
+      task.id,
+      owner,
+      {
+        result: {
+          fingerprint: job.fingerprint,
+          profile: job.profile.name,
+          extraction: JSON.stringify(extraction),
+          pages: extraction.document.pages.length,
+          chunks: extraction.stats.chunks,
+          modelCalls: calls.modelCalls,
+        },
+      },
+      now(),
+    );
+  } catch (error) {
+    const interrupted = signal.aborted ? interruption() : undefined;
+    if (interrupted) {
+      await store.releaseTask(task.id, owner, interrupted === "cancel" ? "cancelled" : "queued", now());
+      return;
+    }
+    const stored = storedError(error);
+    const retry = stored.retryable && task.attempts < env.config.jobAttempts;
+    const retryAt = retry ? now() + env.config.jobRetryDelayMs * 2 ** (task.attempts - 1) : undefined;
+    if (stored.code === "INTERNAL") logger.error({ err: error, task: task.id }, "document failed");
+    else logger.info({ code: stored.code, task: task.id, retryAt }, "document failed");
+    await store.failTask(task.id, owner, stored, retryAt, now());
+  }
+}
+
+export function storedError(error: unknown): StoredError {
+  if (isPalimpsestError(error))
+    return { code: error.code, message: error.message, retryable: error.retryable };
+  return {
+    code: "INTERNAL",
+    message: `Something went wrong inside Palimpsest: ${(error as Error)?.message ?? String(error)}`,
+    retryable: true,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * A job's progress, from the store's counts: documents by state, pages and chunks read, model calls,
+ * the rate over the last minute and the time left at that rate.
+ */
+import type { Store, TaskState } from "../store/port.js";
+
+/** The rate is measured over documents finished this recently, so it follows the current pace. */
+const RATE_WINDOW_MS = 60_000;
+
+export interface JobProgress {
+  documents: Record<TaskState, number> & { total: number };
+  /** Entries of the source that are not documents (see SKIP_REASONS). */
+  skipped: number;
+  pages: number;
+  chunks: number;
+  /** Calls that reached the model server (cache hits and reused results cost none). */
+  modelCalls: number;
+  /** Documents whose earlier result (same bytes, same settings) was reused. */
+  reused: number;
+  /** Documents finished per second, recently; undefined before the first one. */
+  rate?: number;
+  /** Seconds left at that rate; 0 when nothing is left. */
+  etaSeconds?: number;
+}
+
+export async function jobProgress(store: Store, jobId: string, now: number): Promise<JobProgress> {
+  const counts = await store.countTasks(jobId, now - RATE_WINDOW_MS);
+  const { byState } = counts;
+  const total = Object.values(byState).reduce((sum, n) => sum + n, 0);
+  const left = byState.queued + byState.running + byState.retrying;
+  const progress: JobProgress = {
+    documents: { ...byState, total },
+    skipped: counts.skipped,
+    pages: counts.pages,
+    chunks: counts.chunks,
+    modelCalls: counts.modelCalls,
+    reused: counts.reused,
+  };
+  const { finished, firstStartedAt } = counts.recent;
+  if (finished > 0 && firstStartedAt !== undefined) {
+    const seconds = Math.max(1, now - Math.max(firstStartedAt, now - RATE_WINDOW_MS)) / 1000;
+    progress.rate = finished / seconds;
+  }
+  if (left === 0) progress.etaSeconds = 0;
+  else if (progress.rate) progress.etaSeconds = Math.ceil(left / progress.rate);
+  return progress;
+}

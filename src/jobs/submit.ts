@@ -1,0 +1,69 @@
+/**
+ * New jobs: a single document (POST /v1/documents, large POST /v1/extract), an uploaded archive
+ * (POST /v1/batches), and the CLI's batch, which finds its earlier job again to resume it.
+ */
+import { randomUUID } from "node:crypto";
+import type { BlobStore } from "../store/blobs.js";
+import type { JobRecord, JobSpec, Store } from "../store/port.js";
+import type { JobRunner } from "./runner.js";
+
+export interface SubmitDeps {
+  store: Store;
+  blobs: BlobStore;
+  jobs: JobRunner;
+  now?: () => number;
+}
+
+/** A job of one document, queued at once (document and task stored in one transaction with the job). */
+export async function submitDocument(
+  deps: SubmitDeps,
+  input: { bytes: Uint8Array; filename?: string; spec: JobSpec },
+): Promise<JobRecord> {
+  const now = deps.now ?? Date.now;
+  const blob = await deps.blobs.write([input.bytes], { maxBytes: Number.POSITIVE_INFINITY });
+  await deps.store.putDocument({ id: blob.id, byteLength: blob.size, createdAt: now() });
+  const job: JobRecord = {
+    id: randomUUID(),
+    kind: "document",
+    state: "running",
+    spec: input.spec,
+    createdAt: now(),
+  };
+  await deps.store.createJob(job, [{ path: input.filename ?? "document", documentId: blob.id }]);
+  await deps.jobs.start();
+  deps.jobs.wake();
+  return job;
+}
+
+/** A job over an archive already on disk (it is deleted once unpacked); unpacking runs in the background. */
+export async function submitArchive(
+  deps: SubmitDeps,
+  input: { archive: string; spec: JobSpec },
+): Promise<JobRecord> {
+  const now = deps.now ?? Date.now;
+  const job: JobRecord = {
+    id: randomUUID(),
+    kind: "batch",
+    state: "unpacking",
+    spec: { ...input.spec, source: { kind: "archive", path: input.archive } },
+    createdAt: now(),
+  };
+  await deps.store.createJob(job);
+  await deps.jobs.start();
+  void deps.jobs.unpack(job.id);
+  return job;
+}
+
+/** The CLI's job for this resume key: the earlier one (not cancelled) when there is one. */
+export async function cliJob(
+  store: Store,
+  key: string,
+  spec: JobSpec,
+  now = Date.now(),
+): Promise<{ job: JobRecord; resumed: boolean }> {
+  const earlier = await store.findJobByKey(key);
+  if (earlier) return { job: earlier, resumed: true };
+  const job: JobRecord = { id: randomUUID(), kind: "cli", state: "unpacking", spec, key, createdAt: now };
+  await store.createJob(job);
+  return { job, resumed: false };
+}

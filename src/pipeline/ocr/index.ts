@@ -1,0 +1,33 @@
+/**
+ * The OCR reader the services share, configured from the environment. The engine starts on the
+ * first page that needs it; OCR_ENGINE=native is checked at start-up, so a machine without
+ * tesseract fails then, naming the variable, rather than on the first scan.
+ */
+import type { Config } from "../../config.js";
+import type { Log } from "../../logger.js";
+import { createOcrEngine, parallelPages } from "./create-engine.js";
+import { createOcrReader, type OcrReader } from "./reader.js";
+
+export type OcrSettings = Pick<
+  Config,
+  | "ocrEngine"
+  | "ocrLanguages"
+  | "ocrParallelPages"
+  | "ocrPageTimeoutMs"
+  | "ocrMaxPixels"
+  | "ocrDpi"
+  | "dataDir"
+>;
+
+export async function createOcr(config: OcrSettings, log: Log): Promise<OcrReader> {
+  // Probing tesseract costs two short process runs and starts nothing that lingers.
+  const native = config.ocrEngine === "native" ? await createOcrEngine(config, log) : undefined;
+  return createOcrReader({
+    engine: () => (native ? Promise.resolve(native) : createOcrEngine(config, log)),
+    parallelPages: parallelPages(config),
+    pageTimeoutMs: config.ocrPageTimeoutMs,
+    maxPixels: config.ocrMaxPixels,
+    renderDpi: config.ocrDpi,
+    defaultModels: config.ocrLanguages.split("+"),
+  });
+}

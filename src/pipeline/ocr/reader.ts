@@ -1,0 +1,175 @@
+/**
+ * Reads page images into page texts with their layout: preprocessing, the engine's hOCR through
+ * the hOCR importer, boxes back in page pixels. A page gets OCR_PAGE_TIMEOUT_MS once the engine
+ * starts on it; at most OCR_PARALLEL_PAGES pages are prepared and read at once across all
+ * documents, which also bounds the page images held in memory.
+ */
+import { Limiter } from "../../endpoint/limiter.js";
+import { isPalimpsestError } from "../../errors.js";
+import { composePage, type SourceBlock } from "../ingest/compose-page.js";
+import type { PageText } from "../ingest/pages.js";
+import { scaleBox } from "../ingest/xml/geometry.js";
+import { importHocr } from "../ingest/xml/hocr.js";
+import type { Box, OcrReason } from "../types.js";
+import { chooseModels, type ModelChoice, type OcrHints } from "./models.js";
+import type { OcrEngine } from "./port.js";
+import { countImagePages, type PreparedImage, prepareImage } from "./prepare-image.js";
+
+export interface PageImage {
+  bytes: Uint8Array;
+  /** Index of the page in a multi-page image file. */
+  index?: number;
+  origin: "file" | "embedded" | "rendered";
+  /** Resolution of the image on its page, where known (PDF pages); else the file's own. */
+  dpi?: number;
+  reason: OcrReason;
+}
+
+export interface OcrReader {
+  /** The models a document is read with, and a note when its hints could not be met. */
+  chooseModels(hints: OcrHints): Promise<ModelChoice>;
+  /**
+   * One page's text and layout. The image is made (rendered, extracted) only when the page's turn
+   * comes. Rejects with OcrPageError when the image cannot be made or the engine fails or times out
+   * on the page, with a PalimpsestError when the image itself is bad, with the signal's reason when
+   * the document is given up.
+   */
+  read(image: () => Promise<PageImage>, models: readonly string[], signal: AbortSignal): Promise<PageText>;
+  /** Number of pages of an image file (a multi-page TIFF has several). */
+  countPages(bytes: Uint8Array): Promise<number>;
+  /** OCR_DPI: resolution PDF pages are rendered at. */
+  readonly renderDpi: number;
+  /** OCR_MAX_PIXELS: largest page image made or read. */
+  readonly maxPixels: number;
+  /** Stops the engine's workers, if it was started. */
+  close(): Promise<void>;
+}
+
+export interface OcrReaderOptions {
+  /** Created on first use, so a service that never meets a scan never starts an engine. */
+  engine: () => Promise<OcrEngine>;
+  parallelPages: number;
+  pageTimeoutMs: number;
+  maxPixels: number;
+  renderDpi: number;
+  /** OCR_LANGUAGES, split. */
+  defaultModels: readonly string[];
+}
+
+/** The engine failed or ran out of time on one page; the rest of the document can still be read. */
+export class OcrPageError extends Error {
+  override name = "OcrPageError";
+}
+
+export function createOcrReader(options: OcrReaderOptions): OcrReader {
+  const limiter = new Limiter(options.parallelPages);
+  let engine: Promise<OcrEngine> | undefined;
+  const getEngine = () => {
+    if (!engine) {
+      engine = options.engine();
+      // An engine that failed to start is tried again on the next page, not remembered as failed.
+      engine.catch(() => {
+        engine = undefined;
+      });
+    }
+    return engine;
+  };
+
+  return {
+    countPages: (bytes) => countImagePages(bytes, options.maxPixels),
+    renderDpi: options.renderDpi,
+    maxPixels: options.maxPixels,
+    async close() {
+      const started = engine;
+      engine = undefined;
+      await (await started?.catch(() => undefined))?.close();
+    },
+    async chooseModels(hints) {
+      return chooseModels(hints, (await getEngine()).models, options.defaultModels);
+    },
+    read: (source, models, signal) =>
+      limiter.run(async () => {
+        const ocr = await getEngine();
+        const image = await make(source, signal);
+        const prepared = await prepareImage(image.bytes, {
+          page: image.index,
+          dpi: image.dpi,
+          maxPixels: options.maxPixels,
+        });
+        const timeout = AbortSignal.timeout(options.pageTimeoutMs);
+        let hocr: string;
+        try {
+          hocr = await ocr.recognize(prepared.data, models, AbortSignal.any([signal, timeout]));
+        } catch (error) {
+          if (signal.aborted) throw signal.reason;
+          const reason = timeout.aborted
+            ? `timed out after ${options.pageTimeoutMs} ms (OCR_PAGE_TIMEOUT_MS)`
+            : (error as Error).message;
+          throw new OcrPageError(`${ocr.name} failed on this page: ${reason}`, { cause: error });
+        }
+        return pageText(hocr, prepared, image, { engine: ocr.name, model: models.join("+") });
+      }, signal),
+  };
+}
+
+function pageText(
+  hocr: string,
+  prepared: PreparedImage,
+  image: PageImage,
+  by: { engine: string; model: string },
+): PageText {
+  let blocks: SourceBlock[];
+  try {
+    blocks = importHocr(hocr).pages.flatMap((page) => page.blocks);
+  } catch (error) {
+    throw new OcrPageError(`${by.engine} returned unreadable hOCR (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  const { text, layout } = composePage(blocks.map((block) => unscaleBlock(block, prepared.scale)));
+  const confidence = meanConfidence(blocks);
+  return {
+    text,
+    needsOcr: false,
+    width: prepared.width,
+    height: prepared.height,
+    reading: {
+      method: "ocr",
+      reason: image.reason,
+      ...by,
+      image: image.origin,
+      ...(image.dpi === undefined ? {} : { dpi: image.dpi }),
+      ...(confidence === undefined ? {} : { confidence }),
+    },
+    layout,
+  };
+}
+
+async function make(source: () => Promise<PageImage>, signal: AbortSignal): Promise<PageImage> {
+  try {
+    return await source();
+  } catch (error) {
+    if (signal.aborted || isPalimpsestError(error)) throw error;
+    throw new OcrPageError(`its image could not be made (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function unscaleBlock(block: SourceBlock, scale: number): SourceBlock {
+  if (scale === 1) return block;
+  const unscale = (box: Box | undefined) => (box ? { box: scaleBox(box, 1 / scale) } : {});
+  return {
+    lines: block.lines.map(({ box, words, ...line }) => ({
+      ...line,
+      ...unscale(box),
+      words: words.map(({ box: wordBox, ...word }) => ({ ...word, ...unscale(wordBox) })),
+    })),
+  };
+}
+
+function meanConfidence(blocks: SourceBlock[]): number | undefined {
+  const values = blocks.flatMap((block) =>
+    block.lines.flatMap((line) => line.words.flatMap((word) => word.confidence ?? [])),
+  );
+  if (values.length === 0) return undefined;
+  return Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 1000) / 1000;
+}

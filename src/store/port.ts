@@ -1,0 +1,235 @@
+/**
+ * The store port: everything Palimpsest keeps between requests and across restarts. The embedded
+ * adapter is SQLite (sqlite/sqlite-store.ts); a server database (PostgreSQL) or a distributed queue
+ * (Redis) can be added as adapters without touching the pipeline or the job runner. Every adapter must
+ * pass test/unit/store-contract.ts.
+ *
+ * What an adapter promises (the contract suite checks each point):
+ * - Documents are keyed by the sha256 of their bytes: storing the same bytes twice is one document.
+ * - A job holds one task per source entry (unique per job and path). Task states:
+ *     queued -> running -> done | failed | retrying (-> running again once `notBefore` has passed)
+ *     queued | retrying | running -> cancelled (the job was cancelled)
+ *   A task's transitions out of `running` only apply while `owner` is still the worker that claimed it,
+ *   so a worker that lost its task (declared dead, task handed to another) cannot overwrite the result.
+ * - claimTask is atomic: two workers, in one process or many, never claim the same task.
+ * - completeTask stores the result and marks the task done in one transaction: a result is never
+ *   visible without its task being done, nor a task done without its result.
+ * - Results are keyed by (document, fingerprint): a second result for the same key is not stored; the
+ *   first one is kept and used.
+ * - A job whose tasks are all done, failed or cancelled, and that is not unpacking, becomes `done`
+ *   in the same transaction as its last task's transition.
+ * - The response cache maps a key to a value; putting a key twice keeps the first value.
+ * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock).
+ * All methods are asynchronous so that adapters over the network fit the same interface.
+ */
+
+export type TaskState = "queued" | "running" | "retrying" | "done" | "failed" | "cancelled";
+
+/** unpacking: entries are still being read (tasks may exist but none is claimed). */
+export type JobState = "unpacking" | "running" | "done" | "failed" | "cancelled";
+
+export type JobKind = "document" | "batch" | "cli";
+
+export const ACTIVE_TASK_STATES: readonly TaskState[] = ["queued", "running", "retrying"];
+
+export interface StoredError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface DocumentRecord {
+  /** sha256 of the bytes, hex. */
+  id: string;
+  byteLength: number;
+  createdAt: number;
+}
+
+/** What a job was asked to do, kept so that a restarted process can carry on with it. */
+export interface JobSpec {
+  /** Profile name (a registered profile, or the name given to a custom schema). */
+  profile: string;
+  /** A custom profile's JSON Schema, when the request carried one. */
+  schema?: unknown;
+  /** ISO 639-1 code given by the user; detected per document when absent. */
+  language?: string;
+  /** ISO 15924 script of scans (Latf: Fraktur), for the choice of OCR models. */
+  script?: string;
+  /** Tesseract models to read scans with, overriding the choice from language and script. */
+  ocrModels?: string[];
+  /** Where the entries come from: an uploaded archive kept under DATA_DIR, a folder or a list (CLI). */
+  source?: { kind: "archive" | "dir" | "list"; path: string };
+}
+
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  spec: JobSpec;
+  /** The CLI's resume key (source and options); undefined for API jobs. */
+  key?: string;
+  /** Why the job itself failed (an archive refused); task failures are on the tasks. */
+  error?: StoredError;
+  /** Worker unpacking the job's source, while unpacking. */
+  owner?: string;
+  createdAt: number;
+  finishedAt?: number;
+}
+
+export interface TaskRecord {
+  id: number;
+  jobId: string;
+  /** Path of the entry in its source (archive member, file under the folder, line of the list). */
+  path: string;
+  documentId: string;
+  state: TaskState;
+  /** Times the task was claimed, including the current run. */
+  attempts: number;
+  /** A retrying task is not claimed before this time. */
+  notBefore: number;
+  owner?: string;
+  resultId?: number;
+  error?: StoredError;
+  /** Filled when done. */
+  pages?: number;
+  chunks?: number;
+  /** Model calls that reached the server (cache hits and reused results cost none). */
+  modelCalls?: number;
+  /** True when an earlier result for the same document and fingerprint was reused. */
+  reused?: boolean;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface SkippedEntry {
+  path: string;
+  /** A code of jobs/archive/skip-reasons.ts. */
+  reason: string;
+  message: string;
+}
+
+export interface ResultRecord {
+  id: number;
+  documentId: string;
+  /** Identifies what produced the result: profile, model, prompt, settings (see jobs/fingerprint.ts). */
+  fingerprint: string;
+  profile: string;
+  /** The Extraction, serialised as JSON. */
+  extraction: string;
+  pages: number;
+  chunks: number;
+  createdAt: number;
+}
+
+/** Counts for progress, over the tasks of one job. */
+export interface TaskCounts {
+  byState: Record<TaskState, number>;
+  skipped: number;
+  pages: number;
+  chunks: number;
+  modelCalls: number;
+  reused: number;
+  /** Tasks (done or failed) that finished at or after `since`, and the earliest start among them. */
+  recent: { finished: number; firstStartedAt?: number };
+}
+
+export interface NewResult extends Omit<ResultRecord, "id" | "documentId" | "createdAt"> {
+  /** Model calls the run made (reported on the task: the result may serve other tasks). */
+  modelCalls: number;
+}
+
+export interface WorkerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  heartbeatAt: number;
+}
+
+export interface Store {
+  // Documents
+  putDocument(document: DocumentRecord): Promise<void>;
+  getDocument(id: string): Promise<DocumentRecord | undefined>;
+
+  // Jobs
+  /** Creates the job, with these tasks (queued) in the same transaction when it has them already. */
+  createJob(job: JobRecord, tasks?: readonly { path: string; documentId: string }[]): Promise<void>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  /** The latest job with this resume key that was not cancelled. */
+  findJobByKey(key: string): Promise<JobRecord | undefined>;
+  /** Jobs in `state`, oldest first. */
+  listJobs(state: JobState): Promise<JobRecord[]>;
+  /**
+   * Takes the job for `owner` to (re)read its source: the job is unpacking, under a new scan number,
+   * which is returned. Undefined when the job was cancelled or another worker is unpacking it.
+   */
+  claimUnpacking(jobId: string, owner: string): Promise<number | undefined>;
+  /**
+   * Ends unpacking: tasks not seen by scan `scan` are removed (the source no longer has them),
+   * failed tasks whose error was retryable are queued again, and the job runs (or is done at once).
+   */
+  finishUnpacking(jobId: string, scan: number, now: number): Promise<void>;
+  /** The job failed as a whole (its archive was refused): its remaining tasks are cancelled. */
+  failJob(jobId: string, error: StoredError, now: number): Promise<void>;
+  /** Cancels a job that is not finished; queued and retrying tasks are cancelled. Returns the job. */
+  cancelJob(jobId: string, now: number): Promise<JobRecord | undefined>;
+
+  // Tasks (the queue)
+  /**
+   * Adds the task for `path` or, when the path already has one, marks it as seen by `scan`; when the
+   * path now holds other bytes, the task starts over for the new document. False when this scan has
+   * already given the path a task (two entries with one name): nothing changes then.
+   */
+  upsertTask(jobId: string, path: string, documentId: string, scan: number): Promise<boolean>;
+  addSkipped(jobId: string, entry: SkippedEntry, scan: number): Promise<void>;
+  /** Claims the job's next queued (or due retrying) task for `owner`, or undefined when none is ready. */
+  claimTask(jobId: string, owner: string, now: number): Promise<TaskRecord | undefined>;
+  /** Marks a running task done with its result (or with an earlier result's id, when reused). */
+  completeTask(
+    taskId: number,
+    owner: string,
+    outcome: { result: NewResult } | { reusedResultId: number },
+    now: number,
+  ): Promise<boolean>;
+  /** A running task failed: it is retried at `retryAt`, or failed for good when that is undefined. */
+  failTask(
+    taskId: number,
+    owner: string,
+    error: StoredError,
+    retryAt: number | undefined,
+    now: number,
+  ): Promise<boolean>;
+  /** A running task goes back to the queue untouched (shutdown), or is cancelled (its job was). */
+  releaseTask(taskId: number, owner: string, to: "queued" | "cancelled", now: number): Promise<boolean>;
+  getTask(taskId: number): Promise<TaskRecord | undefined>;
+  /** The job's tasks in source order, `limit` at a time after task id `after`. */
+  listTasks(
+    jobId: string,
+    options: { after?: number; limit: number; state?: TaskState },
+  ): Promise<TaskRecord[]>;
+  listSkipped(jobId: string, options: { offset?: number; limit: number }): Promise<SkippedEntry[]>;
+  countTasks(jobId: string, since: number): Promise<TaskCounts>;
+  /** Earliest time a retrying task of these jobs becomes due, if any. */
+  nextRetryAt(jobIds: readonly string[]): Promise<number | undefined>;
+
+  // Results
+  findResult(documentId: string, fingerprint: string): Promise<ResultRecord | undefined>;
+  getResult(id: number): Promise<ResultRecord | undefined>;
+  /** The document's most recent result, for one profile when named. */
+  latestResult(documentId: string, profile?: string): Promise<ResultRecord | undefined>;
+  listResults(documentId: string): Promise<Omit<ResultRecord, "extraction">[]>;
+
+  // Model-response cache
+  getCachedResponse(key: string): Promise<string | undefined>;
+  putCachedResponse(key: string, value: string, now: number): Promise<void>;
+
+  // Workers (crash recovery)
+  heartbeat(worker: WorkerRecord): Promise<void>;
+  listWorkers(): Promise<WorkerRecord[]>;
+  /**
+   * Forgets a worker: its running tasks go back to the queue (as after a crash: their attempt counts)
+   * and its unpacking jobs are released. Returns the number of tasks requeued.
+   */
+  removeWorker(id: string, now: number): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,122 @@
+/** SQLite rows and their mapping to the port's records. */
+import type {
+  DocumentRecord,
+  JobRecord,
+  ResultRecord,
+  StoredError,
+  TaskRecord,
+  TaskState,
+  WorkerRecord,
+} from "../port.js";
+
+export interface DocumentRow {
+  id: string;
+  byte_length: number;
+  created_at: number;
+}
+
+export interface JobRow {
+  seq: number;
+  id: string;
+  kind: JobRecord["kind"];
+  state: JobRecord["state"];
+  spec: string;
+  key: string | null;
+  error: string | null;
+  owner: string | null;
+  scan: number;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface TaskRow {
+  id: number;
+  job_id: string;
+  path: string;
+  document_id: string;
+  state: TaskState;
+  attempts: number;
+  not_before: number;
+  owner: string | null;
+  result_id: number | null;
+  error: string | null;
+  pages: number | null;
+  chunks: number | null;
+  model_calls: number | null;
+  reused: number | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface ResultRow {
+  id: number;
+  document_id: string;
+  fingerprint: string;
+  profile: string;
+  extraction: string;
+  pages: number;
+  chunks: number;
+  created_at: number;
+}
+
+export interface WorkerRow {
+  id: string;
+  host: string;
+  pid: number;
+  heartbeat_at: number;
+}
+
+export const toDocument = (row: DocumentRow): DocumentRecord => ({
+  id: row.id,
+  byteLength: row.byte_length,
+  createdAt: row.created_at,
+});
+
+export const toJob = (row: JobRow): JobRecord => ({
+  id: row.id,
+  kind: row.kind,
+  state: row.state,
+  spec: JSON.parse(row.spec),
+  key: row.key ?? undefined,
+  error: row.error === null ? undefined : (JSON.parse(row.error) as StoredError),
+  owner: row.owner ?? undefined,
+  createdAt: row.created_at,
+  finishedAt: row.finished_at ?? undefined,
+});
+
+export const toTask = (row: TaskRow): TaskRecord => ({
+  id: row.id,
+  jobId: row.job_id,
+  path: row.path,
+  documentId: row.document_id,
+  state: row.state,
+  attempts: row.attempts,
+  notBefore: row.not_before,
+  owner: row.owner ?? undefined,
+  resultId: row.result_id ?? undefined,
+  error: row.error === null ? undefined : (JSON.parse(row.error) as StoredError),
+  pages: row.pages ?? undefined,
+  chunks: row.chunks ?? undefined,
+  modelCalls: row.model_calls ?? undefined,
+  reused: row.reused === null ? undefined : row.reused === 1,
+  startedAt: row.started_at ?? undefined,
+  finishedAt: row.finished_at ?? undefined,
+});
+
+export const toResult = (row: ResultRow): ResultRecord => ({
+  id: row.id,
+  documentId: row.document_id,
+  fingerprint: row.fingerprint,
+  profile: row.profile,
+  extraction: row.extraction,
+  pages: row.pages,
+  chunks: row.chunks,
+  createdAt: row.created_at,
+});
+
+export const toWorker = (row: WorkerRow): WorkerRecord => ({
+  id: row.id,
+  host: row.host,
+  pid: row.pid,
+  heartbeatAt: row.heartbeat_at,
+});

@@ -1,0 +1,90 @@
+/**
+ * The SQLite schema, applied in order by PRAGMA user_version: a database written by an older
+ * Palimpsest is brought up to date when opened, and one written by a newer one is refused.
+ */
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    byte_length INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  -- seq orders jobs (oldest first) and is what tasks point to; id is the public identifier.
+  CREATE TABLE jobs (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    key TEXT,
+    error TEXT,
+    owner TEXT,
+    scan INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX jobs_by_state ON jobs (state, seq);
+  CREATE INDEX jobs_by_key ON jobs (key) WHERE key IS NOT NULL;
+
+  CREATE TABLE results (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    fingerprint TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    extraction TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (document_id, fingerprint)
+  );
+  CREATE INDEX results_by_document ON results (document_id, profile, id);
+
+  CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    job_seq INTEGER NOT NULL REFERENCES jobs (seq) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    owner TEXT,
+    result_id INTEGER REFERENCES results (id),
+    error TEXT,
+    pages INTEGER,
+    chunks INTEGER,
+    model_calls INTEGER,
+    reused INTEGER,
+    scan INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    UNIQUE (job_seq, path)
+  );
+  CREATE INDEX tasks_by_state ON tasks (job_seq, state, id);
+  CREATE INDEX tasks_by_owner ON tasks (owner) WHERE owner IS NOT NULL;
+  CREATE INDEX tasks_by_finish ON tasks (job_seq, finished_at);
+
+  CREATE TABLE skipped (
+    job_seq INTEGER NOT NULL REFERENCES jobs (seq) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL,
+    scan INTEGER NOT NULL,
+    PRIMARY KEY (job_seq, path)
+  );
+
+  CREATE TABLE responses (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE workers (
+    id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  );
+  `,
+];

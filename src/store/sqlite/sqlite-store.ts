@@ -1,0 +1,543 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3) in WAL mode, so readers (progress, exports) never
+ * wait for the writer, and every state change is one transaction. The file is opened on first use:
+ * commands that never touch jobs (profiles, extract) leave no database behind.
+ * Several processes may share the file (server and CLI): writes take SQLite's lock (BEGIN IMMEDIATE),
+ * which is what makes claimTask atomic across them.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type {
+  DocumentRecord,
+  JobRecord,
+  JobState,
+  NewResult,
+  ResultRecord,
+  SkippedEntry,
+  Store,
+  StoredError,
+  TaskCounts,
+  TaskRecord,
+  TaskState,
+  WorkerRecord,
+} from "../port.js";
+import {
+  type DocumentRow,
+  type JobRow,
+  type ResultRow,
+  type TaskRow,
+  toDocument,
+  toJob,
+  toResult,
+  toTask,
+  toWorker,
+  type WorkerRow,
+} from "./rows.js";
+import { MIGRATIONS } from "./schema.js";
+
+/** How long a writer waits for another process's transaction before giving up. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+const TASK_COLUMNS = "tasks.*, jobs.id AS job_id";
+const TASK_FROM = "tasks JOIN jobs ON jobs.seq = tasks.job_seq";
+
+export class SqliteStore implements Store {
+  private database: Database.Database | undefined;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** `path` is a file, or ":memory:" for a store that lives as long as the process. */
+  constructor(private readonly path: string) {}
+
+  private get db(): Database.Database {
+    if (this.database) return this.database;
+    if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
+    const db = new Database(this.path);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma("journal_mode = WAL");
+    // With WAL, NORMAL loses no committed transaction on a process crash (kill -9), only on power loss.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+    this.database = db;
+    return db;
+  }
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /** BEGIN IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading a read. */
+  private write<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  private jobSeq(jobId: string): number | undefined {
+    return (this.sql("SELECT seq FROM jobs WHERE id = ?").get(jobId) as { seq: number } | undefined)?.seq;
+  }
+
+  /** A running job with no task left to do is done (same transaction as the last transition). */
+  private settleJob(seq: number, now: number): void {
+    this.sql(
+      `UPDATE jobs SET state = 'done', finished_at = ? WHERE seq = ? AND state = 'running' AND NOT EXISTS
+        (SELECT 1 FROM tasks WHERE job_seq = jobs.seq AND state IN ('queued', 'running', 'retrying'))`,
+    ).run(now, seq);
+  }
+
+  async putDocument(document: DocumentRecord): Promise<void> {
+    this.sql(
+      "INSERT INTO documents (id, byte_length, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ).run(document.id, document.byteLength, document.createdAt);
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | undefined> {
+    const row = this.sql("SELECT * FROM documents WHERE id = ?").get(id) as DocumentRow | undefined;
+    return row && toDocument(row);
+  }
+
+  async createJob(
+    job: JobRecord,
+    tasks: readonly { path: string; documentId: string }[] = [],
+  ): Promise<void> {
+    this.write(() => {
+      this.insertJob(job);
+      const seq = this.jobSeq(job.id) as number;
+      for (const task of tasks)
+        this.sql(
+          "INSERT INTO tasks (job_seq, path, document_id, state, scan) VALUES (?, ?, ?, 'queued', 0)",
+        ).run(seq, task.path, task.documentId);
+    });
+  }
+
+  private insertJob(job: JobRecord): void {
+    this.sql(
+      `INSERT INTO jobs (id, kind, state, spec, key, error, owner, created_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      job.id,
+      job.kind,
+      job.state,
+      JSON.stringify(job.spec),
+      job.key ?? null,
+      job.error ? JSON.stringify(job.error) : null,
+      job.owner ?? null,
+      job.createdAt,
+      job.finishedAt ?? null,
+    );
+  }
+
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const row = this.sql("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  async findJobByKey(key: string): Promise<JobRecord | undefined> {
+    const row = this.sql(
+      "SELECT * FROM jobs WHERE key = ? AND state != 'cancelled' ORDER BY seq DESC LIMIT 1",
+    ).get(key) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  async listJobs(state: JobState): Promise<JobRecord[]> {
+    return (this.sql("SELECT * FROM jobs WHERE state = ? ORDER BY seq").all(state) as JobRow[]).map(toJob);
+  }
+
+  async claimUnpacking(jobId: string, owner: string): Promise<number | undefined> {
+    const row = this.sql(
+      `UPDATE jobs SET owner = @owner, scan = scan + 1, state = 'unpacking', error = NULL, finished_at = NULL
+       WHERE id = @job AND state != 'cancelled' AND (owner IS NULL OR owner = @owner) RETURNING scan`,
+    ).get({ owner, job: jobId }) as { scan: number } | undefined;
+    return row?.scan;
+  }
+
+  async finishUnpacking(jobId: string, scan: number, now: number): Promise<void> {
+    this.write(() => {
+      const seq = this.jobSeq(jobId);
+      if (seq === undefined) return;
+      this.sql("DELETE FROM tasks WHERE job_seq = ? AND scan < ? AND state != 'running'").run(seq, scan);
+      this.sql("DELETE FROM skipped WHERE job_seq = ? AND scan < ?").run(seq, scan);
+      this.sql(
+        `UPDATE tasks SET state = 'queued', attempts = 0, error = NULL, finished_at = NULL
+         WHERE job_seq = ? AND state = 'failed' AND json_extract(error, '$.retryable') = 1`,
+      ).run(seq);
+      this.sql("UPDATE jobs SET state = 'running', owner = NULL WHERE seq = ? AND state = 'unpacking'").run(
+        seq,
+      );
+      this.settleJob(seq, now);
+    });
+  }
+
+  async failJob(jobId: string, error: StoredError, now: number): Promise<void> {
+    this.write(() => {
+      const seq = this.jobSeq(jobId);
+      if (seq === undefined) return;
+      this.sql(
+        "UPDATE jobs SET state = 'failed', error = ?, owner = NULL, finished_at = ? WHERE seq = ? AND state != 'cancelled'",
+      ).run(JSON.stringify(error), now, seq);
+      this.sql(
+        "UPDATE tasks SET state = 'cancelled', finished_at = ? WHERE job_seq = ? AND state IN ('queued', 'retrying')",
+      ).run(now, seq);
+    });
+  }
+
+  async cancelJob(jobId: string, now: number): Promise<JobRecord | undefined> {
+    return this.write(() => {
+      const seq = this.jobSeq(jobId);
+      if (seq === undefined) return undefined;
+      this.sql(
+        "UPDATE jobs SET state = 'cancelled', owner = NULL, finished_at = ? WHERE seq = ? AND state IN ('unpacking', 'running')",
+      ).run(now, seq);
+      this.sql(
+        "UPDATE tasks SET state = 'cancelled', finished_at = ? WHERE job_seq = ? AND state IN ('queued', 'retrying')",
+      ).run(now, seq);
+      return toJob(this.sql("SELECT * FROM jobs WHERE seq = ?").get(seq) as JobRow);
+    });
+  }
+
+  async upsertTask(jobId: string, path: string, documentId: string, scan: number): Promise<boolean> {
+    return this.write(() => {
+      const seq = this.jobSeq(jobId);
+      if (seq === undefined) throw new Error(`job ${jobId} does not exist`);
+      const existing = this.sql(
+        "SELECT document_id, state, scan FROM tasks WHERE job_seq = ? AND path = ?",
+      ).get(seq, path) as { document_id: string; state: TaskState; scan: number } | undefined;
+      if (existing?.scan === scan) return false;
+      if (!existing) {
+        this.sql(
+          "INSERT INTO tasks (job_seq, path, document_id, state, scan) VALUES (?, ?, ?, 'queued', ?)",
+        ).run(seq, path, documentId, scan);
+      } else if (existing.document_id === documentId || existing.state === "running") {
+        this.sql("UPDATE tasks SET scan = ? WHERE job_seq = ? AND path = ?").run(scan, seq, path);
+      } else {
+        // The path holds other bytes than last time: the task starts over for the new document.
+        this.sql(
+          `UPDATE tasks SET document_id = ?, scan = ?, state = 'queued', attempts = 0, not_before = 0,
+             result_id = NULL, error = NULL, pages = NULL, chunks = NULL, model_calls = NULL, reused = NULL,
+             started_at = NULL, finished_at = NULL
+           WHERE job_seq = ? AND path = ?`,
+        ).run(documentId, scan, seq, path);
+      }
+      return true;
+    });
+  }
+
+  async addSkipped(jobId: string, entry: SkippedEntry, scan: number): Promise<void> {
+    const seq = this.jobSeq(jobId);
+    if (seq === undefined) throw new Error(`job ${jobId} does not exist`);
+    this.sql(
+      `INSERT INTO skipped (job_seq, path, reason, message, scan) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (job_seq, path) DO UPDATE SET reason = excluded.reason, message = excluded.message, scan = excluded.scan`,
+    ).run(seq, entry.path, entry.reason, entry.message, scan);
+  }
+
+  async claimTask(jobId: string, owner: string, now: number): Promise<TaskRecord | undefined> {
+    return this.write(() => {
+      const seq = (
+        this.sql("SELECT seq FROM jobs WHERE id = ? AND state = 'running'").get(jobId) as
+          | { seq: number }
+          | undefined
+      )?.seq;
+      if (seq === undefined) return undefined;
+      // Two index lookups rather than one OR: each stays a single seek on (job_seq, state, id).
+      const next = (this.sql(
+        "SELECT id FROM tasks WHERE job_seq = ? AND state = 'retrying' AND not_before <= ? ORDER BY id LIMIT 1",
+      ).get(seq, now) ??
+        this.sql("SELECT id FROM tasks WHERE job_seq = ? AND state = 'queued' ORDER BY id LIMIT 1").get(
+          seq,
+        )) as { id: number } | undefined;
+      if (!next) return undefined;
+      this.sql(
+        "UPDATE tasks SET state = 'running', owner = ?, attempts = attempts + 1, started_at = ? WHERE id = ?",
+      ).run(owner, now, next.id);
+      return this.taskById(next.id);
+    });
+  }
+
+  private taskById(id: number): TaskRecord | undefined {
+    const row = this.sql(`SELECT ${TASK_COLUMNS} FROM ${TASK_FROM} WHERE tasks.id = ?`).get(id) as
+      | TaskRow
+      | undefined;
+    return row && toTask(row);
+  }
+
+  /** The running task's job, when `owner` still holds it. */
+  private ownedTask(taskId: number, owner: string): number | undefined {
+    return (
+      this.sql("SELECT job_seq FROM tasks WHERE id = ? AND state = 'running' AND owner = ?").get(
+        taskId,
+        owner,
+      ) as { job_seq: number } | undefined
+    )?.job_seq;
+  }
+
+  async completeTask(
+    taskId: number,
+    owner: string,
+    outcome: { result: NewResult } | { reusedResultId: number },
+    now: number,
+  ): Promise<boolean> {
+    return this.write(() => {
+      const seq = this.ownedTask(taskId, owner);
+      if (seq === undefined) return false;
+      let resultId: number;
+      let modelCalls = 0;
+      if ("result" in outcome) {
+        const { result } = outcome;
+        const { document_id: documentId } = this.sql("SELECT document_id FROM tasks WHERE id = ?").get(
+          taskId,
+        ) as { document_id: string };
+        this.sql(
+          `INSERT INTO results (document_id, fingerprint, profile, extraction, pages, chunks, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, fingerprint) DO NOTHING`,
+        ).run(
+          documentId,
+          result.fingerprint,
+          result.profile,
+          result.extraction,
+          result.pages,
+          result.chunks,
+          now,
+        );
+        // The first result for this key wins: a concurrent run of the same bytes reuses it.
+        resultId = (
+          this.sql("SELECT id FROM results WHERE document_id = ? AND fingerprint = ?").get(
+            documentId,
+            result.fingerprint,
+          ) as { id: number }
+        ).id;
+        modelCalls = result.modelCalls;
+      } else {
+        resultId = outcome.reusedResultId;
+      }
+      this.sql(
+        `UPDATE tasks SET state = 'done', owner = NULL, result_id = @result, error = NULL,
+           pages = (SELECT pages FROM results WHERE id = @result), chunks = (SELECT chunks FROM results WHERE id = @result),
+           model_calls = @calls, reused = @reused, finished_at = @now WHERE id = @task`,
+      ).run({ result: resultId, calls: modelCalls, reused: "result" in outcome ? 0 : 1, now, task: taskId });
+      this.settleJob(seq, now);
+      return true;
+    });
+  }
+
+  async failTask(
+    taskId: number,
+    owner: string,
+    error: StoredError,
+    retryAt: number | undefined,
+    now: number,
+  ): Promise<boolean> {
+    return this.write(() => {
+      const seq = this.ownedTask(taskId, owner);
+      if (seq === undefined) return false;
+      if (retryAt === undefined) {
+        this.sql(
+          "UPDATE tasks SET state = 'failed', owner = NULL, error = ?, finished_at = ? WHERE id = ?",
+        ).run(JSON.stringify(error), now, taskId);
+        this.settleJob(seq, now);
+      } else {
+        this.sql(
+          "UPDATE tasks SET state = 'retrying', owner = NULL, error = ?, not_before = ? WHERE id = ?",
+        ).run(JSON.stringify(error), retryAt, taskId);
+      }
+      return true;
+    });
+  }
+
+  async releaseTask(
+    taskId: number,
+    owner: string,
+    to: "queued" | "cancelled",
+    now: number,
+  ): Promise<boolean> {
+    return this.write(() => {
+      const seq = this.ownedTask(taskId, owner);
+      if (seq === undefined) return false;
+      this.sql("UPDATE tasks SET state = ?, owner = NULL, finished_at = ? WHERE id = ?").run(
+        to,
+        to === "cancelled" ? now : null,
+        taskId,
+      );
+      this.settleJob(seq, now);
+      return true;
+    });
+  }
+
+  async getTask(taskId: number): Promise<TaskRecord | undefined> {
+    return this.taskById(taskId);
+  }
+
+  async listTasks(
+    jobId: string,
+    options: { after?: number; limit: number; state?: TaskState },
+  ): Promise<TaskRecord[]> {
+    const rows = this.sql(
+      `SELECT ${TASK_COLUMNS} FROM ${TASK_FROM}
+       WHERE jobs.id = @job AND tasks.id > @after AND (@state IS NULL OR tasks.state = @state)
+       ORDER BY tasks.id LIMIT @limit`,
+    ).all({ job: jobId, after: options.after ?? 0, state: options.state ?? null, limit: options.limit });
+    return (rows as TaskRow[]).map(toTask);
+  }
+
+  async listSkipped(jobId: string, options: { offset?: number; limit: number }): Promise<SkippedEntry[]> {
+    return this.sql(
+      `SELECT path, reason, message FROM skipped WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?)
+       ORDER BY path LIMIT ? OFFSET ?`,
+    ).all(jobId, options.limit, options.offset ?? 0) as SkippedEntry[];
+  }
+
+  async countTasks(jobId: string, since: number): Promise<TaskCounts> {
+    const seq = this.jobSeq(jobId);
+    const counts: TaskCounts = {
+      byState: { queued: 0, running: 0, retrying: 0, done: 0, failed: 0, cancelled: 0 },
+      skipped: 0,
+      pages: 0,
+      chunks: 0,
+      modelCalls: 0,
+      reused: 0,
+      recent: { finished: 0 },
+    };
+    if (seq === undefined) return counts;
+    const groups = this.sql(
+      `SELECT state, COUNT(*) AS n, TOTAL(pages) AS pages, TOTAL(chunks) AS chunks,
+         TOTAL(model_calls) AS model_calls, TOTAL(reused) AS reused
+       FROM tasks WHERE job_seq = ? GROUP BY state`,
+    ).all(seq) as {
+      state: TaskState;
+      n: number;
+      pages: number;
+      chunks: number;
+      model_calls: number;
+      reused: number;
+    }[];
+    for (const group of groups) {
+      counts.byState[group.state] = group.n;
+      counts.pages += group.pages;
+      counts.chunks += group.chunks;
+      counts.modelCalls += group.model_calls;
+      counts.reused += group.reused;
+    }
+    counts.skipped = (
+      this.sql("SELECT COUNT(*) AS n FROM skipped WHERE job_seq = ?").get(seq) as { n: number }
+    ).n;
+    const recent = this.sql(
+      `SELECT COUNT(*) AS n, MIN(started_at) AS first FROM tasks
+       WHERE job_seq = ? AND finished_at >= ? AND state IN ('done', 'failed')`,
+    ).get(seq, since) as { n: number; first: number | null };
+    counts.recent = {
+      finished: recent.n,
+      ...(recent.first === null ? {} : { firstStartedAt: recent.first }),
+    };
+    return counts;
+  }
+
+  async nextRetryAt(jobIds: readonly string[]): Promise<number | undefined> {
+    let earliest: number | undefined;
+    for (const jobId of jobIds) {
+      const row = this.sql(
+        `SELECT MIN(not_before) AS at FROM tasks
+         WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND state = 'retrying'`,
+      ).get(jobId) as { at: number | null };
+      if (row.at !== null && (earliest === undefined || row.at < earliest)) earliest = row.at;
+    }
+    return earliest;
+  }
+
+  async findResult(documentId: string, fingerprint: string): Promise<ResultRecord | undefined> {
+    const row = this.sql("SELECT * FROM results WHERE document_id = ? AND fingerprint = ?").get(
+      documentId,
+      fingerprint,
+    ) as ResultRow | undefined;
+    return row && toResult(row);
+  }
+
+  async getResult(id: number): Promise<ResultRecord | undefined> {
+    const row = this.sql("SELECT * FROM results WHERE id = ?").get(id) as ResultRow | undefined;
+    return row && toResult(row);
+  }
+
+  async latestResult(documentId: string, profile?: string): Promise<ResultRecord | undefined> {
+    const row = this.sql(
+      `SELECT * FROM results WHERE document_id = @document AND (@profile IS NULL OR profile = @profile)
+       ORDER BY id DESC LIMIT 1`,
+    ).get({ document: documentId, profile: profile ?? null }) as ResultRow | undefined;
+    return row && toResult(row);
+  }
+
+  async listResults(documentId: string): Promise<Omit<ResultRecord, "extraction">[]> {
+    const rows = this.sql(
+      "SELECT id, document_id, fingerprint, profile, pages, chunks, created_at FROM results WHERE document_id = ? ORDER BY id",
+    ).all(documentId) as Omit<ResultRow, "extraction">[];
+    return rows.map((row) => ({
+      id: row.id,
+      documentId: row.document_id,
+      fingerprint: row.fingerprint,
+      profile: row.profile,
+      pages: row.pages,
+      chunks: row.chunks,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async getCachedResponse(key: string): Promise<string | undefined> {
+    return (this.sql("SELECT value FROM responses WHERE key = ?").get(key) as { value: string } | undefined)
+      ?.value;
+  }
+
+  async putCachedResponse(key: string, value: string, now: number): Promise<void> {
+    this.sql("INSERT INTO responses (key, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(
+      key,
+      value,
+      now,
+    );
+  }
+
+  async heartbeat(worker: WorkerRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO workers (id, host, pid, heartbeat_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
+    ).run(worker.id, worker.host, worker.pid, worker.heartbeatAt);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return (this.sql("SELECT * FROM workers ORDER BY id").all() as WorkerRow[]).map(toWorker);
+  }
+
+  async removeWorker(id: string, now: number): Promise<number> {
+    return this.write(() => {
+      // A cancelled job's task is not worth running again.
+      this.sql(
+        `UPDATE tasks SET owner = NULL, state = 'cancelled', finished_at = ? WHERE owner = ? AND state = 'running'
+         AND (SELECT state FROM jobs WHERE seq = tasks.job_seq) = 'cancelled'`,
+      ).run(now, id);
+      const { changes } = this.sql(
+        "UPDATE tasks SET owner = NULL, state = 'queued' WHERE owner = ? AND state = 'running'",
+      ).run(id);
+      this.sql("UPDATE jobs SET owner = NULL WHERE owner = ?").run(id);
+      this.sql("DELETE FROM workers WHERE id = ?").run(id);
+      return changes;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.database?.close();
+    this.database = undefined;
+    this.statements.clear();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > MIGRATIONS.length)
+      throw new Error(
+        `The database was written by a newer Palimpsest (schema ${version}, this one knows ${MIGRATIONS.length}).`,
+      );
+    for (const migration of MIGRATIONS.slice(version)) db.exec(migration);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

@@ -1,0 +1,382 @@
+/**
+ * The contract every store adapter must pass (see src/store/port.ts): run it with a factory that gives
+ * a fresh, empty store, e.g. `storeContract("SQLite", () => new SqliteStore(":memory:"))`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { JobRecord, NewResult, Store } from "../../src/store/port.js";
+
+const T0 = 1_000_000;
+
+const job = (id: string, overrides: Partial<JobRecord> = {}): JobRecord => ({
+  id,
+  kind: "batch",
+  state: "running",
+  spec: { profile: "default", language: "fr" },
+  createdAt: T0,
+  ...overrides,
+});
+
+const result = (overrides: Partial<NewResult> = {}): NewResult => ({
+  fingerprint: "f1",
+  profile: "default",
+  extraction: '{"entities":[]}',
+  pages: 2,
+  chunks: 3,
+  modelCalls: 3,
+  ...overrides,
+});
+
+export function storeContract(name: string, open: () => Store | Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+      for (const id of ["d1", "d2", "d3"]) await store.putDocument({ id, byteLength: 10, createdAt: T0 });
+    });
+    afterEach(() => store.close());
+
+    const tasksOf = (jobId: string) => store.listTasks(jobId, { limit: 100 });
+
+    it("keeps one document per content hash", async () => {
+      await store.putDocument({ id: "d1", byteLength: 99, createdAt: T0 + 5 });
+      expect(await store.getDocument("d1")).toEqual({ id: "d1", byteLength: 10, createdAt: T0 });
+      expect(await store.getDocument("nope")).toBeUndefined();
+    });
+
+    it("creates a job with its tasks, queued in source order", async () => {
+      await store.createJob(job("j1", { key: "k" }), [
+        { path: "a.txt", documentId: "d1" },
+        { path: "b.txt", documentId: "d2" },
+      ]);
+      expect(await store.getJob("j1")).toMatchObject({ id: "j1", kind: "batch", state: "running", key: "k" });
+      expect((await store.getJob("j1"))?.spec).toEqual({ profile: "default", language: "fr" });
+      const tasks = await tasksOf("j1");
+      expect(tasks.map((t) => [t.path, t.documentId, t.state, t.attempts])).toEqual([
+        ["a.txt", "d1", "queued", 0],
+        ["b.txt", "d2", "queued", 0],
+      ]);
+    });
+
+    it("finds the latest job of a resume key that was not cancelled", async () => {
+      await store.createJob(job("old", { key: "k" }));
+      await store.createJob(job("new", { key: "k" }));
+      expect((await store.findJobByKey("k"))?.id).toBe("new");
+      await store.cancelJob("new", T0);
+      expect((await store.findJobByKey("k"))?.id).toBe("old");
+      expect(await store.findJobByKey("other")).toBeUndefined();
+    });
+
+    it("claims tasks in order, once each, only from running jobs", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+      ]);
+      await store.createJob(job("j2", { state: "unpacking" }), [{ path: "c", documentId: "d3" }]);
+      const first = await store.claimTask("j1", "w1", T0 + 1);
+      expect(first).toMatchObject({
+        path: "a",
+        state: "running",
+        owner: "w1",
+        attempts: 1,
+        startedAt: T0 + 1,
+      });
+      expect((await store.claimTask("j1", "w2", T0))?.path).toBe("b");
+      expect(await store.claimTask("j1", "w1", T0)).toBeUndefined();
+      expect(await store.claimTask("j2", "w1", T0)).toBeUndefined();
+    });
+
+    it("never hands one task to two concurrent claims", async () => {
+      const tasks = Array.from({ length: 10 }, (_, i) => ({ path: `p${i}`, documentId: "d1" }));
+      await store.createJob(job("j1"), tasks);
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.claimTask("j1", `w${i % 3}`, T0)),
+      );
+      const claimed = claims.filter((t) => t !== undefined).map((t) => t.path);
+      expect(claimed.sort()).toEqual(tasks.map((t) => t.path).sort());
+    });
+
+    it("completes a task with its result in one step, and the job with its last task", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+      ]);
+      const a = await store.claimTask("j1", "w1", T0);
+      const b = await store.claimTask("j1", "w1", T0);
+      expect(await store.completeTask(a?.id as number, "w2", { result: result() }, T0)).toBe(false);
+      expect(await store.findResult("d1", "f1")).toBeUndefined();
+
+      expect(await store.completeTask(a?.id as number, "w1", { result: result() }, T0 + 10)).toBe(true);
+      const done = await store.getTask(a?.id as number);
+      expect(done).toMatchObject({ state: "done", pages: 2, chunks: 3, modelCalls: 3, reused: false });
+      expect(done?.owner).toBeUndefined();
+      expect(await store.getResult(done?.resultId as number)).toMatchObject({
+        documentId: "d1",
+        fingerprint: "f1",
+        extraction: '{"entities":[]}',
+      });
+      expect((await store.getJob("j1"))?.state).toBe("running");
+
+      await store.completeTask(b?.id as number, "w1", { result: result() }, T0 + 20);
+      expect(await store.getJob("j1")).toMatchObject({ state: "done", finishedAt: T0 + 20 });
+    });
+
+    it("keeps the first result for a document and fingerprint; reuse copies its figures", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "copy-of-a", documentId: "d1" },
+        { path: "again", documentId: "d1" },
+      ]);
+      const [a, copy, again] = [
+        await store.claimTask("j1", "w", T0),
+        await store.claimTask("j1", "w", T0),
+        await store.claimTask("j1", "w", T0),
+      ];
+      await store.completeTask(a?.id as number, "w", { result: result({ extraction: "first" }) }, T0);
+      await store.completeTask(copy?.id as number, "w", { result: result({ extraction: "second" }) }, T0);
+      const first = await store.findResult("d1", "f1");
+      expect(first?.extraction).toBe("first");
+      expect((await store.getTask(copy?.id as number))?.resultId).toBe(first?.id);
+
+      await store.completeTask(again?.id as number, "w", { reusedResultId: first?.id as number }, T0);
+      expect(await store.getTask(again?.id as number)).toMatchObject({
+        state: "done",
+        reused: true,
+        modelCalls: 0,
+        pages: 2,
+        chunks: 3,
+        resultId: first?.id,
+      });
+    });
+
+    it("retries a failed task after its delay, and fails it for good when told", async () => {
+      await store.createJob(job("j1"), [{ path: "a", documentId: "d1" }]);
+      const task = await store.claimTask("j1", "w", T0);
+      const error = { code: "ENDPOINT_UNREACHABLE", message: "down", retryable: true };
+      expect(await store.failTask(task?.id as number, "w", error, T0 + 100, T0)).toBe(true);
+      expect(await store.getTask(task?.id as number)).toMatchObject({
+        state: "retrying",
+        error,
+        notBefore: T0 + 100,
+      });
+      expect(await store.nextRetryAt(["j1"])).toBe(T0 + 100);
+      expect(await store.claimTask("j1", "w", T0 + 99)).toBeUndefined();
+      const again = await store.claimTask("j1", "w", T0 + 100);
+      expect(again).toMatchObject({ id: task?.id, attempts: 2, state: "running" });
+
+      await store.failTask(task?.id as number, "w", { ...error, retryable: false }, undefined, T0 + 200);
+      expect(await store.getTask(task?.id as number)).toMatchObject({
+        state: "failed",
+        finishedAt: T0 + 200,
+      });
+      expect((await store.getJob("j1"))?.state).toBe("done");
+      expect(await store.nextRetryAt(["j1"])).toBeUndefined();
+    });
+
+    it("puts a released task back in the queue as it was", async () => {
+      await store.createJob(job("j1"), [{ path: "a", documentId: "d1" }]);
+      const task = await store.claimTask("j1", "w", T0);
+      expect(await store.releaseTask(task?.id as number, "other", "queued", T0)).toBe(false);
+      expect(await store.releaseTask(task?.id as number, "w", "queued", T0)).toBe(true);
+      expect(await store.getTask(task?.id as number)).toMatchObject({ state: "queued", attempts: 1 });
+      expect((await store.claimTask("j1", "w2", T0))?.attempts).toBe(2);
+    });
+
+    it("cancels a job: waiting tasks at once, running ones when their worker lets go", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+      ]);
+      const running = await store.claimTask("j1", "w", T0);
+      expect(await store.cancelJob("j1", T0 + 5)).toMatchObject({ state: "cancelled", finishedAt: T0 + 5 });
+      expect((await tasksOf("j1")).map((t) => t.state)).toEqual(["running", "cancelled"]);
+      expect(await store.claimTask("j1", "w", T0)).toBeUndefined();
+      await store.releaseTask(running?.id as number, "w", "cancelled", T0 + 6);
+      expect((await tasksOf("j1")).map((t) => t.state)).toEqual(["cancelled", "cancelled"]);
+      expect(await store.cancelJob("nope", T0)).toBeUndefined();
+    });
+
+    it("unpacks under one worker at a time, scan after scan", async () => {
+      await store.createJob(job("j1", { state: "unpacking" }));
+      const scan = (await store.claimUnpacking("j1", "w1")) as number;
+      expect(await store.claimUnpacking("j1", "w2")).toBeUndefined();
+      expect(await store.upsertTask("j1", "a", "d1", scan)).toBe(true);
+      expect(await store.upsertTask("j1", "a", "d2", scan)).toBe(false);
+      expect(await store.upsertTask("j1", "b", "d2", scan)).toBe(true);
+      await store.addSkipped("j1", { path: "x.exe", reason: "NOT_A_DOCUMENT", message: "no" }, scan);
+      expect(await store.claimTask("j1", "w1", T0)).toBeUndefined();
+      await store.finishUnpacking("j1", scan, T0);
+      expect(await store.getJob("j1")).toMatchObject({ state: "running" });
+      expect((await store.getJob("j1"))?.owner).toBeUndefined();
+
+      const a = await store.claimTask("j1", "w1", T0);
+      await store.completeTask(a?.id as number, "w1", { result: result() }, T0);
+      const b = await store.claimTask("j1", "w1", T0);
+      await store.failTask(
+        b?.id as number,
+        "w1",
+        { code: "X", message: "m", retryable: true },
+        undefined,
+        T0,
+      );
+      expect((await store.getJob("j1"))?.state).toBe("done");
+
+      // A second scan: "a" is unchanged (stays done), "b" was dropped from the source, "c" is new and
+      // "x.exe" is no longer there.
+      const next = (await store.claimUnpacking("j1", "w2")) as number;
+      expect(next).toBeGreaterThan(scan);
+      await store.upsertTask("j1", "a", "d1", next);
+      await store.upsertTask("j1", "c", "d3", next);
+      await store.finishUnpacking("j1", next, T0);
+      expect((await tasksOf("j1")).map((t) => [t.path, t.state])).toEqual([
+        ["a", "done"],
+        ["c", "queued"],
+      ]);
+      expect(await store.listSkipped("j1", { limit: 10 })).toEqual([]);
+      expect((await store.getJob("j1"))?.state).toBe("running");
+    });
+
+    it("starts a task over when its path holds other bytes, and retries retryable failures on a new scan", async () => {
+      await store.createJob(job("j1", { state: "unpacking" }));
+      const scan = (await store.claimUnpacking("j1", "w")) as number;
+      await store.upsertTask("j1", "a", "d1", scan);
+      await store.upsertTask("j1", "b", "d2", scan);
+      await store.finishUnpacking("j1", scan, T0);
+      const a = await store.claimTask("j1", "w", T0);
+      await store.completeTask(a?.id as number, "w", { result: result() }, T0);
+      const b = await store.claimTask("j1", "w", T0);
+      await store.failTask(
+        b?.id as number,
+        "w",
+        { code: "ENDPOINT_FAILED", message: "m", retryable: true },
+        undefined,
+        T0,
+      );
+
+      const next = (await store.claimUnpacking("j1", "w")) as number;
+      await store.upsertTask("j1", "a", "d3", next);
+      await store.upsertTask("j1", "b", "d2", next);
+      await store.finishUnpacking("j1", next, T0);
+      expect((await tasksOf("j1")).map((t) => [t.path, t.documentId, t.state, t.attempts])).toEqual([
+        ["a", "d3", "queued", 0],
+        ["b", "d2", "queued", 0],
+      ]);
+    });
+
+    it("keeps a failure that a retry cannot help through a new scan", async () => {
+      await store.createJob(job("j1"), [{ path: "a", documentId: "d1" }]);
+      const a = await store.claimTask("j1", "w", T0);
+      await store.failTask(
+        a?.id as number,
+        "w",
+        { code: "EMPTY_DOCUMENT", message: "m", retryable: false },
+        undefined,
+        T0,
+      );
+      const next = (await store.claimUnpacking("j1", "w")) as number;
+      await store.upsertTask("j1", "a", "d1", next);
+      await store.finishUnpacking("j1", next, T0);
+      expect((await tasksOf("j1")).map((t) => t.state)).toEqual(["failed"]);
+      expect((await store.getJob("j1"))?.state).toBe("done");
+    });
+
+    it("fails a job as a whole, cancelling what was waiting", async () => {
+      await store.createJob(job("j1", { state: "unpacking" }), [{ path: "a", documentId: "d1" }]);
+      const error = { code: "ARCHIVE_LIMIT_EXCEEDED", message: "bomb", retryable: false };
+      await store.failJob("j1", error, T0);
+      expect(await store.getJob("j1")).toMatchObject({ state: "failed", error, finishedAt: T0 });
+      expect((await tasksOf("j1")).map((t) => t.state)).toEqual(["cancelled"]);
+    });
+
+    it("counts a job's tasks for progress", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+        { path: "c", documentId: "d3" },
+      ]);
+      await store.addSkipped("j1", { path: "z", reason: "NOT_A_DOCUMENT", message: "m" }, 0);
+      const a = await store.claimTask("j1", "w", T0);
+      await store.completeTask(a?.id as number, "w", { result: result() }, T0 + 50);
+      await store.claimTask("j1", "w", T0 + 60);
+      const counts = await store.countTasks("j1", T0);
+      expect(counts).toMatchObject({
+        byState: { queued: 1, running: 1, retrying: 0, done: 1, failed: 0, cancelled: 0 },
+        skipped: 1,
+        pages: 2,
+        chunks: 3,
+        modelCalls: 3,
+        reused: 0,
+        recent: { finished: 1, firstStartedAt: T0 },
+      });
+      expect((await store.countTasks("j1", T0 + 51)).recent.finished).toBe(0);
+    });
+
+    it("pages through a job's tasks and skipped entries", async () => {
+      const tasks = Array.from({ length: 5 }, (_, i) => ({ path: `p${i}`, documentId: "d1" }));
+      await store.createJob(job("j1"), tasks);
+      const first = await store.listTasks("j1", { limit: 2 });
+      const rest = await store.listTasks("j1", { limit: 10, after: first.at(-1)?.id as number });
+      expect([...first, ...rest].map((t) => t.path)).toEqual(tasks.map((t) => t.path));
+      await store.claimTask("j1", "w", T0);
+      expect((await store.listTasks("j1", { limit: 10, state: "running" })).map((t) => t.path)).toEqual([
+        "p0",
+      ]);
+      for (const path of ["b", "a", "c"])
+        await store.addSkipped("j1", { path, reason: "R", message: "m" }, 0);
+      expect((await store.listSkipped("j1", { limit: 2, offset: 1 })).map((s) => s.path)).toEqual(["b", "c"]);
+    });
+
+    it("finds a document's latest result, for a profile when asked", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d1" },
+      ]);
+      const a = await store.claimTask("j1", "w", T0);
+      const b = await store.claimTask("j1", "w", T0);
+      await store.completeTask(
+        a?.id as number,
+        "w",
+        { result: result({ fingerprint: "f1", profile: "default" }) },
+        T0,
+      );
+      await store.completeTask(
+        b?.id as number,
+        "w",
+        { result: result({ fingerprint: "f2", profile: "baptism" }) },
+        T0,
+      );
+      expect((await store.latestResult("d1"))?.profile).toBe("baptism");
+      expect((await store.latestResult("d1", "default"))?.fingerprint).toBe("f1");
+      expect(await store.latestResult("d2")).toBeUndefined();
+      expect((await store.listResults("d1")).map((r) => r.fingerprint)).toEqual(["f1", "f2"]);
+    });
+
+    it("caches model responses, keeping the first value of a key", async () => {
+      expect(await store.getCachedResponse("k")).toBeUndefined();
+      await store.putCachedResponse("k", "v1", T0);
+      await store.putCachedResponse("k", "v2", T0);
+      expect(await store.getCachedResponse("k")).toBe("v1");
+    });
+
+    it("hands a dead worker's tasks back to the queue and releases its unpacking", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+      ]);
+      await store.createJob(job("j2"), [{ path: "c", documentId: "d3" }]);
+      await store.createJob(job("j3", { state: "unpacking" }));
+      await store.heartbeat({ id: "dead", host: "h", pid: 1, heartbeatAt: T0 });
+      await store.heartbeat({ id: "dead", host: "h", pid: 1, heartbeatAt: T0 + 1 });
+      expect(await store.listWorkers()).toEqual([{ id: "dead", host: "h", pid: 1, heartbeatAt: T0 + 1 }]);
+      const a = await store.claimTask("j1", "dead", T0);
+      const c = await store.claimTask("j2", "dead", T0);
+      await store.claimUnpacking("j3", "dead");
+      await store.cancelJob("j2", T0);
+
+      expect(await store.removeWorker("dead", T0 + 2)).toBe(1);
+      expect(await store.getTask(a?.id as number)).toMatchObject({ state: "queued", attempts: 1 });
+      expect((await store.getTask(c?.id as number))?.state).toBe("cancelled");
+      expect(await store.listWorkers()).toEqual([]);
+      expect(await store.claimUnpacking("j3", "alive")).toBeDefined();
+    });
+  });
+}
