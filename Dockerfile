@@ -1,21 +1,35 @@
 # syntax=docker/dockerfile:1
 # Palimpsest API image: build with the dev toolchain, run with production dependencies only.
+# Node 24 is an LTS line with prebuilt binaries for every native module used here (better-sqlite3 12,
+# sharp, @napi-rs/canvas); build tools are still installed so npm can compile one if a prebuild is missing.
 ARG NODE_VERSION=24
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM node:${NODE_VERSION}-bookworm-slim AS toolchain
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+
+FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json vite.config.ts ./
 COPY src ./src
+COPY web ./web
 RUN npm run build
 
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
+FROM toolchain AS deps
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+# Native tesseract 5 with the historical models the OCR stage picks by language and script
+# (Fraktur, Middle French, Middle English, Latin, old Italian and Spanish); tesseract.js is the fallback.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-frk \
+      tesseract-ocr-script-frak tesseract-ocr-frm tesseract-ocr-enm tesseract-ocr-lat \
+      tesseract-ocr-ita-old tesseract-ocr-spa-old tesseract-ocr-grc \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

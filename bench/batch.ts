@@ -9,13 +9,13 @@
  * 3. A 10,000-document ZIP: peak memory of the process (VmHWM) and its resident memory as the batch
  *    advances, to show it stays flat.
  *
- *   npx tsx bench/batch.ts
+ *   npx tsx bench/batch.ts                    (builds dist/ first: it measures the command users run)
  *   BLOOM_ENDPOINT_URL=http://host:port npx tsx bench/batch.ts   (another TGI-compatible server; give
  *                                          its LATENCY so the ideal can be computed; SLOTS is read from /info)
  * Environment: LATENCY (ms, default 200), SLOTS (default 8), DOCUMENTS (default 1000),
  * ARCHIVE_DOCUMENTS (default 10000), ARCHIVE_LATENCY (ms, default 20: part 3 measures memory, not speed).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -31,7 +31,8 @@ const LATENCY = env("LATENCY", 200);
 const DOCUMENTS = env("DOCUMENTS", 1000);
 const ARCHIVE_DOCUMENTS = env("ARCHIVE_DOCUMENTS", 10_000);
 const ARCHIVE_LATENCY = env("ARCHIVE_LATENCY", 20);
-const CLI = ["--import", "tsx", "src/cli/main.ts"];
+/** The built command, as users run it (`npm run build` first: the bench builds it). */
+const CLI = ["dist/src/cli/main.js"];
 
 const PLACES = ["Bordeaux", "Nîmes", "Lyon", "Genève", "Reims"];
 const PERSONS = ["Jean Dupuy", "Marie Curval", "Pierre Lenoir"];
@@ -152,6 +153,7 @@ const generations = (own?: TgiTestServer) => own?.received.filter((r) => r.path 
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
 
 async function main() {
+  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
   const work = await mkdtemp(join(tmpdir(), "bench-batch-"));
   try {
     // 1. Throughput.

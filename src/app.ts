@@ -14,6 +14,7 @@ import { extractRoutes } from "./api/extract.js";
 import { healthRoutes } from "./api/health.js";
 import { jobRoutes } from "./api/jobs.js";
 import { schemaRoutes } from "./api/schemas.js";
+import { webRoutes } from "./api/web.js";
 import { packageVersion } from "./package-info.js";
 import type { Services } from "./services.js";
 
@@ -37,6 +38,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: MAX_FIELD_BYTES },
   });
   await registerDocs(app, packageVersion());
+  await webRoutes(app);
   await app.register(async (scope) => {
     await healthRoutes(scope, services);
     await schemaRoutes(scope, services);

@@ -5,12 +5,6 @@
  * time and, whenever one finishes, lets in the next call of the NEXT job in turn (round-robin), so the
  * limiter's queue never holds a backlog and every job gets its turn. The limiter stays the one hard limit.
  */
-import { concurrencyLimit } from "../endpoint/limiter.js";
-import type { LlmEndpoint } from "../endpoint/port.js";
-import { callContext } from "./call-context.js";
-
-/** Calls made outside any job (none in practice) share one turn. */
-const NO_JOB = "";
 
 export class FairGate {
   private active = 0;
@@ -78,19 +72,4 @@ export class FairGate {
     this.waiting.delete(key);
     this.turns.splice(this.turns.indexOf(key), 1);
   }
-}
-
-/** The endpoint with its job calls passed through a FairGate as wide as the endpoint's limiter. */
-export function withFairShare(endpoint: LlmEndpoint, configuredConcurrency: number): LlmEndpoint {
-  let width = 1;
-  const gate = new FairGate(() => width);
-  return {
-    info: () => endpoint.info(),
-    countTokens: (text) => endpoint.countTokens(text),
-    async generate(request) {
-      width = concurrencyLimit(configuredConcurrency, (await endpoint.info()).maxConcurrentRequests);
-      const key = callContext.getStore()?.jobId ?? NO_JOB;
-      return gate.run(key, () => endpoint.generate(request), request.signal);
-    },
-  };
 }

@@ -7,29 +7,21 @@
  */
 import type { Config } from "../config.js";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
-import { type PipelineDeps, type PipelineInput, runPipeline } from "../pipeline/run.js";
-import type { Profile } from "../profiles/profile.js";
+import { type PipelineDeps, runPipeline } from "../pipeline/run.js";
 import type { BlobStore } from "../store/blobs.js";
 import type { Store, StoredError, TaskRecord } from "../store/port.js";
-import { type CallContext, callContext } from "./call-context.js";
+import type { JobContext } from "./job-context.js";
+import type { TaskCalls } from "./job-endpoint.js";
 
 export interface TaskEnvironment {
   config: Pick<Config, "jobAttempts" | "jobRetryDelayMs">;
   store: Store;
   blobs: BlobStore;
-  /** What runPipeline needs, with the jobs' endpoint (response cache, fair share). */
+  /** What runPipeline needs, with the task's endpoint (see job-endpoint.ts), which counts into `calls`. */
   pipeline: PipelineDeps;
+  calls: TaskCalls;
   owner: string;
   now: () => number;
-}
-
-/** What every task of one job shares. */
-export interface JobContext {
-  jobId: string;
-  profile: Profile;
-  /** The job's options for the pipeline (language, script, OCR models), as runPipeline takes them. */
-  options: Pick<PipelineInput, "language" | "script" | "ocrModels">;
-  fingerprint: string;
 }
 
 export type Interruption = "shutdown" | "cancel";
@@ -56,18 +48,9 @@ export async function processTask(
       return;
     }
     const bytes = await env.blobs.read(task.documentId);
-    const calls: CallContext = { jobId: job.jobId, modelCalls: 0, cacheHits: 0 };
-    const extraction = await callContext.run(calls, () =>
-      runPipeline(
-        {
-          bytes,
-          profile: job.profile,
-          filename: task.path,
-          ...job.options,
-          signal,
-        },
-        env.pipeline,
-      ),
+    const extraction = await runPipeline(
+      { bytes, profile: job.profile, filename: task.path, ...job.options, signal },
+      env.pipeline,
     );
     await store.completeTask(
       task.id,
@@ -79,7 +62,7 @@ export async function processTask(
           extraction: JSON.stringify(extraction),
           pages: extraction.document.pages.length,
           chunks: extraction.stats.chunks,
-          modelCalls: calls.modelCalls,
+          modelCalls: env.calls.modelCalls,
         },
       },
       now(),

@@ -198,7 +198,10 @@ export interface Store {
     retryAt: number | undefined,
     now: number,
   ): Promise<boolean>;
-  /** A running task goes back to the queue untouched (shutdown), or is cancelled (its job was). */
+  /**
+   * A running task goes back to the queue as it was before its claim, its attempt not counted
+   * (shutdown), or is cancelled (its job was).
+   */
   releaseTask(taskId: number, owner: string, to: "queued" | "cancelled", now: number): Promise<boolean>;
   getTask(taskId: number): Promise<TaskRecord | undefined>;
   /** The job's tasks in source order, `limit` at a time after task id `after`. */

@@ -2,6 +2,9 @@
  * The whole product against the TGI test server: real configuration, endpoint, profiles and app,
  * with backoff sleeps recorded instead of waited out.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -22,10 +25,13 @@ export async function startHarness(
   options: { server?: TgiTestServerOptions; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const server = await startTgiTestServer(options.server);
+  // Each harness its own store: results and cached model answers never leak between tests.
+  const dataDir = await mkdtemp(join(tmpdir(), "palimpsest-harness-"));
   const config = loadConfig({
     BLOOM_ENDPOINT_URL: server.url,
     LOG_LEVEL: "silent",
     MODEL_RETRIES: "3",
+    DATA_DIR: dataDir,
     ...options.env,
   });
   const sleeps: number[] = [];
@@ -43,6 +49,7 @@ export async function startHarness(
     async close() {
       await app.close();
       await server.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

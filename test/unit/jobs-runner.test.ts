@@ -2,10 +2,11 @@
  * The job runner's policies, against the TGI test server: retries of failures a retry can help, a final
  * failure after JOB_ATTEMPTS, documents whose processing kept being interrupted, and shutdown.
  */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { buildZip } from "../support/archives.js";
 import { type Harness, lexiconModel, startHarness } from "../support/harness.js";
 
 let harness: Harness;
@@ -73,6 +74,35 @@ describe("job runner", () => {
     expect(harness.server.received.filter((r) => r.path === "/")).toHaveLength(0);
   });
 
+  it("on start, takes up a batch whose unpacking a dead process left half done", async () => {
+    await start();
+    const { store, jobs, config } = harness.services;
+    const archive = join(config.dataDir, "uploads", "interrupted.zip");
+    await mkdir(dirname(archive), { recursive: true });
+    await writeFile(
+      archive,
+      await buildZip([
+        { name: "a.txt", data: "Lyon." },
+        { name: "b.txt", data: "Lyon!" },
+      ]),
+    );
+    await store.createJob({
+      id: "half",
+      kind: "batch",
+      state: "unpacking",
+      spec: { profile: "default", source: { kind: "archive", path: archive } },
+      createdAt: 0,
+    });
+    await store.heartbeat({ id: "dead", host: hostname(), pid: 2 ** 22 + 1, heartbeatAt: 0 });
+    await store.claimUnpacking("half", "dead");
+    await jobs.start();
+    expect(await jobs.whenSettled("half")).toMatchObject({ state: "done" });
+    expect((await store.listTasks("half", { limit: 10 })).map((t) => [t.path, t.state])).toEqual([
+      ["a.txt", "done"],
+      ["b.txt", "done"],
+    ]);
+  });
+
   it("on stop, lets a document in progress finish within the grace period", async () => {
     await start({}, 150);
     const job = await submit("Lyon, le 4 mai 1791.");
@@ -87,7 +117,7 @@ describe("job runner", () => {
     const job = await submit("Lyon, le 5 mai 1791.");
     await until(() => harness.server.received.some((r) => r.path === "/"));
     await harness.services.jobs.stop(0);
-    expect(await onlyTask(job)).toMatchObject({ state: "queued", attempts: 1 });
+    expect(await onlyTask(job)).toMatchObject({ state: "queued", attempts: 0 });
     expect(await harness.services.store.listWorkers()).toEqual([]);
   });
 });

@@ -72,8 +72,14 @@ export const batch: Command = {
     const stopping = stopOnSignals(() => jobs.stop());
     try {
       await jobs.start({ onlyJob: job.id });
-      // An archive read completely before is not read again; a folder or a list is, to see what changed.
-      if (kind !== "archive" || job.state === "unpacking" || job.state === "failed")
+      // A folder or a list is read again, to see what changed. An archive (known by its content) only
+      // when it was not read completely, or has failures a retry can help: reading it queues them again.
+      if (
+        kind !== "archive" ||
+        job.state === "unpacking" ||
+        job.state === "failed" ||
+        (await hasRetryableFailures(store, job.id))
+      )
         await jobs.unpack(job.id);
       const reporter = new ProgressReporter(stderr);
       const refresh = setInterval(() => {
@@ -174,6 +180,15 @@ async function summarise(
     page = await store.listTasks(jobId, { state: "failed", limit: 500, ...(after ? { after } : {}) });
   }
   return worstExitCode(codes);
+}
+
+async function hasRetryableFailures(store: Store, jobId: string): Promise<boolean> {
+  for (let after = 0; ; ) {
+    const failed = await store.listTasks(jobId, { state: "failed", limit: 500, after });
+    if (failed.length === 0) return false;
+    if (failed.some((task) => task.error?.retryable)) return true;
+    after = (failed.at(-1) as { id: number }).id;
+  }
 }
 
 /** The exit code a failure would have had as an `extract` (see exit-codes.ts). */

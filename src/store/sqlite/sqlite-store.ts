@@ -357,11 +357,16 @@ export class SqliteStore implements Store {
     return this.write(() => {
       const seq = this.ownedTask(taskId, owner);
       if (seq === undefined) return false;
-      this.sql("UPDATE tasks SET state = ?, owner = NULL, finished_at = ? WHERE id = ?").run(
-        to,
-        to === "cancelled" ? now : null,
-        taskId,
-      );
+      if (to === "queued")
+        // The interrupted run does not count as an attempt: the task is as it was before its claim.
+        this.sql("UPDATE tasks SET state = 'queued', owner = NULL, attempts = attempts - 1 WHERE id = ?").run(
+          taskId,
+        );
+      else
+        this.sql("UPDATE tasks SET state = 'cancelled', owner = NULL, finished_at = ? WHERE id = ?").run(
+          now,
+          taskId,
+        );
       this.settleJob(seq, now);
       return true;
     });

@@ -1,0 +1,38 @@
+/**
+ * What every task of one job shares: its profile (a registered one, or the custom schema the job
+ * carries), its pipeline options, and the fingerprint its results are stored under.
+ */
+import type { Config } from "../config.js";
+import type { EndpointInfo } from "../endpoint/port.js";
+import type { PipelineInput } from "../pipeline/run.js";
+import type { Profile } from "../profiles/profile.js";
+import type { ProfileRegistry } from "../profiles/registry.js";
+import { resolveProfile } from "../profiles/resolve.js";
+import type { JobSpec } from "../store/port.js";
+import { resultFingerprint } from "./fingerprint.js";
+
+export interface JobContext {
+  profile: Profile;
+  /** The job's options for the pipeline (language, script, OCR models), as runPipeline takes them. */
+  options: Pick<PipelineInput, "language" | "script" | "ocrModels">;
+  fingerprint: string;
+}
+
+export function jobContext(
+  spec: JobSpec,
+  deps: { config: Config; profiles: ProfileRegistry; info: EndpointInfo },
+): JobContext {
+  const { config, profiles, info } = deps;
+  const { profile: name, schema, language, script, ocrModels } = spec;
+  const profile = resolveProfile(
+    profiles,
+    { profile: name, ...(schema === undefined ? {} : { schema }) },
+    config.defaultProfile,
+  );
+  const options = {
+    ...(language ? { language } : {}),
+    ...(script ? { script } : {}),
+    ...(ocrModels ? { ocrModels } : {}),
+  };
+  return { profile, options, fingerprint: resultFingerprint({ config, info, profile, options }) };
+}

@@ -1,0 +1,64 @@
+/**
+ * The endpoint a task's pipeline talks to: the process's endpoint (whose limiter is the one limit on
+ * model calls in flight) behind a fair gate as wide as that limit, where jobs take turns, and behind the
+ * model-response cache. Token counts of recent texts are remembered: the fixed part of the prompt is
+ * counted for every document, and is the same for all of a job's documents.
+ */
+import { concurrencyLimit } from "../endpoint/limiter.js";
+import type { LlmEndpoint } from "../endpoint/port.js";
+import { withResponseCache } from "../store/cached-endpoint.js";
+import type { Store } from "../store/port.js";
+import { FairGate } from "./fair-gate.js";
+
+const TOKEN_COUNTS_KEPT = 64;
+
+/** A task's count of the model calls that reached the server. */
+export interface TaskCalls {
+  modelCalls: number;
+}
+
+export class JobEndpoints {
+  private readonly gate = new FairGate(() => this.width);
+  private width = 1;
+  private readonly counts = new Map<string, Promise<number>>();
+
+  constructor(
+    private readonly endpoint: LlmEndpoint,
+    private readonly configuredConcurrency: number,
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  info() {
+    return this.endpoint.info();
+  }
+
+  forTask(jobId: string, calls: TaskCalls): LlmEndpoint {
+    const gated: LlmEndpoint = {
+      info: () => this.endpoint.info(),
+      countTokens: (text) => this.countTokens(text),
+      generate: async (request) => {
+        const { maxConcurrentRequests } = await this.endpoint.info();
+        this.width = concurrencyLimit(this.configuredConcurrency, maxConcurrentRequests);
+        return this.gate.run(jobId, () => this.endpoint.generate(request), request.signal);
+      },
+    };
+    const counted = (from: "cache" | "server") => {
+      if (from === "server") calls.modelCalls++;
+    };
+    return withResponseCache(gated, this.store, counted, this.now);
+  }
+
+  private countTokens(text: string): Promise<number> {
+    let count = this.counts.get(text);
+    if (count === undefined) {
+      count = this.endpoint.countTokens(text);
+      // A failure is not remembered: the next document asks again.
+      count.catch(() => this.counts.delete(text));
+      if (this.counts.size >= TOKEN_COUNTS_KEPT)
+        this.counts.delete(this.counts.keys().next().value as string);
+      this.counts.set(text, count);
+    }
+    return count;
+  }
+}

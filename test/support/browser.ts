@@ -1,0 +1,60 @@
+/**
+ * Debian's chromium driven by playwright-core (`npx playwright install` cannot download a browser
+ * here), and the front end built for the app to serve.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+import { build } from "vite";
+import { packageRoot } from "../../src/package-info.js";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium).`);
+
+/**
+ * Builds web/ into dist/web, where the app looks for it when it starts. The directory is not emptied
+ * first, so another test's app starting meanwhile never sees it half gone.
+ */
+export async function buildFrontEnd(): Promise<void> {
+  const root = packageRoot();
+  await build({
+    configFile: join(root, "vite.config.ts"),
+    logLevel: "warn",
+    build: { emptyOutDir: false },
+  });
+}
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = await mkdtemp(join(tmpdir(), "palimpsest-chromium-"));
+  // The flags keep chromium off the network (closed here) apart from the pages it is sent to.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}

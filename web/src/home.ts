@@ -1,0 +1,89 @@
+/** The start page: upload a document (drag and drop or choose), then follow the jobs of this browser. */
+import { getProfiles, uploadDocument } from "./api.js";
+import { h } from "./dom.js";
+import { jobsList, rememberJob } from "./jobs-list.js";
+
+export function showHome(main: HTMLElement): void {
+  const file = h("input", { type: "file", id: "file", name: "file", required: true });
+  const profile = h("select", { id: "profile", name: "profile" });
+  const language = h("input", {
+    id: "language",
+    name: "language",
+    pattern: "[a-z]{2,3}",
+    placeholder: "detected",
+    size: "6",
+    "aria-describedby": "language-hint",
+  });
+  const progress = h("progress", { max: "1", value: "0", id: "upload-progress", hidden: true });
+  const status = h("p", { role: "status", "aria-live": "polite", class: "status" });
+  const drop = h(
+    "div",
+    { class: "drop" },
+    h("label", { for: "file" }, "Document (PDF, image, ALTO, PAGE, hOCR or text), or drop it here"),
+    file,
+  );
+  const form = h(
+    "form",
+    { class: "upload", "aria-labelledby": "upload-title" },
+    h("h2", { id: "upload-title" }, "Upload a document"),
+    drop,
+    h("label", { for: "profile" }, "Profile"),
+    profile,
+    h("label", { for: "language" }, "Language"),
+    language,
+    h("small", { id: "language-hint" }, "ISO 639 code such as fr, de or he; empty to detect it."),
+    h("button", { type: "submit" }, "Upload"),
+    progress,
+    status,
+  );
+  const jobs = jobsList();
+  main.append(h("h1", {}, "Review extractions"), form, jobs.element);
+
+  getProfiles()
+    .then(({ default: preferred, profiles }) => {
+      for (const p of profiles) {
+        profile.append(h("option", { value: p.name, selected: p.name === preferred }, p.title ?? p.name));
+      }
+    })
+    .catch((error: Error) => {
+      status.textContent = error.message;
+    });
+
+  // The drop zone hands a dropped file to the input, so the form has one path for both.
+  drop.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    drop.classList.add("over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("over");
+    if (event.dataTransfer?.files.length) file.files = event.dataTransfer.files;
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    const body = new FormData();
+    body.append("profile", profile.value);
+    if (language.value) body.append("language", language.value);
+    body.append("file", chosen, chosen.name);
+    progress.hidden = false;
+    progress.value = 0;
+    status.textContent = `Uploading ${chosen.name}…`;
+    uploadDocument(body, (fraction) => {
+      progress.value = fraction;
+    })
+      .then((job) => {
+        progress.value = 1;
+        status.textContent = `${chosen.name} is queued as job ${job.id}.`;
+        rememberJob(job.id, chosen.name);
+        jobs.follow(job.id, chosen.name);
+        form.reset();
+      })
+      .catch((error: Error) => {
+        status.textContent = error.message;
+      });
+  });
+}
