@@ -172,7 +172,7 @@ export const SETTINGS = {
   },
   modelConcurrency: {
     env: "MODEL_CONCURRENCY",
-    default: 4,
+    default: 8,
     parse: integer(1, 1024),
     description:
       "Model calls in flight at once per endpoint (also capped by the server's max_concurrent_requests).",
