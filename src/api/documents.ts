@@ -5,10 +5,9 @@
  */
 import type { FastifyInstance } from "fastify";
 import { PalimpsestError } from "../errors.js";
-import { submitDocument } from "../jobs/submit.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
-import { jobSpec, jobView } from "./job-view.js";
+import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
 const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
@@ -29,15 +28,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     async (request, reply) => {
       const upload = await readUpload(request);
       const profile = resolveProfile(services.profiles, upload.options, config.defaultProfile);
-      const job = await submitDocument(services, {
-        bytes: upload.bytes,
-        ...(upload.filename ? { filename: upload.filename } : {}),
-        spec: jobSpec(profile, upload.options),
-      });
-      return reply
-        .code(202)
-        .header("location", `/v1/jobs/${job.id}`)
-        .send(await jobView(store, job));
+      return queueUpload(services, upload, profile, reply);
     },
   );
 

@@ -1,10 +1,9 @@
 /** POST /v1/extract: one document in, its grounded entities out, in the same request. */
 import type { FastifyInstance } from "fastify";
-import { submitDocument } from "../jobs/submit.js";
 import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
-import { jobSpec, jobView } from "./job-view.js";
+import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
 const RAW_TYPES = [
@@ -59,15 +58,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
       const profile = resolveProfile(services.profiles, upload.options, config.defaultProfile);
       // A large document would hold the request for minutes: it becomes a job, answered 202.
       if (upload.bytes.byteLength > config.extractSyncMaxBytes) {
-        const job = await submitDocument(services, {
-          bytes: upload.bytes,
-          ...(upload.filename ? { filename: upload.filename } : {}),
-          spec: jobSpec(profile, upload.options),
-        });
-        return reply
-          .code(202)
-          .header("location", `/v1/jobs/${job.id}`)
-          .send(await jobView(services.store, job));
+        return queueUpload(services, upload, profile, reply);
       }
       const controller = new AbortController();
       // A client that hangs up should not keep the model busy.

@@ -1,0 +1,19 @@
+/** Queues an uploaded document as a job and answers 202 with it: POST /v1/documents, and large /v1/extract uploads. */
+import type { FastifyReply } from "fastify";
+import { submitDocument } from "../jobs/submit.js";
+import type { Profile } from "../profiles/profile.js";
+import type { Services } from "../services.js";
+import { jobSpec, jobView } from "./job-view.js";
+import type { Upload } from "./upload.js";
+
+export async function queueUpload(services: Services, upload: Upload, profile: Profile, reply: FastifyReply) {
+  const job = await submitDocument(services, {
+    bytes: upload.bytes,
+    ...(upload.filename ? { filename: upload.filename } : {}),
+    spec: jobSpec(profile, upload.options),
+  });
+  return reply
+    .code(202)
+    .header("location", `/v1/jobs/${job.id}`)
+    .send(await jobView(services.store, job));
+}
