@@ -7,9 +7,9 @@ import multipart from "@fastify/multipart";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { batchRoutes } from "./api/batches.js";
 import { registerDocs } from "./api/docs.js";
+import { documentPageRoutes } from "./api/document-pages.js";
 import { documentRoutes } from "./api/documents.js";
 import { registerErrorHandling } from "./api/error-handler.js";
-import { exportFormats } from "./api/export-format.js";
 import { extractRoutes } from "./api/extract.js";
 import { healthRoutes } from "./api/health.js";
 import { jobRoutes } from "./api/jobs.js";
@@ -42,9 +42,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     await healthRoutes(scope, services);
     await schemaRoutes(scope, services);
-    await exportFormats(scope);
     await extractRoutes(scope, services);
     await documentRoutes(scope, services);
+    await documentPageRoutes(scope, services);
     await jobRoutes(scope, services);
     await batchRoutes(scope, services);
   });

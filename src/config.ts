@@ -215,7 +215,7 @@ export const SETTINGS = {
     default: undefined,
     parse: integer(1, 64),
     description:
-      "Pages read by OCR at once (processes or workers), shared by all documents. Default: the number of CPUs, at most 4.",
+      "Pages read by OCR at once (processes or workers), shared by all documents; also the page images rendered at once for the API. Default: the number of CPUs, at most 4.",
   },
   ocrPageTimeoutMs: {
     env: "OCR_PAGE_TIMEOUT_MS",
@@ -242,6 +242,14 @@ export const SETTINGS = {
     default: 0.6,
     parse: ratio,
     description: "Mentions whose least confident OCR word is below this (0-1) are flagged lowConfidence.",
+  },
+  pageImageMaxWidth: {
+    env: "PAGE_IMAGE_MAX_WIDTH",
+    default: 2000,
+    // 65535: the largest side a JPEG can have.
+    parse: integer(16, 65535),
+    description:
+      "Widest page image served when the request names no width (GET /v1/documents/:id/pages/:n/image); narrower pages keep their size.",
   },
   storePath: {
     env: "STORE_PATH",

@@ -14,6 +14,8 @@ export const ERRORS = {
   UNKNOWN_PROFILE: { status: 404, retryable: false },
   INVALID_PROFILE: { status: 422, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
+  /** A page image asked of a document that holds none (text, or an OCR export without its scan). */
+  NO_PAGE_IMAGE: { status: 404, retryable: false },
   ENDPOINT_UNREACHABLE: { status: 502, retryable: true },
   ENDPOINT_FAILED: { status: 502, retryable: true },
   ENDPOINT_BAD_RESPONSE: { status: 502, retryable: true },

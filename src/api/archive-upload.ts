@@ -2,7 +2,7 @@
  * Receives a batch's archive: streamed to a file under DATA_DIR/uploads as it arrives, never held in
  * memory, and refused (413) as soon as it passes MAX_ARCHIVE_BYTES. Sent as multipart (field `file`;
  * options as fields or in the query string) or as the raw body (application/zip, application/x-tar,
- * application/gzip, application/octet-stream).
+ * application/gzip, application/octet-stream; its file name in the query's `filename`).
  */
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -14,7 +14,7 @@ import type { FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
 import { PalimpsestError } from "../errors.js";
 import { archiveFormatOfFile } from "../jobs/archive/entry.js";
-import { pickOptions, type UploadOptions } from "./upload.js";
+import { pickOptions, queryFilename, type UploadOptions } from "./upload.js";
 
 export const ARCHIVE_TYPES = [
   "application/zip",
@@ -25,15 +25,21 @@ export const ARCHIVE_TYPES = [
   "application/octet-stream",
 ];
 
+/** The options of an archive upload, and the archive's own file name when the upload gave one. */
+interface Received {
+  options: UploadOptions;
+  filename?: string;
+}
+
 export async function receiveArchive(
   request: FastifyRequest,
   config: Pick<Config, "dataDir" | "maxArchiveBytes">,
-): Promise<{ file: string; options: UploadOptions }> {
+): Promise<Received & { file: string }> {
   const dir = join(config.dataDir, "uploads");
   await mkdir(dir, { recursive: true });
   const file = join(dir, randomUUID());
   try {
-    const options = request.isMultipart()
+    const received = request.isMultipart()
       ? await saveMultipart(request, file, config.maxArchiveBytes)
       : await saveBody(request, file, config.maxArchiveBytes);
     if (!(await archiveFormatOfFile(file)))
@@ -41,7 +47,7 @@ export async function receiveArchive(
         "UNSUPPORTED_MEDIA_TYPE",
         "A batch is a ZIP or TAR archive (a .tar.gz too); the upload is none of these.",
       );
-    return { file, options };
+    return { file, ...received };
   } catch (error) {
     await rm(file, { force: true });
     // @fastify/multipart stops a file at the limit with its own error.
@@ -59,7 +65,7 @@ function tooLarge(maxBytes: number): PalimpsestError {
   );
 }
 
-async function saveBody(request: FastifyRequest, file: string, maxBytes: number): Promise<UploadOptions> {
+async function saveBody(request: FastifyRequest, file: string, maxBytes: number): Promise<Received> {
   const body = request.body as Readable | undefined;
   if (!body || typeof body.pipe !== "function")
     throw new PalimpsestError(
@@ -67,21 +73,20 @@ async function saveBody(request: FastifyRequest, file: string, maxBytes: number)
       `Send the archive as multipart/form-data (field "file") or as the raw body with Content-Type ${ARCHIVE_TYPES.join(", ")}.`,
     );
   await save(body, file, maxBytes);
-  return pickOptions(request.query);
+  const filename = queryFilename(request);
+  return { options: pickOptions(request.query), ...(filename ? { filename } : {}) };
 }
 
-async function saveMultipart(
-  request: FastifyRequest,
-  file: string,
-  maxBytes: number,
-): Promise<UploadOptions> {
+async function saveMultipart(request: FastifyRequest, file: string, maxBytes: number): Promise<Received> {
   const fields: Record<string, unknown> = {};
   let received = false;
+  let filename = "";
   for await (const part of request.parts({ limits: { fileSize: maxBytes } })) {
     if (part.type === "field") fields[part.fieldname] = part.value;
     else {
       await save(part.file, file, maxBytes);
       received = true;
+      filename = part.filename;
     }
   }
   if (!received)
@@ -89,7 +94,10 @@ async function saveMultipart(
       "BAD_REQUEST",
       'The multipart upload has no file: send the archive in a field named "file".',
     );
-  return { ...pickOptions(request.query), ...pickOptions(fields) };
+  return {
+    options: { ...pickOptions(request.query), ...pickOptions(fields) },
+    ...(filename ? { filename } : {}),
+  };
 }
 
 async function save(source: Readable, file: string, maxBytes: number): Promise<void> {

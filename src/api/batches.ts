@@ -34,12 +34,12 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
           tags: ["batches"],
           summary: "Queue every document of a ZIP or TAR archive; answers 202 with the batch",
           description:
-            "Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`) or the raw archive as the body, options in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch.",
+            "Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`) or the raw archive as the body, options (and `filename`, the archive's name) in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch.",
           consumes: ["multipart/form-data", ...ARCHIVE_TYPES],
         },
       },
       async (request, reply) => {
-        const { file, options } = await receiveArchive(request, config);
+        const { file, options, filename } = await receiveArchive(request, config);
         let spec: ReturnType<typeof jobSpec>;
         try {
           spec = jobSpec(resolveProfile(services.profiles, options, config.defaultProfile), options);
@@ -47,7 +47,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
           await rm(file, { force: true });
           throw error;
         }
-        const job = await submitArchive(services, { archive: file, spec });
+        const job = await submitArchive(services, { archive: file, ...(filename ? { filename } : {}), spec });
         return reply
           .code(202)
           .header("location", `/v1/batches/${job.id}`)

@@ -1,12 +1,17 @@
 /**
  * Documents: POST /v1/documents queues one document as a job and answers 202 at once (however large it
  * is, the request is not held); GET /v1/documents/:id tells what is stored of it; GET
- * /v1/documents/:id/entities gives its latest result, the Extraction as /v1/extract answers it.
+ * /v1/documents/:id/entities gives its latest result, the Extraction as /v1/extract answers it, or an
+ * export of it. Its pages one by one are in document-pages.ts.
  */
 import type { FastifyInstance } from "fastify";
 import { PalimpsestError } from "../errors.js";
+import { isExportFormat } from "../export/formats.js";
+import type { Extraction } from "../pipeline/extraction.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
+import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
+import { latestResult } from "./latest-result.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
@@ -60,30 +65,39 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { profile?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { profile?: string; format?: string; text: boolean } }>(
     "/v1/documents/:id/entities",
     {
       schema: {
         tags: ["documents"],
         summary: "The document's latest result (for a profile when named), as POST /v1/extract answers it",
         params: idParams,
-        querystring: { type: "object", properties: { profile: { type: "string" } } },
+        querystring: {
+          type: "object",
+          properties: {
+            profile: { type: "string" },
+            format: FORMAT_OPTION,
+            text: {
+              type: "boolean",
+              default: true,
+              description:
+                "false leaves the result's `text` out (json only), for clients that read it page by page from /v1/documents/:id/pages/:number.",
+            },
+          },
+        },
       },
+      preSerialization: renderRequestedExport,
     },
     async (request, reply) => {
-      const { id } = request.params;
-      const result = await store.latestResult(id, request.query.profile);
-      if (!result) {
-        const known = await store.getDocument(id);
-        throw new PalimpsestError(
-          "NOT_FOUND",
-          known
-            ? `Document ${id} has no result${request.query.profile ? ` for profile "${request.query.profile}"` : ""} yet; follow its job.`
-            : `There is no document ${id}.`,
-        );
-      }
+      const { profile, format, text } = request.query;
+      const result = await latestResult(store, request.params.id, profile);
+      const extraction = () => JSON.parse(result.extraction) as Extraction;
+      // Rendered by renderRequestedExport, as for POST /v1/extract.
+      if (isExportFormat(format)) return extraction();
       // Sent as stored: the Extraction's JSON, not parsed and serialised again.
-      return reply.type("application/json; charset=utf-8").send(result.extraction);
+      if (text) return reply.type("application/json; charset=utf-8").send(result.extraction);
+      const { text: _, ...outline } = extraction();
+      return outline;
     },
   );
 }

@@ -1,38 +1,45 @@
 /**
- * `POST /v1/extract?format=jsonl|csv|hipe-tsv|webanno`: the result as an export (see export/formats.ts),
- * with that format's content type; `json` (the default) leaves the answer as it is.
- *
- * Registered before the extract routes, it extends the route rather than duplicating it: the
- * `format` query option joins the route's schema (so an unknown format is a 400 before the model is
- * asked, and the OpenAPI description lists it), and a preSerialization hook renders a successful
- * answer. Error answers keep the catalogue's JSON shape.
+ * `?format=jsonl|csv|hipe-tsv|webanno` on the routes that answer an Extraction (POST /v1/extract,
+ * GET /v1/documents/:id/entities): the result as an export (see export/formats.ts), with that format's
+ * content type and a file name to save it under; `json` (the default) leaves the answer as it is.
+ * Each route takes FORMAT_OPTION into its querystring schema (so an unknown format is a 400, and the
+ * OpenAPI description lists them) and renderRequestedExport as its preSerialization hook. Error
+ * answers keep the catalogue's JSON shape.
  */
-import type { FastifyInstance, preSerializationAsyncHookHandler, RouteOptions } from "fastify";
+import type { preSerializationAsyncHookHandler } from "fastify";
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, isExportFormat } from "../export/formats.js";
 import type { Extraction } from "../pipeline/extraction.js";
 
-const FORMAT_OPTION = {
+export const FORMAT_OPTION = {
   type: "string",
   enum: ["json", ...EXPORT_FORMAT_NAMES],
   description:
     "json (default): the result. jsonl and csv: one mention per line; hipe-tsv: HIPE shared-task TSV; webanno: W3C Web Annotation JSON-LD.",
-};
+} as const;
 
-const renderExport: preSerializationAsyncHookHandler = async (request, reply, payload) => {
+/** A successful answer, the Extraction as an object, is rendered in the requested export format. */
+export const renderRequestedExport: preSerializationAsyncHookHandler = async (request, reply, payload) => {
   const format = (request.query as { format?: unknown }).format;
   if (reply.statusCode !== 200 || !isExportFormat(format)) return payload;
+  const extraction = payload as Extraction;
   const spec = EXPORT_FORMATS[format];
-  reply.type(spec.contentType);
-  reply.serializer((result) => spec.render([result as Extraction]));
+  // A batch entry's name is its path in the archive: the file is saved under its last part.
+  const name = extraction.document.filename?.split(/[/\\]/).pop() || extraction.document.id;
+  reply.type(spec.contentType).header("content-disposition", attachment(`${name}.${spec.extension}`));
+  reply.serializer(() => spec.render([extraction]));
   return payload;
 };
 
-export async function exportFormats(app: FastifyInstance): Promise<void> {
-  app.addHook("onRoute", (route: RouteOptions) => {
-    if (route.url !== "/v1/extract" || route.method !== "POST") return;
-    const querystring = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
-    if (querystring?.properties) querystring.properties.format = FORMAT_OPTION;
-    const existing = route.preSerialization;
-    route.preSerialization = [...(existing ? [existing].flat() : []), renderExport];
-  });
+/**
+ * RFC 6266: a plain ASCII `filename` every client reads, and the exact name, which may be in any
+ * script, as `filename*` for the clients that read it (all current browsers).
+ */
+function attachment(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  // encodeURIComponent leaves ' ( ) * as they are, which the RFC 8187 syntax does not allow.
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

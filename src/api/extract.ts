@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
+import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
@@ -49,9 +50,11 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
               description:
                 'Tesseract models for scans, joined by "+" (e.g. frk, ita_old+lat); overrides the choice.',
             },
+            format: FORMAT_OPTION,
           },
         },
       },
+      preSerialization: renderRequestedExport,
     },
     async (request, reply) => {
       const upload = await readUpload(request);

@@ -1,19 +1,29 @@
-/** How the API shows a job: its state, progress and where to follow it; and the spec a request makes. */
+/**
+ * How the API shows a job (its state, progress and where to follow it) and each of its documents; and
+ * the spec a request makes.
+ */
 import { PalimpsestError } from "../errors.js";
 import { jobProgress } from "../jobs/progress.js";
 import type { Profile } from "../profiles/profile.js";
-import type { JobRecord, JobSpec, Store } from "../store/port.js";
+import type { JobRecord, JobSpec, Store, TaskRecord } from "../store/port.js";
 import type { UploadOptions } from "./upload.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+const entitiesLink = (documentId: string, profile: string) =>
+  `/v1/documents/${documentId}/entities?profile=${encodeURIComponent(profile)}`;
+
 export async function jobView(store: Store, job: JobRecord, now = Date.now()) {
   const base = `/v1/jobs/${job.id}`;
   const [task] = job.kind === "document" ? await store.listTasks(job.id, { limit: 1 }) : [];
+  // A document job's task path is its upload's file name ("document" when it had none); a batch keeps
+  // its archive's in the spec.
+  const name = task?.path ?? job.spec.source?.name;
   return {
     id: job.id,
     kind: job.kind,
     state: job.state,
+    ...(name === undefined ? {} : { name }),
     profile: job.spec.profile,
     ...(job.spec.language ? { language: job.spec.language } : {}),
     createdAt: iso(job.createdAt),
@@ -23,16 +33,32 @@ export async function jobView(store: Store, job: JobRecord, now = Date.now()) {
     progress: await jobProgress(store, job.id, now),
     links: {
       self: base,
+      documents: `${base}/documents`,
       events: `${base}/events`,
       results: `${base}/results`,
       cancel: `${base}/cancel`,
       ...(job.kind === "batch" ? { batch: `/v1/batches/${job.id}` } : {}),
-      ...(task
-        ? {
-            entities: `/v1/documents/${task.documentId}/entities?profile=${encodeURIComponent(job.spec.profile)}`,
-          }
-        : {}),
+      ...(task ? { entities: entitiesLink(task.documentId, job.spec.profile) } : {}),
     },
+  };
+}
+
+/** One document of a job, as GET /v1/jobs/:id/documents lists it (undefined figures are left out of the JSON). */
+export function jobDocumentView(task: TaskRecord, profile: string) {
+  return {
+    task: task.id,
+    path: task.path,
+    document: task.documentId,
+    state: task.state,
+    attempts: task.attempts,
+    error: task.error,
+    pages: task.pages,
+    chunks: task.chunks,
+    modelCalls: task.modelCalls,
+    reused: task.reused,
+    startedAt: iso(task.startedAt),
+    finishedAt: iso(task.finishedAt),
+    links: { entities: entitiesLink(task.documentId, profile), document: `/v1/documents/${task.documentId}` },
   };
 }
 

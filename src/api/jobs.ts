@@ -1,13 +1,24 @@
 /**
- * Jobs: GET /v1/jobs/:id (state and progress), GET /v1/jobs/:id/events (the same, live, as Server-Sent
- * Events), POST /v1/jobs/:id/cancel, GET /v1/jobs/:id/results (JSON Lines or CSV, streamed from the
- * store). Closing the app stops the job workers (SHUTDOWN_GRACE_MS) and closes the store.
+ * Jobs: GET /v1/jobs (recent jobs, newest first, paged by cursor), GET /v1/jobs/:id (state and
+ * progress), GET /v1/jobs/:id/documents (its documents in source order, paged), GET /v1/jobs/:id/events
+ * (state and progress, live, as Server-Sent Events), POST /v1/jobs/:id/cancel, GET /v1/jobs/:id/results
+ * (JSON Lines or CSV, streamed from the store). Closing the app stops the job workers
+ * (SHUTDOWN_GRACE_MS) and closes the store.
  */
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { csvOf, jsonLinesOf, resultLines } from "../jobs/results.js";
 import type { Services } from "../services.js";
-import { findJob, jobView } from "./job-view.js";
+import {
+  JOB_KINDS,
+  JOB_STATES,
+  type JobKind,
+  type JobState,
+  TASK_STATES,
+  type TaskState,
+} from "../store/port.js";
+import { findJob, jobDocumentView, jobView } from "./job-view.js";
+import { PAGE_LIMIT, pageEnd } from "./paging.js";
 
 /** Progress events are sent at most this often, however fast documents finish. */
 const EVENT_INTERVAL_MS = 250;
@@ -24,6 +35,24 @@ const resultsQuery = {
       default: "jsonl",
       description: "jsonl: one line per entry with its Extraction; csv: one row per mention.",
     },
+  },
+} as const;
+
+const jobsQuery = {
+  type: "object",
+  properties: {
+    limit: PAGE_LIMIT,
+    before: { type: "string", minLength: 1, description: "The `next` of the page before." },
+    kind: { type: "string", enum: JOB_KINDS },
+    state: { type: "string", enum: JOB_STATES },
+  },
+} as const;
+const documentsQuery = {
+  type: "object",
+  properties: {
+    limit: PAGE_LIMIT,
+    after: { type: "integer", minimum: 0, description: "The `next` of the page before." },
+    state: { type: "string", enum: TASK_STATES, description: "Only the documents in this state." },
   },
 } as const;
 
@@ -46,10 +75,58 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     await store.close();
   });
 
+  app.get<{ Querystring: { limit: number; before?: string; kind?: JobKind; state?: JobState } }>(
+    "/v1/jobs",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "Recent jobs, newest first, each as GET /v1/jobs/:id answers it",
+        description:
+          "Paged: pass the `next` of a page as `before` for the page after it (`links.next` is that URL); `next` is absent on the last page. Jobs created meanwhile do not shift the pages.",
+        querystring: jobsQuery,
+      },
+    },
+    async (request) => {
+      const { limit, before, kind, state } = request.query;
+      const page = await store.listRecentJobs({ limit, before, kind, state });
+      const now = Date.now();
+      return {
+        jobs: await Promise.all(page.jobs.map((job) => jobView(store, job, now))),
+        ...pageEnd("/v1/jobs", { limit, kind, state }, "before", page.next),
+      };
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     "/v1/jobs/:id",
     { schema: { tags: ["jobs"], summary: "A job's state and progress", params: idParams } },
     async (request) => jobView(store, await findJob(store, request.params.id)),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number; after?: number; state?: TaskState } }>(
+    "/v1/jobs/:id/documents",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "A job's documents in source order: state, attempts, error, figures and links to results",
+        description:
+          "Paged: pass the `next` of a page as `after` for the page after it (`links.next` is that URL); `next` is absent on the last page.",
+        params: idParams,
+        querystring: documentsQuery,
+      },
+    },
+    async (request) => {
+      const job = await findJob(store, request.params.id);
+      const { limit, after, state } = request.query;
+      // One task more than asked tells whether there is a next page.
+      const tasks = await store.listTasks(job.id, { limit: limit + 1, after, state });
+      const page = tasks.slice(0, limit);
+      const next = tasks.length > limit ? page.at(-1)?.id : undefined;
+      return {
+        documents: page.map((task) => jobDocumentView(task, job.spec.profile)),
+        ...pageEnd(`/v1/jobs/${job.id}/documents`, { limit, state }, "after", next),
+      };
+    },
   );
 
   app.post<{ Params: { id: string } }>(

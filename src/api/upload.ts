@@ -33,10 +33,7 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
   if (request.isMultipart()) return readMultipart(request, query);
   const body = request.body;
   if (Buffer.isBuffer(body)) {
-    const filename =
-      typeof (request.query as Record<string, unknown>)?.filename === "string"
-        ? (request.query as Record<string, string>).filename
-        : undefined;
+    const filename = queryFilename(request);
     return { bytes: body, ...(filename ? { filename } : {}), options: query };
   }
   if (body && typeof body === "object") {
@@ -75,6 +72,12 @@ async function readMultipart(request: FastifyRequest, query: UploadOptions): Pro
       'The multipart upload has no file: send it in a field named "file".',
     );
   return { bytes: file.bytes, filename: file.filename, options: { ...query, ...pickOptions(fields) } };
+}
+
+/** A raw body has no file name of its own: the query's `filename` option gives it one. */
+export function queryFilename(request: FastifyRequest): string | undefined {
+  const filename = (request.query as Record<string, unknown> | undefined)?.filename;
+  return typeof filename === "string" && filename !== "" ? filename : undefined;
 }
 
 export function pickOptions(source: unknown): UploadOptions {

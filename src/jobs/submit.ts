@@ -35,17 +35,23 @@ export async function submitDocument(
   return job;
 }
 
-/** A job over an archive already on disk (it is deleted once unpacked); unpacking runs in the background. */
+/**
+ * A job over an archive already on disk (it is deleted once unpacked), named by the uploaded file's
+ * name when there was one; unpacking runs in the background.
+ */
 export async function submitArchive(
   deps: SubmitDeps,
-  input: { archive: string; spec: JobSpec },
+  input: { archive: string; filename?: string; spec: JobSpec },
 ): Promise<JobRecord> {
   const now = deps.now ?? Date.now;
   const job: JobRecord = {
     id: randomUUID(),
     kind: "batch",
     state: "unpacking",
-    spec: { ...input.spec, source: { kind: "archive", path: input.archive } },
+    spec: {
+      ...input.spec,
+      source: { kind: "archive", path: input.archive, ...(input.filename ? { name: input.filename } : {}) },
+    },
     createdAt: now(),
   };
   await deps.store.createJob(job);

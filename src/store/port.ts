@@ -18,17 +18,23 @@
  *   first one is kept and used.
  * - A job whose tasks are all done, failed or cancelled, and that is not unpacking, becomes `done`
  *   in the same transaction as its last task's transition.
+ * - Recent jobs are listed newest first, page after page, by a cursor that jobs created meanwhile do not
+ *   disturb: no job is listed twice nor left out.
  * - The response cache maps a key to a value; putting a key twice keeps the first value.
  * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock).
  * All methods are asynchronous so that adapters over the network fit the same interface.
  */
 
-export type TaskState = "queued" | "running" | "retrying" | "done" | "failed" | "cancelled";
+// Listed as values too, so that the API's request schemas enumerate exactly these.
+export const TASK_STATES = ["queued", "running", "retrying", "done", "failed", "cancelled"] as const;
+export type TaskState = (typeof TASK_STATES)[number];
 
 /** unpacking: entries are still being read (tasks may exist but none is claimed). */
-export type JobState = "unpacking" | "running" | "done" | "failed" | "cancelled";
+export const JOB_STATES = ["unpacking", "running", "done", "failed", "cancelled"] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
-export type JobKind = "document" | "batch" | "cli";
+export const JOB_KINDS = ["document", "batch", "cli"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
 export const ACTIVE_TASK_STATES: readonly TaskState[] = ["queued", "running", "retrying"];
 
@@ -57,8 +63,11 @@ export interface JobSpec {
   script?: string;
   /** Tesseract models to read scans with, overriding the choice from language and script. */
   ocrModels?: string[];
-  /** Where the entries come from: an uploaded archive kept under DATA_DIR, a folder or a list (CLI). */
-  source?: { kind: "archive" | "dir" | "list"; path: string };
+  /**
+   * Where the entries come from: an uploaded archive kept under DATA_DIR, a folder or a list (CLI);
+   * `name` is the uploaded archive's own file name, when the upload gave one (`path` is where it was saved).
+   */
+  source?: { kind: "archive" | "dir" | "list"; path: string; name?: string };
 }
 
 export interface JobRecord {
@@ -158,6 +167,18 @@ export interface Store {
   findJobByKey(key: string): Promise<JobRecord | undefined>;
   /** Jobs in `state`, oldest first. */
   listJobs(state: JobState): Promise<JobRecord[]>;
+  /**
+   * Jobs newest first (in order of creation), `limit` at a time, of one kind and in one state when
+   * asked. `next` is the cursor of the following page, absent on the last one; it is opaque, valid
+   * with any filters, and stable while jobs are added: a page after `before` never repeats nor skips
+   * an older job. A `before` this store did not give is refused with a PalimpsestError BAD_REQUEST.
+   */
+  listRecentJobs(options: {
+    limit: number;
+    before?: string;
+    kind?: JobKind;
+    state?: JobState;
+  }): Promise<{ jobs: JobRecord[]; next?: string }>;
   /**
    * Takes the job for `owner` to (re)read its source: the job is unpacking, under a new scan number,
    * which is returned. Undefined when the job was cancelled or another worker is unpacking it.

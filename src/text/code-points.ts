@@ -54,6 +54,20 @@ export class CodePointIndex {
   }
 }
 
+/**
+ * Code points [start, end) of the text, read in one pass up to `end`: for one slice of a long text,
+ * where the index's tables would cost more than the slice.
+ */
+export function sliceCodePoints(text: string, start: number, end: number): string {
+  let unit = 0;
+  let from: number | undefined;
+  for (let point = 0; point < end && unit < text.length; point++) {
+    if (point === start) from = unit;
+    unit += isSurrogatePairAt(text, unit) ? 2 : 1;
+  }
+  return from === undefined ? "" : text.slice(from, unit);
+}
+
 function isSurrogatePairAt(text: string, index: number): boolean {
   const high = text.charCodeAt(index);
   if (high < 0xd800 || high > 0xdbff) return false;

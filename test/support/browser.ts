@@ -4,9 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { packageRoot } from "../../src/package-info.js";
 
@@ -57,4 +58,30 @@ export async function launchBrowser(): Promise<Browser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface AccessibilityViolation {
+  rule: string;
+  help: string;
+  elements: string[];
+}
+
+/**
+ * The page checked by axe-core (Deque's accessibility engine) against WCAG 2.1 A and AA: colour
+ * contrast, labels, names, roles, landmarks. Answers what fails, so a test shows it.
+ */
+export async function accessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+  return page.evaluate(async () => {
+    // Run in the page, where axe-core's script has set the global `axe`.
+    const { axe } = globalThis as unknown as { axe: typeof import("axe-core") };
+    const { violations } = await axe.run({
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return violations.map((v) => ({
+      rule: v.id,
+      help: v.help,
+      elements: v.nodes.map((n) => n.target.join(" ")),
+    }));
+  });
 }

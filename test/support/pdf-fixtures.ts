@@ -1,11 +1,19 @@
 /**
  * PDFs generated for tests with pdf-lib, so no binary fixture needs to be kept in the repository.
- * Each page is a list of lines drawn one under the other in Helvetica (WinAnsi: French accents,
- * œ, Œ, €, ’ and — are available; characters outside it are not).
+ * A page is either a list of lines drawn one under the other in Helvetica (WinAnsi: French accents,
+ * œ, Œ, €, ’ and — are available; characters outside it are not), or a scan: a PNG or JPEG laid
+ * over the whole page, as scanners and digitisation workflows make them.
  */
 import { PDFDocument, PDFHexString, StandardFonts } from "pdf-lib";
 
 export type PageLines = readonly string[];
+
+export interface Scan {
+  /** PNG or JPEG bytes. */
+  image: Uint8Array;
+  /** Resolution of the scan: the page measures its pixels at this many a inch. */
+  dpi: number;
+}
 
 /** Two pages of French with accents, œ/Œ, €, a typographic apostrophe and a line-end hyphen. */
 export const FRENCH_PAGES: readonly PageLines[] = [
@@ -21,16 +29,27 @@ export const FRENCH_PAGES: readonly PageLines[] = [
   ],
 ];
 
-export async function buildPdf(pages: readonly PageLines[]): Promise<Uint8Array> {
+export async function buildPdf(pages: readonly (PageLines | Scan)[]): Promise<Uint8Array> {
   const document = await PDFDocument.create();
   const font = await document.embedFont(StandardFonts.Helvetica);
-  for (const lines of pages) {
+  for (const content of pages) {
+    if ("image" in content) {
+      await addScan(document, content);
+      continue;
+    }
     const page = document.addPage([595, 842]);
-    lines.forEach((line, i) => {
+    content.forEach((line, i) => {
       page.drawText(line, { x: 50, y: 780 - i * 20, size: 12, font });
     });
   }
   return document.save();
+}
+
+async function addScan(document: PDFDocument, { image, dpi }: Scan): Promise<void> {
+  const isJpeg = image[0] === 0xff && image[1] === 0xd8;
+  const embedded = isJpeg ? await document.embedJpg(image) : await document.embedPng(image);
+  const [width, height] = [(embedded.width * 72) / dpi, (embedded.height * 72) / dpi];
+  document.addPage([width, height]).drawImage(embedded, { x: 0, y: 0, width, height });
 }
 
 /**

@@ -66,6 +66,47 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect(await store.findJobByKey("other")).toBeUndefined();
     });
 
+    it("lists recent jobs newest first, page by page, undisturbed by jobs created meanwhile", async () => {
+      expect(await store.listRecentJobs({ limit: 10 })).toEqual({ jobs: [] });
+      for (const id of ["j1", "j2", "j3", "j4", "j5"]) await store.createJob(job(id));
+      const all = await store.listRecentJobs({ limit: 5 });
+      expect(all.jobs.map((j) => j.id)).toEqual(["j5", "j4", "j3", "j2", "j1"]);
+      expect(all.jobs[0]).toEqual(await store.getJob("j5"));
+      expect(all.next).toBeUndefined();
+
+      const first = await store.listRecentJobs({ limit: 2 });
+      expect(first.jobs.map((j) => j.id)).toEqual(["j5", "j4"]);
+      await store.createJob(job("j6"));
+      const second = await store.listRecentJobs({ limit: 2, before: first.next as string });
+      expect(second.jobs.map((j) => j.id)).toEqual(["j3", "j2"]);
+      const third = await store.listRecentJobs({ limit: 2, before: second.next as string });
+      expect(third.jobs.map((j) => j.id)).toEqual(["j1"]);
+      expect(third.next).toBeUndefined();
+    });
+
+    it("lists recent jobs of one kind or state, and refuses a cursor it did not give", async () => {
+      await store.createJob(job("a", { kind: "document" }));
+      await store.createJob(job("b", { kind: "batch", state: "done" }));
+      await store.createJob(job("c", { kind: "cli" }));
+      await store.createJob(job("d", { kind: "document", state: "done" }));
+      const ids = async (options: Parameters<Store["listRecentJobs"]>[0]) =>
+        (await store.listRecentJobs(options)).jobs.map((j) => j.id);
+      expect(await ids({ limit: 10, kind: "document" })).toEqual(["d", "a"]);
+      expect(await ids({ limit: 10, state: "done" })).toEqual(["d", "b"]);
+      expect(await ids({ limit: 10, kind: "document", state: "running" })).toEqual(["a"]);
+      expect(await ids({ limit: 10, kind: "batch", state: "running" })).toEqual([]);
+
+      const first = await store.listRecentJobs({ limit: 1, kind: "document" });
+      expect(first.jobs.map((j) => j.id)).toEqual(["d"]);
+      const last = await store.listRecentJobs({ limit: 1, kind: "document", before: first.next as string });
+      expect(last.jobs.map((j) => j.id)).toEqual(["a"]);
+      expect(last.next).toBeUndefined();
+
+      await expect(store.listRecentJobs({ limit: 1, before: "not a cursor" })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+    });
+
     it("claims tasks in order, once each, only from running jobs", async () => {
       await store.createJob(job("j1"), [
         { path: "a", documentId: "d1" },

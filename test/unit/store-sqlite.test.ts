@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../../src/store/sqlite/schema.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { storeContract } from "./store-contract.js";
 
@@ -35,6 +36,25 @@ describe("SQLite store", () => {
     const store = new SqliteStore(join(dir, "sub", "p.db"));
     await store.close();
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("brings a database written by the first schema up to date, keeping its jobs", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "store-")), "p.db");
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0] as string);
+    old.pragma("user_version = 1");
+    old
+      .prepare("INSERT INTO jobs (id, kind, state, spec, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run("old", "batch", "done", '{"profile":"p"}', 1);
+    old.close();
+
+    const store = new SqliteStore(file);
+    expect((await store.listRecentJobs({ limit: 10, kind: "batch" })).jobs.map((j) => j.id)).toEqual(["old"]);
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'jobs_by_kind'").get()).toBeDefined();
+    raw.close();
   });
 
   it("refuses a database written by a newer version", async () => {

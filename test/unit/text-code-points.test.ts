@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CodePointIndex } from "../../src/text/code-points.js";
+import { CodePointIndex, sliceCodePoints } from "../../src/text/code-points.js";
 
 describe("CodePointIndex", () => {
   const text = "a𝔊b🎉c\u00e9e\u0301";
@@ -49,5 +49,19 @@ describe("CodePointIndex", () => {
     expect(empty.length).toBe(0);
     expect(empty.toCodePoint(0)).toBe(0);
     expect(empty.toUtf16(0)).toBe(0);
+  });
+});
+
+describe("sliceCodePoints", () => {
+  const text = "a𝔊b🎉c\u00e9e\u0301";
+
+  it("slices as the code point array does, whatever the range", () => {
+    const points = [...text];
+    for (let start = 0; start <= points.length + 1; start++) {
+      for (let end = 0; end <= points.length + 2; end++) {
+        expect(sliceCodePoints(text, start, end)).toBe(points.slice(start, end).join(""));
+      }
+    }
+    expect(sliceCodePoints(text, 1, 4)).toBe("𝔊b🎉");
   });
 });

@@ -1,18 +1,38 @@
 /** The service's JSON API, as the pages use it (same origin: the page is served by the API's process). */
-import type { Extraction } from "../../src/pipeline/extraction.js";
+import type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
 
 export type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
+
+export type JobState = "unpacking" | "running" | "done" | "failed" | "cancelled";
 
 export interface JobView {
   id: string;
   kind: "document" | "batch" | "cli";
-  state: "unpacking" | "running" | "done" | "failed" | "cancelled";
+  state: JobState;
+  name?: string;
   profile: string;
   createdAt: string;
-  error?: { message?: string } | string;
+  finishedAt?: string;
+  error?: { message?: string };
   document?: string;
-  progress: { documents: { total: number; done: number; failed: number }; etaSeconds?: number };
-  links: { self: string; events: string; results: string; entities?: string; batch?: string };
+  progress: {
+    documents: Record<"queued" | "running" | "retrying" | "done" | "failed" | "cancelled" | "total", number>;
+    skipped: number;
+    pages: number;
+    etaSeconds?: number;
+  };
+  links: { self: string; events: string; results: string; cancel: string; entities?: string };
+}
+
+export interface JobDocument {
+  task: number;
+  path: string;
+  document: string;
+  state: string;
+  attempts: number;
+  error?: { code: string; message: string };
+  pages?: number;
+  links: { entities: string; document: string };
 }
 
 export interface Profiles {
@@ -20,21 +40,58 @@ export interface Profiles {
   profiles: { name: string; title?: string }[];
 }
 
-export const FINISHED = new Set(["done", "failed", "cancelled"]);
+/** The document's result without its text, which is fetched page by page. */
+export type Outline = Omit<Extraction, "text">;
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { accept: "application/json" } });
+export interface PageView {
+  page: OutputPage;
+  text: string;
+  entities: OutputMention[];
+  links: { image?: string };
+}
+
+export const FINISHED = new Set<JobState>(["done", "failed", "cancelled"]);
+
+/** The export formats the API renders, with the labels the pages show. */
+export const EXPORTS = [
+  ["json", "JSON"],
+  ["jsonl", "JSON Lines"],
+  ["csv", "CSV"],
+  ["hipe-tsv", "HIPE TSV"],
+  ["webanno", "Web Annotation"],
+] as const;
+
+async function send<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, { ...init, headers: { accept: "application/json" } });
   const body = (await response.json()) as T & { error?: { message?: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `${url} answered ${response.status}`);
   return body;
 }
 
-export const getJob = (id: string) => getJson<JobView>(`/v1/jobs/${encodeURIComponent(id)}`);
-export const getProfiles = () => getJson<Profiles>("/v1/schemas");
-export const getExtraction = (documentId: string, profile?: string) =>
-  getJson<Extraction>(
-    `/v1/documents/${encodeURIComponent(documentId)}/entities${profile ? `?profile=${encodeURIComponent(profile)}` : ""}`,
+const at = (id: string) => encodeURIComponent(id);
+const query = (values: Record<string, string | number | undefined>) => {
+  const defined = Object.entries(values).filter(
+    (entry): entry is [string, string | number] => entry[1] !== undefined,
   );
+  return defined.length ? `?${new URLSearchParams(defined.map(([k, v]) => [k, String(v)]))}` : "";
+};
+
+export const getProfiles = () => send<Profiles>("/v1/schemas");
+export const getJob = (id: string) => send<JobView>(`/v1/jobs/${at(id)}`);
+export const listJobs = (before?: string) =>
+  send<{ jobs: JobView[]; next?: string }>(`/v1/jobs${query({ before })}`);
+export const cancelJob = (id: string) => send<JobView>(`/v1/jobs/${at(id)}/cancel`, { method: "POST" });
+export const listJobDocuments = (id: string, options: { after?: number; state?: string; limit?: number }) =>
+  send<{ documents: JobDocument[]; next?: number }>(`/v1/jobs/${at(id)}/documents${query(options)}`);
+export const getBatch = (id: string) =>
+  send<JobView & { skipped: { path: string; reason: string; message: string }[] }>(`/v1/batches/${at(id)}`);
+
+export const entitiesUrl = (documentId: string, profile: string, format?: string) =>
+  `/v1/documents/${at(documentId)}/entities${query({ profile, format })}`;
+export const getOutline = (documentId: string, profile?: string) =>
+  send<Outline>(`/v1/documents/${at(documentId)}/entities${query({ profile, text: "false" })}`);
+export const getPage = (documentId: string, page: number, profile: string) =>
+  send<PageView>(`/v1/documents/${at(documentId)}/pages/${page}${query({ profile })}`);
 
 /** XMLHttpRequest rather than fetch: only it reports upload progress. */
 export function uploadDocument(form: FormData, onProgress: (fraction: number) => void): Promise<JobView> {

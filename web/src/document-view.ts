@@ -1,89 +1,267 @@
 /**
- * A document: its text page by page (only the current page is drawn) with the mentions highlighted,
- * filters, the entities grouped, the rejected items and the exports.
+ * A document: its result without the text (entities, rejected items, warnings, pages), then the
+ * text and image of one page at a time, fetched when the page is shown. The address says the page
+ * and the current mention (#/documents/ID?profile=P&page=N&mention=mK), so a mention can be linked to.
  */
-import { type Extraction, getExtraction, type OutputMention } from "./api.js";
+import {
+  EXPORTS,
+  entitiesUrl,
+  getOutline,
+  getPage,
+  type Outline,
+  type OutputMention,
+  type OutputPage,
+  type PageView,
+} from "./api.js";
 import { typeColors } from "./colors.js";
 import { h } from "./dom.js";
-import { entityList, rejectedList } from "./entity-list.js";
+import { entityList, rejectedList, warningList } from "./entity-list.js";
 import { applyFilters, filters } from "./filters.js";
+import { type PageFigure, pageFigure } from "./page-figure.js";
 import { textView } from "./text-view.js";
 
-export async function showDocument(main: HTMLElement, id: string, params: URLSearchParams): Promise<void> {
-  const profile = params.get("profile") ?? undefined;
-  const job = params.get("job");
-  main.append(h("p", { role: "status" }, "Loading the document…"));
-  let result: Extraction;
-  try {
-    result = await getExtraction(id, profile);
-  } catch (error) {
-    main.replaceChildren(h("h1", {}, "Document"), h("p", { role: "alert" }, (error as Error).message));
-    return;
-  }
-  const controller = new AbortController();
-  window.addEventListener("hashchange", () => controller.abort(), { once: true });
+export interface DocumentView {
+  /** Follows a new address for the same document (another page or mention) without reloading it. */
+  update(params: URLSearchParams): void;
+}
 
-  const { document: source, entities } = result;
+export function showDocument(
+  main: HTMLElement,
+  id: string,
+  params: URLSearchParams,
+  signal: AbortSignal,
+): DocumentView {
+  main.append(h("p", { role: "status" }, "Loading the document…"));
+  const ready = getOutline(id, params.get("profile") ?? undefined).then(
+    (outline) => (signal.aborted ? undefined : draw(main, id, outline, params, signal)),
+    (error: Error) => {
+      main.replaceChildren(h("h1", {}, "Document"), h("p", { role: "alert" }, error.message));
+      return undefined;
+    },
+  );
+  return {
+    update(next) {
+      void ready.then((view) => view?.update(next));
+    },
+  };
+}
+
+function draw(
+  main: HTMLElement,
+  id: string,
+  outline: Outline,
+  params: URLSearchParams,
+  signal: AbortSignal,
+): DocumentView {
+  const { document: source, entities, profile } = outline;
   const colors = typeColors(entities.map((m) => m.type));
   const counts = new Map<string, number>();
   for (const m of entities) counts.set(m.type, (counts.get(m.type) ?? 0) + 1);
-  const pages = source.pages.length
+  const pages: OutputPage[] = source.pages.length
     ? source.pages
-    : [{ number: 1, start: 0, end: Array.from(result.text).length, needsOcr: false }];
+    : [{ number: 1, start: 0, end: source.characters, needsOcr: false }];
+  const job = params.get("job");
+  const address = (extra: Record<string, string>) =>
+    `#/documents/${encodeURIComponent(id)}?${new URLSearchParams({ profile: profile.name, ...(job ? { job } : {}), ...extra })}`;
   let hidden = new Set<string>();
+  const isVisible = (m: OutputMention) =>
+    !hidden.has(`type:${m.type}`) && !hidden.has(`alignment:${m.alignment}`);
 
-  const text = textView(result.text, entities, colors, source.language, controller.signal);
-  const pageLabel = h("span", { "aria-live": "polite" });
+  let figure: PageFigure | undefined;
+  const text = textView(colors, source.language, (mentionId) => {
+    figure?.select(mentionId);
+    history.replaceState(null, "", address({ page: String(current.number), mention: mentionId }));
+  });
+  const figureSlot = h("div", { class: "figure-slot" });
+  const pageStatus = h("p", { class: "status", role: "status" });
+
+  // Page navigation: buttons, a page number field, and [ ] keys.
   const previous = h("button", { type: "button" }, "Previous page");
   const next = h("button", { type: "button" }, "Next page");
-  let current = 0;
-  const showPage = (index: number) => {
-    const page = pages[index];
-    if (!page) return;
-    current = index;
-    text.render(page.start, page.end);
-    applyFilters(text.element, hidden);
-    pageLabel.textContent = `Page ${page.number} of ${pages.length}`;
-    previous.disabled = index === 0;
-    next.disabled = index === pages.length - 1;
-  };
-  previous.addEventListener("click", () => showPage(current - 1));
-  next.addEventListener("click", () => showPage(current + 1));
-  const show = (mention: OutputMention) => {
-    const index = pages.findIndex((p) => mention.start >= p.start && mention.end <= p.end);
-    if (index !== current) showPage(index);
-    text.focusMention(mention.id);
+  const pageInput = h("input", {
+    type: "number",
+    id: "page-number",
+    min: "1",
+    max: String(pages.length),
+    inputmode: "numeric",
+  });
+  const pager = h(
+    "nav",
+    { "aria-label": "Pages", class: "pager" },
+    previous,
+    h("label", { for: "page-number" }, "Page"),
+    pageInput,
+    h("span", {}, `of ${pages.length}`),
+    next,
+  );
+
+  const pageViews = new Map<number, Promise<PageView>>();
+  const fetchPage = (number: number) => {
+    let view = pageViews.get(number);
+    if (!view) {
+      view = getPage(id, number, profile.name);
+      // A failed fetch is not kept: showing the page again tries again.
+      view.catch(() => pageViews.delete(number));
+      pageViews.set(number, view);
+    }
+    return view;
   };
 
-  const base = `/v1/documents/${encodeURIComponent(id)}/entities?profile=${encodeURIComponent(result.profile.name)}`;
+  let current: OutputPage = pages[0] as OutputPage;
+  /** The page whose text is drawn. */
+  let drawn: OutputPage | undefined;
+  /** Shows a page (when it is not shown already), then focuses a mention or an end of the page. */
+  async function showPage(number: number, focus?: { mention: string } | "first" | "last"): Promise<void> {
+    const page = pages.find((p) => p.number === number);
+    if (!page) return;
+    if (page !== drawn) {
+      current = page;
+      pageInput.value = String(page.number);
+      previous.disabled = page === pages[0];
+      next.disabled = page === pages.at(-1);
+      pageStatus.textContent = `Loading page ${page.number}…`;
+      let view: PageView;
+      try {
+        view = await fetchPage(page.number);
+      } catch (error) {
+        pageStatus.textContent = (error as Error).message;
+        return;
+      }
+      if (signal.aborted || current !== page) return;
+      drawn = page;
+      text.render(view.text, page.start, view.entities);
+      const withBoxes = page.width !== undefined && page.height !== undefined;
+      figure =
+        view.links.image || withBoxes
+          ? pageFigure(page, view.links.image, view.entities, colors, (mentionId) =>
+              text.focusMention(mentionId),
+            )
+          : undefined;
+      figureSlot.replaceChildren(figure?.element ?? "");
+      figureSlot.hidden = !figure;
+      applyFilters(main, hidden);
+      pageStatus.textContent = `Page ${page.number} of ${pages.length}${describeReading(page)}`;
+    }
+    if (focus === "first" || focus === "last") text.focusEdge(focus);
+    else if (focus) text.focusMention(focus.mention);
+    if (!focus || typeof focus === "string")
+      history.replaceState(null, "", address({ page: String(page.number) }));
+  }
+
+  /** The next page either way with a mention the filters show. */
+  function pageWithMention(direction: 1 | -1): number | undefined {
+    const candidates = entities.filter(
+      (m) => isVisible(m) && (direction === 1 ? m.page > current.number : m.page < current.number),
+    );
+    const numbers = candidates.map((m) => m.page);
+    return numbers.length ? (direction === 1 ? Math.min(...numbers) : Math.max(...numbers)) : undefined;
+  }
+
+  function stepMention(direction: 1 | -1): void {
+    if (text.step(direction)) return;
+    const target = pageWithMention(direction);
+    if (target === undefined) {
+      pageStatus.textContent = direction === 1 ? "That was the last mention." : "That was the first mention.";
+      return;
+    }
+    void showPage(target, direction === 1 ? "first" : "last");
+  }
+
+  const go = (number: number) => void showPage(number);
+  previous.addEventListener("click", () => go(current.number - 1));
+  next.addEventListener("click", () => go(current.number + 1));
+  pageInput.addEventListener("change", () => {
+    const number = Number(pageInput.value);
+    if (Number.isInteger(number) && number >= 1 && number <= pages.length) go(number);
+    else pageStatus.textContent = `There is no page ${pageInput.value}: pages go from 1 to ${pages.length}.`;
+  });
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      const target = event.target as HTMLElement;
+      if (
+        event.altKey ||
+        event.ctrlKey ||
+        event.metaKey ||
+        target.closest("input:not([type=checkbox]), select, textarea")
+      )
+        return;
+      if (event.key === "n" || event.key === "j") stepMention(1);
+      else if (event.key === "p" || event.key === "k") stepMention(-1);
+      else if (event.key === "]" && current !== pages.at(-1)) go(current.number + 1);
+      else if (event.key === "[" && current !== pages[0]) go(current.number - 1);
+      else return;
+      event.preventDefault();
+    },
+    { signal },
+  );
+
+  const mentionHref = (m: OutputMention) => address({ page: String(m.page), mention: m.id });
   const exports = h(
     "nav",
     { "aria-label": "Exports", class: "exports" },
-    h("a", { href: base, download: `${id}.json` }, "JSON"),
-    job && h("a", { href: `/v1/jobs/${encodeURIComponent(job)}/results?format=jsonl` }, "JSON Lines"),
-    job && h("a", { href: `/v1/jobs/${encodeURIComponent(job)}/results?format=csv` }, "CSV"),
+    h("span", {}, "Download:"),
+    ...EXPORTS.map(([format, name]) =>
+      h("a", { href: entitiesUrl(id, profile.name, format), download: "" }, name),
+    ),
+    job ? h("a", { href: `#/jobs/${encodeURIComponent(job)}` }, "Its job") : "",
   );
-
+  const aside = h(
+    "aside",
+    { "aria-label": "Entities, rejected items and warnings" },
+    entityList(entities, colors, mentionHref),
+    rejectedList(outline.rejected),
+    warningList(outline.warnings),
+  );
+  // A link to the mention already in the address changes nothing, so no hashchange: follow it here.
+  aside.addEventListener("click", (event) => {
+    const link = (event.target as HTMLElement).closest<HTMLAnchorElement>("a[data-mention]");
+    if (link && link.getAttribute("href") === location.hash) {
+      event.preventDefault();
+      update(new URLSearchParams(location.hash.split("?")[1]));
+    }
+  });
+  const columns = h("div", { class: "columns" }, text.element, figureSlot, aside);
   main.replaceChildren(
     h("h1", { dir: "auto" }, source.filename ?? id),
     h(
       "p",
       { class: "meta" },
-      `${source.mediaType} · ${source.characters} characters · language ${source.language ?? "unknown"} · profile ${result.profile.name} · ${entities.length} mentions`,
+      `${source.mediaType} · ${pages.length} page${pages.length === 1 ? "" : "s"} · ${source.characters} characters · language ${source.language ?? "unknown"} · profile ${profile.name} · ${entities.length} mentions`,
     ),
     exports,
     filters(colors, counts, (keys) => {
       hidden = keys;
-      applyFilters(text.element, hidden);
+      applyFilters(main, hidden);
     }),
-    h("p", { class: "hint", id: "keys" }, "Keys: n or j for the next mention, p or k for the previous one."),
-    pages.length > 1 ? h("nav", { "aria-label": "Pages", class: "pager" }, previous, pageLabel, next) : "",
     h(
-      "div",
-      { class: "columns" },
-      text.element,
-      h("aside", {}, entityList(entities, colors, show), rejectedList(result.rejected)),
+      "p",
+      { class: "hint", id: "keys" },
+      "Keys: n or j for the next mention, p or k for the previous one (they go on to other pages); ] and [ for the next and previous page.",
     ),
+    pages.length > 1 ? pager : "",
+    pageStatus,
+    columns,
   );
-  showPage(0);
+
+  function update(next: URLSearchParams): void {
+    const mention = next.get("mention");
+    const target = mention ? entities.find((m) => m.id === mention) : undefined;
+    if (target) void showPage(target.page, { mention: target.id });
+    else void showPage(Number(next.get("page")) || 1);
+  }
+  update(params);
+  return { update };
+}
+
+function describeReading(page: OutputPage): string {
+  const reading = page.reading;
+  if (!reading) return "";
+  if (reading.method === "ocr") {
+    const confidence =
+      reading.confidence === undefined ? "" : `, mean confidence ${Math.round(reading.confidence * 100)}%`;
+    return ` · read by OCR (${reading.engine}, ${reading.model}${confidence})`;
+  }
+  const names = { "text-layer": "the PDF's text layer", alto: "ALTO", "page-xml": "PAGE XML", hocr: "hOCR" };
+  return ` · read from ${names[reading.method]}`;
 }

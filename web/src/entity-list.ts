@@ -1,15 +1,21 @@
-/** The entities, each with all its mentions (buttons that show the mention in the text), and the rejected items. */
+/**
+ * The entities, each with all its mentions as links to their place in the text (the address can be
+ * copied or opened in another tab), the rejected items and the warnings.
+ */
 import type { Extraction, OutputMention } from "./api.js";
 import { h } from "./dom.js";
 
 export function entityList(
   mentions: OutputMention[],
   colors: Map<string, string>,
-  show: (mention: OutputMention) => void,
+  mentionHref: (mention: OutputMention) => string,
 ): HTMLElement {
   const groups = new Map<string, OutputMention[]>();
-  for (const mention of mentions)
-    groups.set(mention.entity, [...(groups.get(mention.entity) ?? []), mention]);
+  for (const mention of mentions) {
+    const group = groups.get(mention.entity);
+    if (group) group.push(mention);
+    else groups.set(mention.entity, [mention]);
+  }
   const items = [...groups.values()].map((group) => {
     const [first] = group as [OutputMention];
     const swatch = h("span", { class: "swatch", "aria-hidden": "true" });
@@ -17,21 +23,31 @@ export function entityList(
     return h(
       "li",
       {},
-      swatch,
-      h("strong", { dir: "auto" }, first.text),
-      ` ${first.type}, ${group.length} mention${group.length === 1 ? "" : "s"}`,
       h(
-        "ul",
-        {},
-        ...group.map((mention) => {
-          const button = h(
-            "button",
-            { type: "button", class: "link", dir: "auto" },
-            `${mention.text} (page ${mention.page}, line ${mention.line}, ${mention.alignment})`,
-          );
-          button.addEventListener("click", () => show(mention));
-          return h("li", {}, button);
-        }),
+        "details",
+        { open: group.length <= 3 },
+        h(
+          "summary",
+          {},
+          swatch,
+          h("strong", { dir: "auto" }, first.text),
+          ` ${first.type}, ${group.length} mention${group.length === 1 ? "" : "s"}`,
+        ),
+        h(
+          "ul",
+          {},
+          ...group.map((mention) =>
+            h(
+              "li",
+              {},
+              h(
+                "a",
+                { href: mentionHref(mention), dir: "auto", "data-mention": mention.id },
+                `${mention.text} (page ${mention.page}, line ${mention.line}, ${mention.alignment}${mention.lowConfidence ? ", low OCR confidence" : ""})`,
+              ),
+            ),
+          ),
+        ),
       ),
     );
   });
@@ -63,5 +79,27 @@ export function rejectedList(rejected: Extraction["rejected"]): HTMLElement {
           ),
         )
       : h("p", {}, "The model proposed nothing that had to be rejected."),
+  );
+}
+
+export function warningList(warnings: Extraction["warnings"]): HTMLElement | "" {
+  if (!warnings.length) return "";
+  return h(
+    "section",
+    { "aria-labelledby": "warnings-title" },
+    h("h2", { id: "warnings-title" }, `Warnings (${warnings.length})`),
+    h(
+      "ul",
+      {},
+      ...warnings.map((warning) =>
+        h(
+          "li",
+          {},
+          h("strong", {}, warning.code),
+          warning.page === undefined ? "" : ` (page ${warning.page})`,
+          `: ${warning.message}`,
+        ),
+      ),
+    ),
   );
 }

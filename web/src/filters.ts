@@ -1,6 +1,6 @@
 /**
- * Type and alignment filters. A filtered-out mention stays in the text, unhighlighted: the marks get
- * the class `off`, which the keyboard navigation also skips.
+ * Type and alignment filters, which are also the legend. A filtered-out mention stays in the text,
+ * unhighlighted: its highlight and its box get the class `off`, which the keyboard navigation skips.
  */
 import { h } from "./dom.js";
 
@@ -36,13 +36,24 @@ export function filters(
       h("legend", {}, "Grounding"),
       box("alignment:exact", "exact: the text as the source has it", undefined, "exact"),
       box("alignment:fuzzy", "fuzzy: found with small differences (dashed)", undefined, "fuzzy"),
+      h(
+        "p",
+        { class: "legend" },
+        h("mark", { class: "sample low-confidence" }, "Name"),
+        " low OCR confidence: check the reading",
+      ),
+      h(
+        "p",
+        { class: "legend" },
+        "Rejected: what the model proposed but the text does not hold, listed apart and never highlighted.",
+      ),
     ),
   );
 }
 
-/** Applies the hidden filter keys to the marks inside `root`. */
+/** Applies the hidden filter keys to the highlights and boxes inside `root`. */
 export function applyFilters(root: HTMLElement, hidden: Set<string>): void {
-  for (const mark of root.querySelectorAll<HTMLElement>("mark.mention")) {
+  for (const mark of root.querySelectorAll<HTMLElement>(".mention")) {
     const off = hidden.has(`type:${mark.dataset.type}`) || hidden.has(`alignment:${mark.dataset.alignment}`);
     mark.classList.toggle("off", off);
   }

@@ -1,9 +1,9 @@
-/** The start page: upload a document (drag and drop or choose), then follow the jobs of this browser. */
+/** The start page: upload a document (drag and drop or choose), and every job and batch with its progress. */
 import { getProfiles, uploadDocument } from "./api.js";
 import { h } from "./dom.js";
-import { jobsList, rememberJob } from "./jobs-list.js";
+import { jobsTable } from "./jobs-table.js";
 
-export function showHome(main: HTMLElement): void {
+export function showHome(main: HTMLElement, signal: AbortSignal): void {
   const file = h("input", { type: "file", id: "file", name: "file", required: true });
   const profile = h("select", { id: "profile", name: "profile" });
   const language = h("input", {
@@ -36,7 +36,7 @@ export function showHome(main: HTMLElement): void {
     progress,
     status,
   );
-  const jobs = jobsList();
+  const jobs = jobsTable(signal);
   main.append(h("h1", {}, "Review extractions"), form, jobs.element);
 
   getProfiles()
@@ -58,8 +58,14 @@ export function showHome(main: HTMLElement): void {
   drop.addEventListener("drop", (event) => {
     event.preventDefault();
     drop.classList.remove("over");
-    if (event.dataTransfer?.files.length) file.files = event.dataTransfer.files;
+    const dropped = event.dataTransfer?.files;
+    if (!dropped?.length) return;
+    file.files = dropped;
+    status.textContent = `${dropped[0]?.name} is ready: press Upload.`;
   });
+  // A file dropped beside the zone would make the browser leave the page to show it.
+  for (const type of ["dragover", "drop"])
+    window.addEventListener(type, (event) => event.preventDefault(), { signal });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -78,8 +84,7 @@ export function showHome(main: HTMLElement): void {
       .then((job) => {
         progress.value = 1;
         status.textContent = `${chosen.name} is queued as job ${job.id}.`;
-        rememberJob(job.id, chosen.name);
-        jobs.follow(job.id, chosen.name);
+        jobs.refresh();
         form.reset();
       })
       .catch((error: Error) => {

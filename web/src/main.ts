@@ -1,6 +1,13 @@
-/** Hash routes: #/ (upload and jobs) and #/documents/:id?profile=&job= (the document view). */
-import { showDocument } from "./document-view.js";
+/**
+ * Hash routes: #/ (upload, jobs and batches), #/jobs/:id (one job or batch with its documents) and
+ * #/documents/:id?profile=&page=&mention= (the document view). A new address for the document already
+ * shown moves within it rather than loading it again.
+ */
+import { type DocumentView, showDocument } from "./document-view.js";
 import { showHome } from "./home.js";
+import { showJob } from "./job-page.js";
+
+let shown: { key: string; controller: AbortController; document?: DocumentView } | undefined;
 
 function route(): void {
   const main = document.getElementById("main");
@@ -8,9 +15,22 @@ function route(): void {
   const [path = "", query = ""] = location.hash.replace(/^#/, "").split("?");
   const params = new URLSearchParams(query);
   const documentId = /^\/documents\/([^/]+)$/.exec(path)?.[1];
+  const jobId = /^\/jobs\/([^/]+)$/.exec(path)?.[1];
+  const key = documentId ? `${path}?profile=${params.get("profile") ?? ""}` : path;
+  if (shown?.key === key && shown.document) {
+    shown.document.update(params);
+    return;
+  }
+  shown?.controller.abort();
+  const controller = new AbortController();
+  shown = { key, controller };
   main.replaceChildren();
-  if (documentId) void showDocument(main, decodeURIComponent(documentId), params);
-  else showHome(main);
+  if (documentId)
+    shown.document = showDocument(main, decodeURIComponent(documentId), params, controller.signal);
+  else if (jobId) void showJob(main, decodeURIComponent(jobId), controller.signal);
+  else showHome(main, controller.signal);
+  // A new view: screen readers start reading from it, not from wherever the focus was.
+  main.focus({ preventScroll: true });
 }
 
 window.addEventListener("hashchange", route);

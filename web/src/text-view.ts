@@ -1,109 +1,113 @@
-/** One page of the document's text with its mentions highlighted, and n/p to move between them. */
+/**
+ * One page of the document's text with its mentions highlighted (nested where one lies inside
+ * another), and n/p to move from mention to mention. At the last mention of a page the view asks its
+ * owner to go on to the next page that has one.
+ */
 import type { OutputMention } from "./api.js";
 import { h } from "./dom.js";
-import { segmentText } from "./offsets.js";
+import { type Piece, segmentText } from "./offsets.js";
 
 export interface TextView {
   element: HTMLElement;
-  /** Draws code points [from, to) of the text. */
-  render(from: number, to: number): void;
-  focusMention(id: string): void;
+  /** Draws a page's text, which starts at document code point `base`, with the page's mentions. */
+  render(text: string, base: number, mentions: OutputMention[]): void;
+  /** Focuses a mention's highlight; false when it is not drawn on this page. */
+  focusMention(id: string): boolean;
+  /** Focuses the first or last visible mention of the page; false when there is none. */
+  focusEdge(edge: "first" | "last"): boolean;
+  /** Moves to the next (1) or previous (-1) visible mention; false at the page's end. */
+  step(direction: 1 | -1): boolean;
 }
 
 export function label(mention: OutputMention): string {
   const grounding = mention.alignment === "exact" ? "exact match" : "fuzzy match";
-  return `${mention.type}, ${grounding}: ${mention.text}`;
+  const doubt = mention.lowConfidence ? ", low OCR confidence" : "";
+  return `${mention.type}, ${grounding}${doubt}: ${mention.text}`;
 }
 
 export function textView(
-  text: string,
-  mentions: OutputMention[],
   colors: Map<string, string>,
   language: string | undefined,
-  signal: AbortSignal,
+  onFocus: (id: string) => void,
 ): TextView {
   const body = h("div", { class: "text", dir: "auto", lang: language, "aria-label": "Document text" });
+  const notes = h("p", { class: "hint" });
   const announce = h("p", { class: "status", role: "status", "aria-live": "polite" });
   const element = h(
     "section",
     { class: "reading", "aria-label": "Text with highlighted mentions" },
     body,
+    notes,
     announce,
   );
 
-  const visible = () =>
-    [...body.querySelectorAll<HTMLElement>("mark.mention")].filter((m) => !m.closest(".off"));
+  const marks = () => [...body.querySelectorAll<HTMLElement>("mark.mention")];
+  const visible = () => marks().filter((m) => !m.classList.contains("off"));
 
   function focusMark(mark: HTMLElement): void {
     for (const m of body.querySelectorAll(".current")) m.classList.remove("current");
     mark.classList.add("current");
     mark.focus();
-    const marks = visible();
-    announce.textContent = `Mention ${marks.indexOf(mark) + 1} of ${marks.length}: ${mark.getAttribute("aria-label")}`;
+    const shown = visible();
+    announce.textContent = `Mention ${shown.indexOf(mark) + 1} of ${shown.length} on this page: ${mark.getAttribute("aria-label")}`;
+    onFocus(mark.dataset.id ?? "");
   }
 
-  /** From the current mention, even one just filtered out, to the next visible one either way. */
-  function step(direction: 1 | -1): void {
-    const all = [...body.querySelectorAll<HTMLElement>("mark.mention")];
-    const at = all.findIndex((m) => m.classList.contains("current"));
-    let index = at === -1 ? (direction === 1 ? -1 : all.length) : at;
-    for (index += direction; all[index]?.classList.contains("off"); index += direction);
-    const mark = all[index];
-    if (mark) focusMark(mark);
-    else
-      announce.textContent = direction === 1 ? "Last mention on this page." : "First mention on this page.";
+  function draw(piece: Piece<OutputMention>): Node {
+    if (typeof piece === "string") return document.createTextNode(piece);
+    const { mention } = piece;
+    const mark = h(
+      "mark",
+      {
+        class: `mention ${mention.alignment}${mention.lowConfidence ? " low-confidence" : ""}`,
+        id: `mention-${mention.id}`,
+        tabindex: "-1",
+        "data-id": mention.id,
+        "data-type": mention.type,
+        "data-alignment": mention.alignment,
+        "aria-label": label(mention),
+        title: label(mention),
+      },
+      ...piece.children.map(draw),
+    );
+    mark.style.setProperty("--type-color", colors.get(mention.type) ?? "#eee");
+    mark.addEventListener("click", (event) => {
+      event.stopPropagation();
+      focusMark(mark);
+    });
+    return mark;
   }
-
-  window.addEventListener(
-    "keydown",
-    (event) => {
-      const target = event.target as HTMLElement;
-      if (
-        event.altKey ||
-        event.ctrlKey ||
-        event.metaKey ||
-        target.closest("input:not([type=checkbox]), select, textarea")
-      )
-        return;
-      if (event.key === "n" || event.key === "j") step(1);
-      else if (event.key === "p" || event.key === "k") step(-1);
-      else return;
-      event.preventDefault();
-    },
-    { signal },
-  );
 
   return {
     element,
-    render(from, to) {
-      const { segments } = segmentText(text, from, to, mentions);
-      body.replaceChildren(
-        ...segments.map(({ text: piece, mention }) => {
-          if (!mention) return piece;
-          const mark = h(
-            "mark",
-            {
-              class: `mention ${mention.alignment}`,
-              id: `mention-${mention.id}`,
-              tabindex: "-1",
-              "data-id": mention.id,
-              "data-type": mention.type,
-              "data-alignment": mention.alignment,
-              "aria-label": label(mention),
-              title: label(mention),
-            },
-            piece,
-          );
-          mark.style.setProperty("--type-color", colors.get(mention.type) ?? "#eee");
-          mark.addEventListener("click", () => focusMark(mark));
-          return mark;
-        }),
-      );
+    render(text, base, mentions) {
+      const { pieces, crossing } = segmentText(text, base, mentions);
+      body.replaceChildren(...pieces.map(draw));
+      notes.textContent = crossing.length
+        ? `Not highlighted, as they overlap another mention (see the entity list): ${crossing.map((m) => m.text).join("; ")}.`
+        : "";
       announce.textContent = "";
     },
     focusMention(id) {
-      const mark = body.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+      const mark = body.querySelector<HTMLElement>(`mark[data-id="${CSS.escape(id)}"]`);
       if (mark) focusMark(mark);
+      return Boolean(mark);
+    },
+    focusEdge(edge) {
+      const shown = visible();
+      const mark = edge === "first" ? shown[0] : shown.at(-1);
+      if (mark) focusMark(mark);
+      return Boolean(mark);
+    },
+    step(direction) {
+      // From the current mention, even one just filtered out, to the next visible one either way.
+      const all = marks();
+      const at = all.findIndex((m) => m.classList.contains("current"));
+      let index = at === -1 ? (direction === 1 ? -1 : all.length) : at;
+      for (index += direction; all[index]?.classList.contains("off"); index += direction);
+      const mark = all[index];
+      if (mark) focusMark(mark);
+      return Boolean(mark);
     },
   };
 }

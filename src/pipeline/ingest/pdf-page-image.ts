@@ -1,10 +1,11 @@
 /**
- * The image of a PDF page for OCR. A scanned page is usually one image drawn over the whole page:
- * its pixels are taken as pdf.js decoded them, at the scan's own resolution (a low one is upscaled
- * like any scan), and handed to sharp raw. That costs a third of pdf-parse's getImage or
- * getScreenshot, which both copy pixels in JavaScript and encode a PNG. Any other page (text and
- * pictures, a rotated or flipped scan) is rendered at OCR_DPI, or less if the rendering would exceed
- * OCR_MAX_PIXELS. One page at a time: a page image can take tens of MiB.
+ * The image of a PDF page, for OCR and for display (the same pixels, so the boxes fit it). A scanned
+ * page is usually one image drawn over the whole page: its pixels are taken as pdf.js decoded them,
+ * at the scan's own resolution (a low one is upscaled like any scan), and handed to sharp raw. That
+ * costs a third of pdf-parse's getImage or getScreenshot, which both copy pixels in JavaScript and
+ * encode a PNG. Any other page (text and pictures, a rotated or flipped scan) is rendered at OCR_DPI,
+ * or less if the rendering would exceed OCR_MAX_PIXELS. One page at a time: a page image can take
+ * tens of MiB.
  *
  * pdf-parse exposes neither the operators of a page nor its decoded images, so the pdf.js document
  * it holds is read directly; without it (a future pdf-parse), every page is rendered.
@@ -12,7 +13,6 @@
 import type { PDFParse } from "pdf-parse";
 import sharp from "sharp";
 import type { PageImage } from "../ocr/reader.js";
-import type { OcrReason } from "../types.js";
 
 /** The parts of pdf.js's document and page used here. */
 interface PdfJsDocument {
@@ -48,19 +48,18 @@ type Matrix = [number, number, number, number, number, number];
 export interface RenderOptions {
   dpi: number;
   maxPixels: number;
-  reason: OcrReason;
 }
 
 export async function pdfPageImage(
   parser: PDFParse,
   number: number,
   options: RenderOptions,
-): Promise<PageImage> {
+): Promise<Omit<PageImage, "reason">> {
   const document = (parser as unknown as { doc?: PdfJsDocument }).doc;
   const page = document && (await document.getPage(number));
   try {
     const scan = page && (await pageScan(page));
-    if (scan) return { ...scan, origin: "embedded", reason: options.reason };
+    if (scan) return { ...scan, origin: "embedded" };
   } finally {
     page?.cleanup();
   }
@@ -81,7 +80,6 @@ export async function pdfPageImage(
     bytes: rendered.data,
     origin: "rendered",
     dpi: Math.round(scale * POINTS_PER_INCH),
-    reason: options.reason,
   };
 }
 

@@ -29,12 +29,7 @@ export interface PdfOptions {
 
 export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promise<PdfText> {
   const { maxPages, ocr } = options;
-  // pdf.js takes ownership of (transfers) the array it is given; the caller still needs its bytes.
-  // maxImageSize keeps an image bomb inside the PDF from being decoded.
-  const parser = new PDFParse({
-    data: new Uint8Array(bytes),
-    ...(ocr ? { maxImageSize: ocr.maxPixels } : {}),
-  });
+  const parser = openPdf(bytes, ocr?.maxPixels);
   try {
     // The page count comes from the catalogue alone: refuse a huge PDF before reading any page.
     const info = await parser.getInfo();
@@ -62,8 +57,12 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promis
           message: `Page ${page} has no text layer (probably a scanned image); its text must be read by OCR.`,
         });
       } else {
-        const render = { dpi: ocr.renderDpi, maxPixels: ocr.maxPixels, reason };
-        jobs.push({ index, page, image: () => pdfPageImage(parser, page, render) });
+        const render = { dpi: ocr.renderDpi, maxPixels: ocr.maxPixels };
+        jobs.push({
+          index,
+          page,
+          image: async () => ({ ...(await pdfPageImage(parser, page, render)), reason }),
+        });
         pageTexts.push({ text: "", needsOcr: true });
       }
     });
@@ -85,10 +84,19 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promis
     const { text, pages } = layoutPages(pageTexts);
     return { text, pages, warnings: warnings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)) };
   } catch (error) {
-    throw translate(error);
+    throw pdfError(error);
   } finally {
     await parser.destroy();
   }
+}
+
+/** Images bigger than `maxPixels` (an image bomb inside the PDF) are not decoded. */
+export function openPdf(bytes: Uint8Array, maxPixels?: number): PDFParse {
+  // pdf.js takes ownership of (transfers) the array it is given; the caller still needs its bytes.
+  return new PDFParse({
+    data: new Uint8Array(bytes),
+    ...(maxPixels === undefined ? {} : { maxImageSize: maxPixels }),
+  });
 }
 
 function ocrReason(text: string): OcrReason | undefined {
@@ -107,8 +115,11 @@ function garbageWarning(page: number, text: string, replaced: boolean): Warning 
   };
 }
 
-/** pdf-parse re-creates pdf.js's errors under the same names; match on the name, as pages may throw raw ones. */
-function translate(error: unknown): unknown {
+/**
+ * pdf.js's errors in the catalogue. pdf-parse re-creates them under the same names; match on the
+ * name, as pages may throw raw ones.
+ */
+export function pdfError(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof PalimpsestError) return error;
   switch (error.name) {
     case "PasswordException":

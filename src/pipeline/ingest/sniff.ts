@@ -50,8 +50,7 @@ const ADVICE: Record<FormatKind, string> = {
 };
 
 export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PDF_HEADER_WINDOW));
-  if (PDF_HEADER.test(head.toString("latin1"))) return { mediaType: "application/pdf" };
+  if (isPdf(bytes)) return { mediaType: "application/pdf" };
 
   const binary = detectBinaryFormat(bytes);
   if (binary?.mediaType !== undefined && !claimsPdf(hints)) return { mediaType: binary.mediaType };
@@ -76,6 +75,11 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
       { details: { detected: "text/plain" } },
     );
   return { mediaType: "text/plain", decoded };
+}
+
+export function isPdf(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PDF_HEADER_WINDOW));
+  return PDF_HEADER.test(head.toString("latin1"));
 }
 
 /** Text never contains NUL (UTF-16 has already been decoded); other controls are rare in it. */

@@ -87,4 +87,8 @@ export const MIGRATIONS: readonly string[] = [
     heartbeat_at INTEGER NOT NULL
   );
   `,
+  // GET /v1/jobs?kind=: one kind newest first is a seek, even when it is rare among many jobs.
+  `
+  CREATE INDEX jobs_by_kind ON jobs (kind, seq);
+  `,
 ];

@@ -8,8 +8,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { PalimpsestError } from "../../errors.js";
 import type {
   DocumentRecord,
+  JobKind,
   JobRecord,
   JobState,
   NewResult,
@@ -145,6 +147,36 @@ export class SqliteStore implements Store {
 
   async listJobs(state: JobState): Promise<JobRecord[]> {
     return (this.sql("SELECT * FROM jobs WHERE state = ? ORDER BY seq").all(state) as JobRow[]).map(toJob);
+  }
+
+  async listRecentJobs(options: {
+    limit: number;
+    before?: string;
+    kind?: JobKind;
+    state?: JobState;
+  }): Promise<{ jobs: JobRecord[]; next?: string }> {
+    // Only the filters asked for are in the query: "(@kind IS NULL OR kind = @kind)" would keep SQLite
+    // from seeking in jobs_by_kind or jobs_by_state.
+    const where = [
+      "seq < @before",
+      ...(options.kind ? ["kind = @kind"] : []),
+      ...(options.state ? ["state = @state"] : []),
+    ];
+    // One row more than asked tells whether there is a next page.
+    const rows = this.sql(
+      `SELECT * FROM jobs WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT @limit`,
+    ).all({
+      before: options.before === undefined ? Number.MAX_SAFE_INTEGER : seqOfCursor(options.before),
+      kind: options.kind,
+      state: options.state,
+      limit: options.limit + 1,
+    }) as JobRow[];
+    const page = rows.slice(0, options.limit);
+    const last = page.at(-1);
+    return {
+      jobs: page.map(toJob),
+      ...(rows.length > options.limit && last ? { next: String(last.seq) } : {}),
+    };
   }
 
   async claimUnpacking(jobId: string, owner: string): Promise<number | undefined> {
@@ -533,6 +565,13 @@ export class SqliteStore implements Store {
     this.database = undefined;
     this.statements.clear();
   }
+}
+
+/** The cursor of a page of jobs is the seq of the last job on the page before. */
+function seqOfCursor(cursor: string): number {
+  if (!/^[1-9][0-9]{0,14}$/.test(cursor))
+    throw new PalimpsestError("BAD_REQUEST", `"${cursor}" is not a cursor given by a listing of jobs.`);
+  return Number(cursor);
 }
 
 function migrate(db: Database.Database): void {

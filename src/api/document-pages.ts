@@ -1,0 +1,126 @@
+/**
+ * A document page by page, for reviewing long documents without loading them whole: GET
+ * /v1/documents/:id/pages/:number is one page of the latest result (its text and the mentions that
+ * start on it), GET /v1/documents/:id/pages/:number/image the page image the mentions' boxes are
+ * drawn over, made from the stored bytes when asked for.
+ */
+import type { FastifyInstance } from "fastify";
+import { Limiter } from "../endpoint/limiter.js";
+import { PalimpsestError } from "../errors.js";
+import type { Extraction, OutputPage } from "../pipeline/extraction.js";
+import { hasPageImages, pageImage, pageOutOfRange } from "../pipeline/ingest/page-image.js";
+import { parallelPages } from "../pipeline/ocr/create-engine.js";
+import type { Services } from "../services.js";
+import { sliceCodePoints } from "../text/code-points.js";
+import { latestResult } from "./latest-result.js";
+
+const pageParams = {
+  type: "object",
+  properties: { id: { type: "string" }, number: { type: "integer", minimum: 1 } },
+  required: ["id", "number"],
+} as const;
+
+/** The bytes are content-addressed: the image of a page at a width is the same for ever. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+export async function documentPageRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { store, blobs, config } = services;
+  // A page image can take tens of MiB while it is made: as many at once as OCR reads pages.
+  const renders = new Limiter(parallelPages(config));
+
+  app.get<{ Params: { id: string; number: number }; Querystring: { profile?: string } }>(
+    "/v1/documents/:id/pages/:number",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "One page of the document's latest result: its text and the mentions that start on it",
+        description:
+          "Offsets stay those of the whole result (code points into its text); the page's text is its [start, end).",
+        params: pageParams,
+        querystring: { type: "object", properties: { profile: { type: "string" } } },
+      },
+    },
+    async (request) => {
+      const { id, number } = request.params;
+      const { profile } = request.query;
+      const extraction = JSON.parse((await latestResult(store, id, profile)).extraction) as Extraction;
+      const pages =
+        extraction.document.pages.length > 0 ? extraction.document.pages : [wholeText(extraction)];
+      const page = pages.find((candidate) => candidate.number === number);
+      if (!page) throw pageOutOfRange(number, pages.length);
+      const base = `/v1/documents/${id}`;
+      const query = profile ? `?profile=${encodeURIComponent(profile)}` : "";
+      const at = (other: number) =>
+        pages.some((candidate) => candidate.number === other) ? `${base}/pages/${other}${query}` : undefined;
+      return {
+        page,
+        text: sliceCodePoints(extraction.text, page.start, page.end),
+        entities: extraction.entities.filter((mention) => mention.page === number),
+        links: {
+          ...(hasPageImages(extraction.document.mediaType) ? { image: `${base}/pages/${number}/image` } : {}),
+          entities: `${base}/entities${query}`,
+          ...optional("previous", at(number - 1)),
+          ...optional("next", at(number + 1)),
+        },
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string; number: number }; Querystring: { width?: number } }>(
+    "/v1/documents/:id/pages/:number/image",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "The page image, as JPEG, in the pixel space of the page's boxes",
+        description:
+          "Made from the stored document: an image file's page (EXIF orientation applied), or a PDF page as OCR saw it. Documents without images (text, ALTO, PAGE, hOCR) answer 404 NO_PAGE_IMAGE.",
+        params: pageParams,
+        querystring: {
+          type: "object",
+          properties: {
+            width: {
+              type: "integer",
+              minimum: 1,
+              maximum: 65535,
+              description: `Width to scale the image down to (never up). Default: the page's own, at most PAGE_IMAGE_MAX_WIDTH (${config.pageImageMaxWidth}).`,
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id, number } = request.params;
+      const { width } = request.query;
+      if (!(await store.getDocument(id)))
+        throw new PalimpsestError("NOT_FOUND", `There is no document ${id}.`);
+      // Weak: the same page at the same width, whichever encoder and settings made the bytes.
+      const etag = `W/"${id}-${number}-${width ?? "default"}"`;
+      if (matches(request.headers["if-none-match"], etag))
+        return reply.code(304).header("etag", etag).header("cache-control", IMMUTABLE).send();
+      const image = await renders.run(async () =>
+        pageImage(await blobs.read(id), {
+          page: number,
+          maxWidth: width ?? config.pageImageMaxWidth,
+          dpi: config.ocrDpi,
+          maxPixels: config.ocrMaxPixels,
+        }),
+      );
+      return reply.type("image/jpeg").header("etag", etag).header("cache-control", IMMUTABLE).send(image);
+    },
+  );
+}
+
+/** A result without pages counts as one page spanning the whole text. */
+function wholeText(extraction: Extraction): OutputPage {
+  return { number: 1, start: 0, end: extraction.document.characters, needsOcr: false };
+}
+
+function optional(key: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [key]: value };
+}
+
+/** If-None-Match compares weakly (RFC 9110, 13.1.2): W/"x" matches "x". */
+function matches(header: string | undefined, etag: string): boolean {
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header?.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === opaque(etag)) ?? false;
+}

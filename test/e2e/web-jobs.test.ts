@@ -1,0 +1,146 @@
+/**
+ * The upload form, the jobs table and the job page in a real browser against the real app and the
+ * TGI test server: drag and drop, every job listed with live progress, Cancel, and a batch's documents.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildZip } from "../support/archives.js";
+import {
+  accessibilityViolations,
+  type Browser,
+  buildFrontEnd,
+  hasChromium,
+  launchBrowser,
+} from "../support/browser.js";
+import { type Harness, lexiconModel, startHarness } from "../support/harness.js";
+import { expectHighlightsGrounded, readDocument } from "../support/review-page.js";
+
+const MODEL = lexiconModel([
+  { type: "person", text: "Joséphine Bérard" },
+  { type: "place", text: "Nîmes" },
+]);
+
+let harness: Harness | undefined;
+let browser: Browser | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+afterAll(async () => browser?.close());
+
+async function serve(options: { latencyMs?: number } = {}) {
+  harness = await startHarness({ server: { respond: MODEL, ...options } });
+  const address = await harness.app.listen({ port: 0, host: "127.0.0.1" });
+  return { address, page: await (browser as Browser).context.newPage() };
+}
+
+const row = (page: import("playwright-core").Page, name: string) =>
+  page.locator("table.jobs tbody tr", { hasText: name });
+
+describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
+  beforeAll(async () => {
+    await buildFrontEnd();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  it("takes a dropped file, lists its job with the others and opens the document when it is done", async () => {
+    const { address, page } = await serve();
+    // A job made through the API, before the page is opened, is listed too.
+    const earlier = new FormData();
+    earlier.append("file", new Blob(["Joséphine Bérard à Nîmes."]), "earlier.txt");
+    expect((await fetch(`${address}/v1/documents`, { method: "POST", body: earlier })).status).toBe(202);
+
+    await page.goto(`${address}/`);
+    const dropped = await page.evaluateHandle(() => {
+      // Runs in the page: a drag-and-drop carries a DataTransfer holding the File.
+      const { DataTransfer, File } = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        File: new (parts: string[], name: string, options: { type: string }) => unknown;
+      };
+      const transfer = new DataTransfer();
+      transfer.items.add(
+        new File(["Joséphine Bérard écrit de Nîmes."], "dropped.txt", { type: "text/plain" }),
+      );
+      return transfer;
+    });
+    await page.locator(".drop").dispatchEvent("drop", { dataTransfer: dropped });
+    await expect(page.locator("form.upload [role=status]").textContent()).resolves.toBe(
+      "dropped.txt is ready: press Upload.",
+    );
+    await page.getByRole("button", { name: "Upload" }).click();
+
+    await page.getByRole("link", { name: "Open dropped.txt" }).waitFor();
+    await expect(row(page, "dropped.txt").locator(".state").textContent()).resolves.toMatch(/^done/);
+    await expect(row(page, "earlier.txt").locator(".state").textContent()).resolves.toMatch(/^done/);
+    // Newest first.
+    const names = await page.locator("table.jobs tbody tr td:first-child").allTextContents();
+    expect(names.indexOf("dropped.txt")).toBeLessThan(names.indexOf("earlier.txt"));
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole("link", { name: "Open dropped.txt" }).click();
+    await page.locator("mark.mention").first().waitFor();
+    const { result, marks } = await readDocument(page, address);
+    expectHighlightsGrounded(result, marks);
+    expect(result.document.filename).toBe("dropped.txt");
+    await page.close();
+  }, 120_000);
+
+  it("cancels a running job from the table", async () => {
+    const { address, page } = await serve({ latencyMs: 10_000 });
+    await page.goto(`${address}/`);
+    await page.getByLabel(/^Document \(/).setInputFiles({
+      name: "slow.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("Joséphine Bérard écrit de Nîmes."),
+    });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByRole("button", { name: "Cancel slow.txt" }).click();
+    await expect
+      .poll(() => row(page, "slow.txt").locator(".state").textContent(), { timeout: 10_000 })
+      .toMatch(/^cancelled/);
+    await expect(page.getByRole("button", { name: "Cancel slow.txt" }).count()).resolves.toBe(0);
+    await page.close();
+  }, 120_000);
+
+  it("shows a batch with its documents, the failed ones and why, and its skipped entries, and opens one of its documents", async () => {
+    const { address, page } = await serve();
+    const zip = await buildZip([
+      { name: "registre/1792.txt", data: "Joséphine Bérard, née à Nîmes." },
+      { name: "registre/1793.txt", data: "Baptême à Nîmes." },
+      // Not a document format: a document that fails, with the reason.
+      {
+        name: "registre/programme.exe",
+        data: Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0xff, 0xff]),
+      },
+      // A link is never followed: skipped.
+      { name: "registre/lien", data: "1792.txt", mode: 0o120777 },
+    ]);
+    const form = new FormData();
+    form.append("file", new Blob([zip], { type: "application/zip" }), "registre.zip");
+    const answer = await fetch(`${address}/v1/batches`, { method: "POST", body: form });
+    expect(answer.status).toBe(202);
+
+    await page.goto(`${address}/`);
+    await page.getByRole("link", { name: "Details of registre.zip" }).click();
+    await page.getByRole("link", { name: "Open registre/1792.txt" }).waitFor();
+    await page.getByRole("link", { name: "Open registre/1793.txt" }).waitFor();
+    await expect(page.locator("section", { hasText: "Skipped entries" }).textContent()).resolves.toContain(
+      "registre/lien",
+    );
+    await expect
+      .poll(() => page.locator("p.state").textContent())
+      .toBe("done · 3 of 3 documents · 1 failed · 1 skipped");
+    await page.getByLabel("Show documents that are").selectOption("failed");
+    await expect
+      .poll(() => page.locator("table.documents tbody").textContent())
+      .toMatch(/^registre\/programme\.exe\s*failed: .*is not supported/);
+    await page.getByLabel("Show documents that are").selectOption("all");
+    await page.getByRole("link", { name: "Open registre/1792.txt" }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole("link", { name: "Open registre/1792.txt" }).click();
+    await page.locator("mark.mention").first().waitFor();
+    const { result, marks } = await readDocument(page, address);
+    expectHighlightsGrounded(result, marks);
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,124 @@
+/**
+ * All jobs and batches, newest first, from GET /v1/jobs: polled every second while one is running
+ * (one request for the whole table, where an event stream per job would soon use up the browser's
+ * connections to the server), every few seconds otherwise.
+ */
+import { FINISHED, type JobView, listJobs } from "./api.js";
+import { h, placeChildren, rowCache } from "./dom.js";
+import { cancelButton, describeJob, jobFraction, jobLabel } from "./job-status.js";
+
+const ACTIVE_POLL_MS = 1000;
+const IDLE_POLL_MS = 5000;
+
+export function documentLink(job: JobView): string | undefined {
+  if (job.state !== "done" || !job.document) return undefined;
+  const query = new URLSearchParams({ profile: job.profile, job: job.id });
+  return `#/documents/${encodeURIComponent(job.document)}?${query}`;
+}
+
+export function jobsTable(signal: AbortSignal): { element: HTMLElement; refresh(): void } {
+  const body = h("tbody");
+  const status = h("p", { class: "status", role: "status" });
+  const more = h("button", { type: "button", hidden: true }, "Show older jobs");
+  const element = h(
+    "section",
+    { "aria-labelledby": "jobs-title" },
+    h("h2", { id: "jobs-title" }, "Jobs and batches"),
+    h(
+      "table",
+      { class: "jobs" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...["Name", "Kind", "Profile", "Started", "State", "Progress", ""].map((title) =>
+            h("th", { scope: "col" }, title),
+          ),
+        ),
+      ),
+      body,
+    ),
+    status,
+    more,
+  );
+  /** How many pages of the listing are shown: the refresh re-reads them all. */
+  let pages = 1;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  signal.addEventListener("abort", () => clearTimeout(timer));
+
+  const row = rowCache<JobView>(
+    (job) => job.id,
+    (job) => job.state,
+    (job) => drawRow(job),
+    (drawn, job) => {
+      const [state, bar] = [drawn.querySelector(".state"), drawn.querySelector("progress")];
+      if (state) state.textContent = describeJob(job);
+      if (bar) bar.value = jobFraction(job);
+    },
+  );
+
+  function drawRow(job: JobView): HTMLTableRowElement {
+    const label = jobLabel(job);
+    const bar = h("progress", { max: "1", "aria-label": `Progress of ${label}` });
+    bar.value = jobFraction(job);
+    const link = documentLink(job);
+    const actions = h("td", { class: "actions" });
+    if (link) actions.append(h("a", { href: link }, `Open ${label}`));
+    if (job.kind !== "document")
+      actions.append(h("a", { href: `#/jobs/${encodeURIComponent(job.id)}` }, `Details of ${label}`));
+    if (!FINISHED.has(job.state))
+      actions.append(
+        cancelButton(job, refresh, (error) => {
+          status.textContent = error.message;
+        }),
+      );
+    return h(
+      "tr",
+      { "data-job": job.id },
+      h("td", { dir: "auto" }, label),
+      h("td", {}, job.kind),
+      h("td", {}, job.profile),
+      h("td", {}, h("time", { datetime: job.createdAt }, new Date(job.createdAt).toLocaleString())),
+      h("td", { class: "state" }, describeJob(job)),
+      h("td", {}, bar),
+      actions,
+    );
+  }
+
+  async function load(): Promise<boolean> {
+    const jobs: JobView[] = [];
+    let next: string | undefined;
+    for (let page = 0; page < pages; page++) {
+      const answer = await listJobs(next);
+      jobs.push(...answer.jobs);
+      next = answer.next;
+      if (!next) break;
+    }
+    if (signal.aborted) return false;
+    placeChildren(body, jobs.map(row));
+    more.hidden = !next;
+    status.textContent = jobs.length ? "" : "No job yet: upload a document above.";
+    return jobs.some((job) => !FINISHED.has(job.state));
+  }
+
+  function refresh(): void {
+    clearTimeout(timer);
+    load()
+      .catch((error: Error) => {
+        status.textContent = error.message;
+        return true;
+      })
+      .then((active) => {
+        if (!signal.aborted) timer = setTimeout(refresh, active ? ACTIVE_POLL_MS : IDLE_POLL_MS);
+      });
+  }
+
+  more.addEventListener("click", () => {
+    pages++;
+    refresh();
+  });
+  refresh();
+  return { element, refresh };
+}
