@@ -3,6 +3,7 @@
  * ingest -> normalise -> chunk -> extract (ask, validate, re-ask) -> ground -> merge -> output.
  * Every dependency comes in through `PipelineDeps`, so server, CLI and tests run the same code.
  */
+import { setMaxListeners } from "node:events";
 import type { Config } from "../config.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
 import { PalimpsestError } from "../errors.js";
@@ -59,8 +60,12 @@ const MIN_CHUNK_TOKENS = 64;
 
 export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Promise<Extraction> {
   const timeout = AbortSignal.timeout(deps.config.documentTimeoutMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
+  // Every chunk's model call waiting for its turn listens to the document's signal: a long document
+  // has hundreds at once, which is not the leak Node warns about past 10.
+  setMaxListeners(0, signal);
   try {
-    return await runStages(input, deps, input.signal ? AbortSignal.any([input.signal, timeout]) : timeout);
+    return await runStages(input, deps, signal);
   } catch (error) {
     if (!timeout.aborted || input.signal?.aborted) throw error;
     throw new PalimpsestError(

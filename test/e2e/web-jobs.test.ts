@@ -69,6 +69,10 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     await page.getByRole("button", { name: "Upload" }).click();
 
     await page.getByRole("link", { name: "Open dropped.txt" }).waitFor();
+    // Announced where a screen reader hears it, without watching the table.
+    await expect
+      .poll(() => page.locator("form.upload [role=status]").textContent())
+      .toBe("dropped.txt: done. Open it from the table.");
     await expect(row(page, "dropped.txt").locator(".state").textContent()).resolves.toMatch(/^done/);
     await expect(row(page, "earlier.txt").locator(".state").textContent()).resolves.toMatch(/^done/);
     // Newest first.

@@ -36,7 +36,9 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
     progress,
     status,
   );
-  const jobs = jobsTable(signal);
+  const jobs = jobsTable(signal, (message) => {
+    status.textContent = message;
+  });
   main.append(h("h1", {}, "Review extractions"), form, jobs.element);
 
   getProfiles()
@@ -84,7 +86,7 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
       .then((job) => {
         progress.value = 1;
         status.textContent = `${chosen.name} is queued as job ${job.id}.`;
-        jobs.refresh();
+        jobs.watch(job.id);
         form.reset();
       })
       .catch((error: Error) => {

@@ -16,7 +16,14 @@ export function documentLink(job: JobView): string | undefined {
   return `#/documents/${encodeURIComponent(job.document)}?${query}`;
 }
 
-export function jobsTable(signal: AbortSignal): { element: HTMLElement; refresh(): void } {
+/**
+ * `announce` is told when a job seen running (or watched) ends, so that a screen reader hears it without
+ * watching the table.
+ */
+export function jobsTable(
+  signal: AbortSignal,
+  announce: (message: string) => void,
+): { element: HTMLElement; watch(id: string): void } {
   const body = h("tbody");
   const status = h("p", { class: "status", role: "status" });
   const more = h("button", { type: "button", hidden: true }, "Show older jobs");
@@ -43,6 +50,8 @@ export function jobsTable(signal: AbortSignal): { element: HTMLElement; refresh(
     status,
     more,
   );
+  /** Jobs last seen not finished. */
+  const running = new Set<string>();
   /** How many pages of the listing are shown: the refresh re-reads them all. */
   let pages = 1;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -97,6 +106,14 @@ export function jobsTable(signal: AbortSignal): { element: HTMLElement; refresh(
       if (!next) break;
     }
     if (signal.aborted) return false;
+    for (const job of jobs) {
+      if (running.has(job.id) && FINISHED.has(job.state))
+        announce(
+          `${jobLabel(job)}: ${describeJob(job)}.${documentLink(job) ? " Open it from the table." : ""}`,
+        );
+      if (FINISHED.has(job.state)) running.delete(job.id);
+      else running.add(job.id);
+    }
     placeChildren(body, jobs.map(row));
     more.hidden = !next;
     status.textContent = jobs.length ? "" : "No job yet: upload a document above.";
@@ -111,7 +128,9 @@ export function jobsTable(signal: AbortSignal): { element: HTMLElement; refresh(
         return true;
       })
       .then((active) => {
-        if (!signal.aborted) timer = setTimeout(refresh, active ? ACTIVE_POLL_MS : IDLE_POLL_MS);
+        // A tab in the background is polled at the idle pace.
+        const delay = active && !document.hidden ? ACTIVE_POLL_MS : IDLE_POLL_MS;
+        if (!signal.aborted) timer = setTimeout(refresh, delay);
       });
   }
 
@@ -120,5 +139,12 @@ export function jobsTable(signal: AbortSignal): { element: HTMLElement; refresh(
     refresh();
   });
   refresh();
-  return { element, refresh };
+  return {
+    element,
+    /** A job just submitted from this page: listed at once, and announced when it ends. */
+    watch(id) {
+      running.add(id);
+      refresh();
+    },
+  };
 }

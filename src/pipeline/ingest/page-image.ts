@@ -73,12 +73,15 @@ async function imagePage(bytes: Uint8Array, { page, maxPixels }: PageImageOption
   return imageDecoder(bytes, page - 1, maxPixels).autoOrient();
 }
 
-async function pdfPage(bytes: Uint8Array, { page, dpi, maxPixels }: PageImageOptions): Promise<Sharp> {
+async function pdfPage(
+  bytes: Uint8Array,
+  { page, dpi, maxPixels, maxWidth }: PageImageOptions,
+): Promise<Sharp> {
   const parser = openPdf(bytes, maxPixels);
   try {
     const { total } = await parser.getInfo();
     if (page > total) throw pageOutOfRange(page, total);
-    const image = await pdfPageImage(parser, page, { dpi, maxPixels });
+    const image = await pdfPageImage(parser, page, { dpi, maxPixels, maxWidth });
     return imageDecoder(image.bytes, 0, maxPixels);
   } catch (error) {
     throw pdfError(error);
