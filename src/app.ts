@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { batchRoutes } from "./api/batches.js";
+import { closeStrayConnections } from "./api/connections.js";
 import { registerDocs } from "./api/docs.js";
 import { documentPageRoutes } from "./api/document-pages.js";
 import { documentRoutes } from "./api/documents.js";
@@ -34,6 +35,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     requestTimeout: config.documentTimeoutMs + 60_000,
   });
   registerErrorHandling(app, config.maxUploadBytes);
+  closeStrayConnections(app, config.shutdownGraceMs);
   await app.register(multipart, {
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: MAX_FIELD_BYTES },
   });

@@ -283,7 +283,7 @@ export const SETTINGS = {
     default: 25_000,
     parse: integer(0),
     description:
-      "On SIGTERM, time documents in progress get to finish before they are put back in the queue for the next start.",
+      "On SIGTERM, time documents in progress get to finish before they are put back in the queue for the next start, and HTTP requests in flight before their connections are cut.",
   },
   extractSyncMaxBytes: {
     env: "EXTRACT_SYNC_MAX_BYTES",

@@ -1,6 +1,8 @@
 /**
  * Documents: POST /v1/documents queues one document as a job and answers 202 at once (however large it
- * is, the request is not held); GET /v1/documents/:id tells what is stored of it; GET
+ * is, the request is not held); GET /v1/documents lists the stored documents that have a result (the
+ * latest result of each document and profile, newest first, paged by cursor) from the figures stored
+ * with each result, reading no Extraction; GET /v1/documents/:id tells what is stored of one; GET
  * /v1/documents/:id/entities gives its latest result, the Extraction as /v1/extract answers it, or an
  * export of it. Its pages one by one are in document-pages.ts.
  */
@@ -10,12 +12,41 @@ import { isExportFormat } from "../export/formats.js";
 import type { Extraction } from "../pipeline/extraction.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
+import { documentListView } from "./document-view.js";
 import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
 import { latestResult } from "./latest-result.js";
+import { BEFORE_CURSOR, PAGE_LIMIT, pageEnd } from "./paging.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
 const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
+const listQuery = {
+  type: "object",
+  properties: {
+    limit: PAGE_LIMIT,
+    before: BEFORE_CURSOR,
+    profile: { type: "string", minLength: 1, description: "Only the results of this profile." },
+    q: {
+      type: "string",
+      minLength: 1,
+      description: "Only the documents whose name contains this text, whatever the case (taken literally).",
+    },
+    mediaType: {
+      type: "string",
+      pattern: "^[^/\\s]+/[^/\\s]+$",
+      description:
+        "Only the documents of this media type, e.g. application/pdf; in a URL, write `+` as %2B (application/alto%2Bxml).",
+    },
+  },
+} as const;
+
+interface ListQuery {
+  limit: number;
+  before?: string;
+  profile?: string;
+  q?: string;
+  mediaType?: string;
+}
 
 export async function documentRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { store, config } = services;
@@ -34,6 +65,27 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
       const upload = await readUpload(request);
       const profile = resolveProfile(services.profiles, upload.options, config.defaultProfile);
       return queueUpload(services, upload, profile, reply);
+    },
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    "/v1/documents",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "Stored documents with a result, newest result first: one entry per document and profile",
+        description:
+          "Each entry is the latest result of a document for a profile: a document run with two profiles is listed twice, one run again with the same profile once. `name` is the file name the document was uploaded under (a batch entry's path in its archive). Paged: pass the `next` of a page as `before` for the page after it (`links.next` is that URL); `next` is absent on the last page. Results stored meanwhile do not shift the pages; a document that gets a newer result meanwhile moves ahead of the first page.",
+        querystring: listQuery,
+      },
+    },
+    async (request) => {
+      const { limit, before, profile, q, mediaType } = request.query;
+      const page = await store.listLatestResults({ limit, before, profile, mediaType, name: q });
+      return {
+        documents: page.results.map(documentListView),
+        ...pageEnd("/v1/documents", { limit, profile, q, mediaType }, "before", page.next),
+      };
     },
   );
 

@@ -6,12 +6,10 @@ import { PalimpsestError } from "../errors.js";
 import { jobProgress } from "../jobs/progress.js";
 import type { Profile } from "../profiles/profile.js";
 import type { JobRecord, JobSpec, Store, TaskRecord } from "../store/port.js";
+import { entitiesLink } from "./document-view.js";
 import type { UploadOptions } from "./upload.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-
-const entitiesLink = (documentId: string, profile: string) =>
-  `/v1/documents/${documentId}/entities?profile=${encodeURIComponent(profile)}`;
 
 export async function jobView(store: Store, job: JobRecord, now = Date.now()) {
   const base = `/v1/jobs/${job.id}`;

@@ -18,7 +18,7 @@ import {
   type TaskState,
 } from "../store/port.js";
 import { findJob, jobDocumentView, jobView } from "./job-view.js";
-import { PAGE_LIMIT, pageEnd } from "./paging.js";
+import { BEFORE_CURSOR, PAGE_LIMIT, pageEnd } from "./paging.js";
 
 /** Progress events are sent at most this often, however fast documents finish. */
 const EVENT_INTERVAL_MS = 250;
@@ -42,7 +42,7 @@ const jobsQuery = {
   type: "object",
   properties: {
     limit: PAGE_LIMIT,
-    before: { type: "string", minLength: 1, description: "The `next` of the page before." },
+    before: BEFORE_CURSOR,
     kind: { type: "string", enum: JOB_KINDS },
     state: { type: "string", enum: JOB_STATES },
   },
@@ -66,9 +66,13 @@ export function sendResults(reply: FastifyReply, services: Services, jobId: stri
 export async function jobRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { store, jobs } = services;
   const streams = new Set<PassThrough>();
-  // Open event streams would keep the server from closing; they end first.
   app.addHook("preClose", async () => {
+    // Open event streams would keep the server from closing; they end first.
     for (const stream of streams) stream.end();
+    // The workers stop taking documents and start their grace period now, while the server lets the
+    // requests in flight finish, rather than after.
+    // A failure is reported by onClose, which waits for the same stop.
+    jobs.stop().catch(() => {});
   });
   app.addHook("onClose", async () => {
     await jobs.stop();

@@ -1,4 +1,7 @@
-/** What the paged listings (GET /v1/jobs, GET /v1/jobs/:id/documents) share: page size and next page. */
+/**
+ * What the paged listings (GET /v1/jobs, GET /v1/jobs/:id/documents, GET /v1/documents) share: page
+ * size, cursor and next page.
+ */
 
 export const PAGE_LIMIT = {
   type: "integer",
@@ -6,6 +9,13 @@ export const PAGE_LIMIT = {
   maximum: 200,
   default: 50,
   description: "Items per page, at most 200.",
+} as const;
+
+/** The cursor of the listings newest first: opaque, refused (400) when the store did not give it. */
+export const BEFORE_CURSOR = {
+  type: "string",
+  minLength: 1,
+  description: "The `next` of the page before.",
 } as const;
 
 /**

@@ -60,8 +60,13 @@ export async function processTask(
           fingerprint: job.fingerprint,
           profile: job.profile.name,
           extraction: JSON.stringify(extraction),
+          // The pipeline was given the path as the document's file name.
+          name: task.path,
+          mediaType: extraction.document.mediaType,
           pages: extraction.document.pages.length,
           chunks: extraction.stats.chunks,
+          mentions: extraction.entities.length,
+          rejected: extraction.rejected.length,
           modelCalls: env.calls.modelCalls,
         },
       },

@@ -20,6 +20,8 @@
  *   in the same transaction as its last task's transition.
  * - Recent jobs are listed newest first, page after page, by a cursor that jobs created meanwhile do not
  *   disturb: no job is listed twice nor left out.
+ * - The latest result of each (document, profile) is listed newest first, page after page, by such a
+ *   cursor; the name filter is a substring, whatever the case.
  * - The response cache maps a key to a value; putting a key twice keeps the first value.
  * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock).
  * All methods are asynchronous so that adapters over the network fit the same interface.
@@ -125,10 +127,24 @@ export interface ResultRecord {
   profile: string;
   /** The Extraction, serialised as JSON. */
   extraction: string;
+  // Figures of the Extraction, kept beside it so that listings need not parse it.
+  /**
+   * The name the document was read under (the Extraction's document.filename): a document job's upload
+   * file name, a batch entry's path in its archive. A later upload of the same bytes under another name
+   * reuses the result, and so keeps this name.
+   */
+  name: string;
+  mediaType: string;
   pages: number;
   chunks: number;
+  /** Mentions (the Extraction's entities) and items the model answered that were rejected. */
+  mentions: number;
+  rejected: number;
   createdAt: number;
 }
+
+/** A result without its Extraction, for listings. */
+export type ResultSummary = Omit<ResultRecord, "extraction">;
 
 /** Counts for progress, over the tasks of one job. */
 export interface TaskCounts {
@@ -240,7 +256,23 @@ export interface Store {
   getResult(id: number): Promise<ResultRecord | undefined>;
   /** The document's most recent result, for one profile when named. */
   latestResult(documentId: string, profile?: string): Promise<ResultRecord | undefined>;
-  listResults(documentId: string): Promise<Omit<ResultRecord, "extraction">[]>;
+  listResults(documentId: string): Promise<ResultSummary[]>;
+  /**
+   * The latest result of each (document, profile) pair, newest first, `limit` at a time: a document
+   * with results for two profiles is listed twice, once per profile; one run again with the same profile
+   * is listed once. Filters: the profile, the media type, and `name`, a substring of the name compared
+   * without regard to case (Unicode lower case, both sides in NFC), its characters taken literally.
+   * `next` is as for listRecentJobs: the pages after `before` never repeat a pair nor skip one that was
+   * there when the first page was read, but for a pair that gets a newer result meanwhile: it moves
+   * ahead of the first page (its older result is no longer the latest), out of the pages that follow.
+   */
+  listLatestResults(options: {
+    limit: number;
+    before?: string;
+    profile?: string;
+    mediaType?: string;
+    name?: string;
+  }): Promise<{ results: ResultSummary[]; next?: string }>;
 
   // Model-response cache
   getCachedResponse(key: string): Promise<string | undefined>;

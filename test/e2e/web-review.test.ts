@@ -49,7 +49,11 @@ const SCREENSHOTS = join(import.meta.dirname, "../../docs");
 
 let harness: Harness | undefined;
 let browser: Browser | undefined;
+/** The test's page: closed before its server, or the browser's open connections would hold the server. */
+let opened: Page | undefined;
 afterEach(async () => {
+  await opened?.close();
+  opened = undefined;
   await harness?.close();
   harness = undefined;
 });
@@ -58,7 +62,8 @@ afterAll(async () => browser?.close());
 async function serve(respond: (prompt: string) => string): Promise<{ address: string; page: Page }> {
   harness = await startHarness({ server: { respond } });
   const address = await harness.app.listen({ port: 0, host: "127.0.0.1" });
-  return { address, page: await (browser as Browser).context.newPage() };
+  opened = await (browser as Browser).context.newPage();
+  return { address, page: opened };
 }
 
 /** Where each drawn box is, as a share of the page image on screen. */
@@ -179,7 +184,6 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
     expect(exported.get("CSV")).toContain("Société des Amis de Genève");
     expect(exported.get("HIPE TSV")).toMatch(/^Nîmes\tB-/m);
     expect(JSON.parse(exported.get("Web Annotation") ?? "")).toMatchObject({ type: "AnnotationCollection" });
-    await page.close();
   }, 120_000);
 
   it("shows a Hebrew ALTO page right to left, its highlights on the right words and its boxes on a blank page", async () => {
@@ -202,7 +206,6 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
     await expect(page.locator("figcaption").textContent()).resolves.toContain("no page image");
     await expectBoxesWhereTheApiSays(page, result, 1);
     expect(await accessibilityViolations(page)).toEqual([]);
-    await page.close();
   }, 120_000);
 
   it("shows a scanned page with the mention boxes drawn where OCR found the words", async () => {
@@ -240,7 +243,6 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
     );
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, "screenshot-scan.png") });
-    await page.close();
   }, 180_000);
 
   it("fetches a long document's pages one at a time and carries the mention keys across pages", async () => {
@@ -289,7 +291,7 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
 
     // [ goes back one page; the page field goes anywhere.
     await page.keyboard.press("[");
-    await expect(page.locator(".text").textContent()).resolves.toContain("Page sans nom propre");
+    await expect.poll(() => page.locator(".text").textContent()).toContain("Page sans nom propre");
     await page.getByLabel("Page", { exact: true }).fill("1");
     await page.getByLabel("Page", { exact: true }).press("Enter");
     await page.locator("mark.mention", { hasText: "Nîmes" }).waitFor();
@@ -302,6 +304,5 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
     await page.goto(`${address}/#/documents/${documentId}?mention=${genève?.id}`);
     await page.locator("mark.mention", { hasText: "Genève" }).waitFor();
     await expect.poll(() => focusedId(page)).toBe(genève?.id);
-    await page.close();
   }, 120_000);
 });

@@ -22,7 +22,10 @@ export async function uploadAndOpen(page: Page, address: string, file: UploadedF
   await page.getByLabel(/^Document \(/).setInputFiles(file);
   if (language) await page.getByLabel("Language").fill(language);
   await page.getByRole("button", { name: "Upload" }).click();
-  await page.getByRole("link", { name: `Open ${file.name}` }).click();
+  await page
+    .locator("table.jobs")
+    .getByRole("link", { name: `Open ${file.name}` })
+    .click();
   await page.locator("mark.mention").first().waitFor();
   return readDocument(page, address);
 }

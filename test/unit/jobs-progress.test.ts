@@ -3,7 +3,18 @@ import { describe, expect, it } from "vitest";
 import { jobProgress } from "../../src/jobs/progress.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 
-const result = { fingerprint: "f", profile: "default", extraction: "{}", pages: 3, chunks: 2, modelCalls: 2 };
+const result = {
+  fingerprint: "f",
+  profile: "default",
+  extraction: "{}",
+  name: "a.txt",
+  mediaType: "text/plain",
+  pages: 3,
+  chunks: 2,
+  mentions: 0,
+  rejected: 0,
+  modelCalls: 2,
+};
 
 describe("job progress", () => {
   it("counts documents, pages and chunks, and estimates the rate and the time left", async () => {

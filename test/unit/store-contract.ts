@@ -20,8 +20,12 @@ const result = (overrides: Partial<NewResult> = {}): NewResult => ({
   fingerprint: "f1",
   profile: "default",
   extraction: '{"entities":[]}',
+  name: "a.txt",
+  mediaType: "text/plain",
   pages: 2,
   chunks: 3,
+  mentions: 0,
+  rejected: 0,
   modelCalls: 3,
   ...overrides,
 });
@@ -36,6 +40,21 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
     afterEach(() => store.close());
 
     const tasksOf = (jobId: string) => store.listTasks(jobId, { limit: 100 });
+
+    let jobs = 0;
+    /** Stores a result of the document through a job of its own, as the runner does; answers its id. */
+    const storeResult = async (documentId: string, overrides: Partial<NewResult> = {}, now = T0) => {
+      const jobId = `result-${++jobs}`;
+      await store.createJob(job(jobId), [{ path: "p", documentId }]);
+      const task = await store.claimTask(jobId, "w", now);
+      await store.completeTask(task?.id as number, "w", { result: result(overrides) }, now);
+      return (await store.getTask(task?.id as number))?.resultId as number;
+    };
+    const latest = async (options: Partial<Parameters<Store["listLatestResults"]>[0]> = {}) =>
+      (await store.listLatestResults({ limit: 100, ...options })).results.map((r) => [
+        r.documentId,
+        r.profile,
+      ]);
 
     it("keeps one document per content hash", async () => {
       await store.putDocument({ id: "d1", byteLength: 99, createdAt: T0 + 5 });
@@ -389,6 +408,101 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect((await store.latestResult("d1", "default"))?.fingerprint).toBe("f1");
       expect(await store.latestResult("d2")).toBeUndefined();
       expect((await store.listResults("d1")).map((r) => r.fingerprint)).toEqual(["f1", "f2"]);
+    });
+
+    it("lists the latest result of each document and profile, newest first, with its figures", async () => {
+      expect(await store.listLatestResults({ limit: 10 })).toEqual({ results: [] });
+      const figures = { name: "lettres/1790.pdf", mediaType: "application/pdf", mentions: 4, rejected: 1 };
+      await storeResult("d1", { fingerprint: "f1", profile: "default" }, T0);
+      await storeResult("d2", { fingerprint: "f1", profile: "default" }, T0 + 1);
+      await storeResult("d1", { fingerprint: "f2", profile: "baptism" }, T0 + 2);
+      // Run again with the same profile under other settings: still one entry, the newer result.
+      const rerun = await storeResult("d1", { fingerprint: "f3", profile: "default", ...figures }, T0 + 3);
+
+      const { results, next } = await store.listLatestResults({ limit: 10 });
+      expect(results.map((r) => [r.documentId, r.profile, r.fingerprint])).toEqual([
+        ["d1", "default", "f3"],
+        ["d1", "baptism", "f2"],
+        ["d2", "default", "f1"],
+      ]);
+      expect(next).toBeUndefined();
+      expect(results[0]).toEqual({
+        id: rerun,
+        documentId: "d1",
+        fingerprint: "f3",
+        profile: "default",
+        ...figures,
+        pages: 2,
+        chunks: 3,
+        createdAt: T0 + 3,
+      });
+      expect((await store.listResults("d1")).at(-1)).toEqual(results[0]);
+      expect(await store.getResult(rerun)).toEqual({ ...results[0], extraction: '{"entities":[]}' });
+    });
+
+    it("pages the latest results by cursor: no pair twice, and one with a newer result moves ahead", async () => {
+      for (const id of ["d4", "d5"]) await store.putDocument({ id, byteLength: 10, createdAt: T0 });
+      for (const id of ["d1", "d2", "d3", "d4"]) await storeResult(id);
+      const first = await store.listLatestResults({ limit: 2 });
+      expect(first.results.map((r) => r.documentId)).toEqual(["d4", "d3"]);
+
+      await storeResult("d5");
+      await storeResult("d4", { fingerprint: "f2" });
+      await storeResult("d1", { fingerprint: "f2" });
+      const second = await store.listLatestResults({ limit: 2, before: first.next as string });
+      expect(second.results.map((r) => r.documentId)).toEqual(["d2"]);
+      expect(second.next).toBeUndefined();
+      expect((await latest()).map(([document]) => document)).toEqual(["d1", "d4", "d5", "d3", "d2"]);
+
+      await expect(store.listLatestResults({ limit: 1, before: "not a cursor" })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+    });
+
+    it("lists the latest results of one profile or media type, page by page", async () => {
+      await storeResult("d1", { fingerprint: "f1", profile: "default" });
+      await storeResult("d1", { fingerprint: "f2", profile: "baptism" });
+      await storeResult("d2", { fingerprint: "f2", profile: "baptism", mediaType: "application/pdf" });
+      expect(await latest({ profile: "baptism" })).toEqual([
+        ["d2", "baptism"],
+        ["d1", "baptism"],
+      ]);
+      expect(await latest({ mediaType: "application/pdf" })).toEqual([["d2", "baptism"]]);
+      expect(await latest({ profile: "default", mediaType: "application/pdf" })).toEqual([]);
+      expect(await latest({ profile: "unknown" })).toEqual([]);
+
+      const first = await store.listLatestResults({ limit: 1, profile: "baptism" });
+      expect(first.results.map((r) => r.documentId)).toEqual(["d2"]);
+      const last = await store.listLatestResults({
+        limit: 1,
+        profile: "baptism",
+        before: first.next as string,
+      });
+      expect(last.results.map((r) => r.documentId)).toEqual(["d1"]);
+      expect(last.next).toBeUndefined();
+    });
+
+    it("finds names by a substring whatever its case, its characters taken literally", async () => {
+      await storeResult("d1", { name: "Fonds/ÉTAT civil 1790.txt" });
+      await storeResult("d2", { name: "registre_1790%.txt" });
+      await storeResult("d3", { name: "registreX17905.txt" });
+      const named = async (name: string) => (await latest({ name })).map(([document]) => document);
+      expect(await named("état CIVIL")).toEqual(["d1"]);
+      expect(await named("fonds/")).toEqual(["d1"]);
+      // The same letters with the accent as a combining mark (as macOS names files in archives).
+      expect(await named("E\u0301tat")).toEqual(["d1"]);
+      expect(await named("e_1")).toEqual(["d2"]);
+      expect(await named("0%")).toEqual(["d2"]);
+      expect(await named("1790")).toEqual(["d3", "d2", "d1"]);
+      expect(await named("%")).toEqual(["d2"]);
+      expect(await named("lettre")).toEqual([]);
+    });
+
+    it("filters on the latest result of each pair, not on older ones", async () => {
+      await storeResult("d1", { fingerprint: "f1", name: "ancien nom.txt" });
+      await storeResult("d1", { fingerprint: "f2", name: "nouveau nom.txt" });
+      expect(await latest({ name: "ancien" })).toEqual([]);
+      expect(await latest({ name: "nouveau" })).toEqual([["d1", "default"]]);
     });
 
     it("caches model responses, keeping the first value of a key", async () => {

@@ -57,6 +57,83 @@ describe("SQLite store", () => {
     raw.close();
   });
 
+  it("reads the figures of the results a database of schema 2 holds from their Extractions", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "store-")), "p.db");
+    const old = new Database(file);
+    for (const migration of MIGRATIONS.slice(0, 2)) old.exec(migration);
+    old.pragma("user_version = 2");
+    const insert = old.prepare(
+      `INSERT INTO results (document_id, fingerprint, profile, extraction, pages, chunks, created_at)
+       VALUES (?, 'f', ?, ?, ?, 1, ?)`,
+    );
+    old
+      .prepare("INSERT INTO documents (id, byte_length, created_at) VALUES ('d1', 1, 1), ('d2', 1, 1)")
+      .run();
+    const extraction = (document: object, entities: number, rejected: number) =>
+      JSON.stringify({
+        document: { id: "x", mediaType: "application/pdf", pages: [], ...document },
+        entities: Array.from({ length: entities }, (_, i) => ({ id: `m${i + 1}` })),
+        rejected: Array.from({ length: rejected }, () => ({ reason: "not-found" })),
+      });
+    insert.run("d1", "default", extraction({ filename: "lots/Acte 12.pdf" }, 3, 2), 4, 10);
+    insert.run("d2", "baptism", extraction({ mediaType: "text/plain" }, 0, 0), 1, 20);
+    // A task refers to its result: the table is rebuilt under it.
+    old
+      .prepare("INSERT INTO jobs (id, kind, state, spec, created_at) VALUES ('j', 'batch', 'done', '{}', 1)")
+      .run();
+    old
+      .prepare(
+        "INSERT INTO tasks (job_seq, path, document_id, state, result_id, scan) VALUES (1, 'lots/Acte 12.pdf', 'd1', 'done', 1, 0)",
+      )
+      .run();
+    old.close();
+
+    const store = new SqliteStore(file);
+    const { results } = await store.listLatestResults({ limit: 10 });
+    expect(results.map(({ id: _, ...result }) => result)).toEqual([
+      {
+        documentId: "d2",
+        fingerprint: "f",
+        profile: "baptism",
+        name: "document",
+        mediaType: "text/plain",
+        pages: 1,
+        chunks: 1,
+        mentions: 0,
+        rejected: 0,
+        createdAt: 20,
+      },
+      {
+        documentId: "d1",
+        fingerprint: "f",
+        profile: "default",
+        name: "lots/Acte 12.pdf",
+        mediaType: "application/pdf",
+        pages: 4,
+        chunks: 1,
+        mentions: 3,
+        rejected: 2,
+        createdAt: 10,
+      },
+    ]);
+    expect((await store.listLatestResults({ limit: 10, name: "acte" })).results).toHaveLength(1);
+    const [task] = await store.listTasks("j", { limit: 1 });
+    expect((await store.getResult(task?.resultId as number))?.name).toBe("lots/Acte 12.pdf");
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    expect(raw.pragma("foreign_key_check")).toEqual([]);
+    const indexes = raw.prepare(
+      "SELECT name FROM sqlite_master WHERE tbl_name = 'results' AND type = 'index'",
+    );
+    expect(indexes.all().map((row) => (row as { name: string }).name)).toEqual(
+      expect.arrayContaining(["results_by_document", "results_by_profile"]),
+    );
+    // Last, so that reading the other columns never walks through a long Extraction.
+    expect((raw.pragma("table_info(results)") as { name: string }[]).at(-1)?.name).toBe("extraction");
+    raw.close();
+  });
+
   it("refuses a database written by a newer version", async () => {
     const file = join(await mkdtemp(join(tmpdir(), "store-")), "p.db");
     const raw = new Database(file);

@@ -35,6 +35,18 @@ export interface JobDocument {
   links: { entities: string; document: string };
 }
 
+/** A stored document with its latest result for one profile, as GET /v1/documents lists it. */
+export interface DocumentSummary {
+  id: string;
+  name?: string;
+  mediaType: string;
+  pages: number;
+  mentions: number;
+  rejected: number;
+  profile: string;
+  createdAt: string;
+}
+
 export interface Profiles {
   default: string;
   profiles: { name: string; title?: string }[];
@@ -49,6 +61,9 @@ export interface PageView {
   entities: OutputMention[];
   links: { image?: string };
 }
+
+/** Rows a list shows at a time; "Show more" adds as many. */
+const LIST_SIZE = 20;
 
 export const FINISHED = new Set<JobState>(["done", "failed", "cancelled"]);
 
@@ -79,7 +94,11 @@ const query = (values: Record<string, string | number | undefined>) => {
 export const getProfiles = () => send<Profiles>("/v1/schemas");
 export const getJob = (id: string) => send<JobView>(`/v1/jobs/${at(id)}`);
 export const listJobs = (before?: string) =>
-  send<{ jobs: JobView[]; next?: string }>(`/v1/jobs${query({ before })}`);
+  send<{ jobs: JobView[]; next?: string }>(`/v1/jobs${query({ before, limit: LIST_SIZE })}`);
+export const listDocuments = (options: { before?: string; q?: string }) =>
+  send<{ documents: DocumentSummary[]; next?: string }>(
+    `/v1/documents${query({ ...options, limit: LIST_SIZE })}`,
+  );
 export const cancelJob = (id: string) => send<JobView>(`/v1/jobs/${at(id)}/cancel`, { method: "POST" });
 export const listJobDocuments = (id: string, options: { after?: number; state?: string; limit?: number }) =>
   send<{ documents: JobDocument[]; next?: number }>(`/v1/jobs/${at(id)}/documents${query(options)}`);

@@ -18,6 +18,7 @@ import { h } from "./dom.js";
 import { entityList, rejectedList, warningList } from "./entity-list.js";
 import { applyFilters, filters } from "./filters.js";
 import { type PageFigure, pageFigure } from "./page-figure.js";
+import { documentHref, jobHref } from "./routes.js";
 import { textView } from "./text-view.js";
 
 export interface DocumentView {
@@ -61,8 +62,7 @@ function draw(
     ? source.pages
     : [{ number: 1, start: 0, end: source.characters, needsOcr: false }];
   const job = params.get("job");
-  const address = (extra: Record<string, string>) =>
-    `#/documents/${encodeURIComponent(id)}?${new URLSearchParams({ profile: profile.name, ...(job ? { job } : {}), ...extra })}`;
+  const address = (at: { page: number; mention?: string }) => documentHref(id, profile.name, { job, ...at });
   let hidden = new Set<string>();
   const isVisible = (m: OutputMention) =>
     !hidden.has(`type:${m.type}`) && !hidden.has(`alignment:${m.alignment}`);
@@ -70,7 +70,7 @@ function draw(
   let figure: PageFigure | undefined;
   const text = textView(colors, source.language, (mentionId) => {
     figure?.select(mentionId);
-    history.replaceState(null, "", address({ page: String(current.number), mention: mentionId }));
+    history.replaceState(null, "", address({ page: current.number, mention: mentionId }));
   });
   const figureSlot = h("div", { class: "figure-slot" });
   const pageStatus = h("p", { class: "status", role: "status" });
@@ -144,8 +144,7 @@ function draw(
     }
     if (focus === "first" || focus === "last") text.focusEdge(focus);
     else if (focus) text.focusMention(focus.mention);
-    if (!focus || typeof focus === "string")
-      history.replaceState(null, "", address({ page: String(page.number) }));
+    if (!focus || typeof focus === "string") history.replaceState(null, "", address({ page: page.number }));
   }
 
   /** The next page either way with a mention the filters show. */
@@ -196,7 +195,7 @@ function draw(
     { signal },
   );
 
-  const mentionHref = (m: OutputMention) => address({ page: String(m.page), mention: m.id });
+  const mentionHref = (m: OutputMention) => address({ page: m.page, mention: m.id });
   const exports = h(
     "nav",
     { "aria-label": "Exports", class: "exports" },
@@ -204,7 +203,7 @@ function draw(
     ...EXPORTS.map(([format, name]) =>
       h("a", { href: entitiesUrl(id, profile.name, format), download: "" }, name),
     ),
-    job ? h("a", { href: `#/jobs/${encodeURIComponent(job)}` }, "Its job") : "",
+    job ? h("a", { href: jobHref(job) }, "Its job") : "",
   );
   const aside = h(
     "aside",

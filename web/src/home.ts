@@ -1,5 +1,9 @@
-/** The start page: upload a document (drag and drop or choose), and every job and batch with its progress. */
+/**
+ * The start page: upload a document (drag and drop or choose), every job and batch with its
+ * progress, and the stored documents.
+ */
 import { getProfiles, uploadDocument } from "./api.js";
+import { documentsTable } from "./documents-table.js";
 import { h } from "./dom.js";
 import { jobsTable } from "./jobs-table.js";
 
@@ -36,10 +40,12 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
     progress,
     status,
   );
+  const documents = documentsTable(signal);
   const jobs = jobsTable(signal, (message) => {
     status.textContent = message;
+    documents.refresh();
   });
-  main.append(h("h1", {}, "Review extractions"), form, jobs.element);
+  main.append(h("h1", {}, "Review extractions"), form, jobs.element, documents.element);
 
   getProfiles()
     .then(({ default: preferred, profiles }) => {

@@ -6,6 +6,7 @@
 import { FINISHED, getBatch, getJob, type JobDocument, type JobView, listJobDocuments } from "./api.js";
 import { h, placeChildren, rowCache } from "./dom.js";
 import { cancelButton, describeJob, jobFraction, jobLabel } from "./job-status.js";
+import { documentHref } from "./routes.js";
 
 const PAGE_SIZE = 100;
 /** The documents shown are read again at most this often while the job runs. */
@@ -135,7 +136,6 @@ function documentsTable(jobId: string, profile: string, signal: AbortSignal) {
     (entry) => drawRow(entry),
   );
   const drawRow = (entry: JobDocument) => {
-    const query = new URLSearchParams({ profile, job: jobId });
     return h(
       "tr",
       {},
@@ -147,11 +147,7 @@ function documentsTable(jobId: string, profile: string, signal: AbortSignal) {
         "td",
         {},
         entry.state === "done"
-          ? h(
-              "a",
-              { href: `#/documents/${encodeURIComponent(entry.document)}?${query}` },
-              `Open ${entry.path}`,
-            )
+          ? h("a", { href: documentHref(entry.document, profile, { job: jobId }) }, `Open ${entry.path}`)
           : "",
       ),
     );

@@ -6,14 +6,14 @@
 import { FINISHED, type JobView, listJobs } from "./api.js";
 import { h, placeChildren, rowCache } from "./dom.js";
 import { cancelButton, describeJob, jobFraction, jobLabel } from "./job-status.js";
+import { documentHref, jobHref } from "./routes.js";
 
 const ACTIVE_POLL_MS = 1000;
 const IDLE_POLL_MS = 5000;
 
-export function documentLink(job: JobView): string | undefined {
+function documentLink(job: JobView): string | undefined {
   if (job.state !== "done" || !job.document) return undefined;
-  const query = new URLSearchParams({ profile: job.profile, job: job.id });
-  return `#/documents/${encodeURIComponent(job.document)}?${query}`;
+  return documentHref(job.document, job.profile, { job: job.id });
 }
 
 /**
@@ -75,8 +75,7 @@ export function jobsTable(
     const link = documentLink(job);
     const actions = h("td", { class: "actions" });
     if (link) actions.append(h("a", { href: link }, `Open ${label}`));
-    if (job.kind !== "document")
-      actions.append(h("a", { href: `#/jobs/${encodeURIComponent(job.id)}` }, `Details of ${label}`));
+    if (job.kind !== "document") actions.append(h("a", { href: jobHref(job.id) }, `Details of ${label}`));
     if (!FINISHED.has(job.state))
       actions.append(
         cancelButton(job, refresh, (error) => {

@@ -3,6 +3,7 @@ import type {
   DocumentRecord,
   JobRecord,
   ResultRecord,
+  ResultSummary,
   StoredError,
   TaskRecord,
   TaskState,
@@ -54,10 +55,18 @@ export interface ResultRow {
   fingerprint: string;
   profile: string;
   extraction: string;
+  name: string;
+  media_type: string;
   pages: number;
   chunks: number;
+  mentions: number;
+  rejected: number;
   created_at: number;
 }
+
+/** The columns of a result without its Extraction. */
+export const RESULT_SUMMARY_COLUMNS =
+  "id, document_id, fingerprint, profile, name, media_type, pages, chunks, mentions, rejected, created_at";
 
 export interface WorkerRow {
   id: string;
@@ -103,15 +112,23 @@ export const toTask = (row: TaskRow): TaskRecord => ({
   finishedAt: row.finished_at ?? undefined,
 });
 
-export const toResult = (row: ResultRow): ResultRecord => ({
+export const toResultSummary = (row: Omit<ResultRow, "extraction">): ResultSummary => ({
   id: row.id,
   documentId: row.document_id,
   fingerprint: row.fingerprint,
   profile: row.profile,
-  extraction: row.extraction,
+  name: row.name,
+  mediaType: row.media_type,
   pages: row.pages,
   chunks: row.chunks,
+  mentions: row.mentions,
+  rejected: row.rejected,
   createdAt: row.created_at,
+});
+
+export const toResult = (row: ResultRow): ResultRecord => ({
+  ...toResultSummary(row),
+  extraction: row.extraction,
 });
 
 export const toWorker = (row: WorkerRow): WorkerRecord => ({

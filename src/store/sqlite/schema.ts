@@ -1,6 +1,8 @@
 /**
  * The SQLite schema, applied in order by PRAGMA user_version: a database written by an older
- * Palimpsest is brought up to date when opened, and one written by a newer one is refused.
+ * Palimpsest is brought up to date when opened, and one written by a newer one is refused. Foreign keys
+ * are not enforced while migrations run (see migrate in sqlite-store.ts), so that one can rebuild a table
+ * others refer to; they are checked before the migrations are committed.
  */
 
 export const MIGRATIONS: readonly string[] = [
@@ -90,5 +92,38 @@ export const MIGRATIONS: readonly string[] = [
   // GET /v1/jobs?kind=: one kind newest first is a seek, even when it is rare among many jobs.
   `
   CREATE INDEX jobs_by_kind ON jobs (kind, seq);
+  `,
+  // GET /v1/documents lists results by figures of their Extraction kept in columns (read here, once, from
+  // the Extractions of the results written before). The table is rebuilt, as SQLite cannot move a column,
+  // to keep the Extraction last: reading a column after it walks every overflow page of a long one. An
+  // Extraction without a file name is named as a document job without one is.
+  `
+  CREATE TABLE results_new (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    fingerprint TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    extraction TEXT NOT NULL,
+    UNIQUE (document_id, fingerprint)
+  );
+  INSERT INTO results_new
+    SELECT id, document_id, fingerprint, profile,
+      COALESCE(json_extract(extraction, '$.document.filename'), 'document'),
+      json_extract(extraction, '$.document.mediaType'), pages, chunks,
+      json_array_length(extraction, '$.entities'), json_array_length(extraction, '$.rejected'),
+      created_at, extraction
+    FROM results;
+  DROP TABLE results;
+  ALTER TABLE results_new RENAME TO results;
+  CREATE INDEX results_by_document ON results (document_id, profile, id);
+  -- One profile newest first is a seek.
+  CREATE INDEX results_by_profile ON results (profile, id);
   `,
 ];

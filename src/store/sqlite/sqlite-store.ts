@@ -16,6 +16,7 @@ import type {
   JobState,
   NewResult,
   ResultRecord,
+  ResultSummary,
   SkippedEntry,
   Store,
   StoredError,
@@ -27,11 +28,13 @@ import type {
 import {
   type DocumentRow,
   type JobRow,
+  RESULT_SUMMARY_COLUMNS,
   type ResultRow,
   type TaskRow,
   toDocument,
   toJob,
   toResult,
+  toResultSummary,
   toTask,
   toWorker,
   type WorkerRow,
@@ -59,8 +62,10 @@ export class SqliteStore implements Store {
     db.pragma("journal_mode = WAL");
     // With WAL, NORMAL loses no committed transaction on a process crash (kill -9), only on power loss.
     db.pragma("synchronous = NORMAL");
-    db.pragma("foreign_keys = ON");
+    // SQLite's own lower() and LIKE only know ASCII letters: "état" would not find "ÉTAT".
+    db.function("casefold", { deterministic: true }, (text) => casefold(String(text)));
     migrate(db);
+    db.pragma("foreign_keys = ON");
     this.database = db;
     return db;
   }
@@ -162,21 +167,16 @@ export class SqliteStore implements Store {
       ...(options.kind ? ["kind = @kind"] : []),
       ...(options.state ? ["state = @state"] : []),
     ];
-    // One row more than asked tells whether there is a next page.
     const rows = this.sql(
       `SELECT * FROM jobs WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT @limit`,
     ).all({
-      before: options.before === undefined ? Number.MAX_SAFE_INTEGER : seqOfCursor(options.before),
+      before: options.before === undefined ? Number.MAX_SAFE_INTEGER : cursorValue(options.before, "jobs"),
       kind: options.kind,
       state: options.state,
       limit: options.limit + 1,
     }) as JobRow[];
-    const page = rows.slice(0, options.limit);
-    const last = page.at(-1);
-    return {
-      jobs: page.map(toJob),
-      ...(rows.length > options.limit && last ? { next: String(last.seq) } : {}),
-    };
+    const { page, ...next } = pageOf(rows, options.limit, (row) => row.seq);
+    return { jobs: page.map(toJob), ...next };
   }
 
   async claimUnpacking(jobId: string, owner: string): Promise<number | undefined> {
@@ -324,17 +324,24 @@ export class SqliteStore implements Store {
           taskId,
         ) as { document_id: string };
         this.sql(
-          `INSERT INTO results (document_id, fingerprint, profile, extraction, pages, chunks, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, fingerprint) DO NOTHING`,
-        ).run(
-          documentId,
-          result.fingerprint,
-          result.profile,
-          result.extraction,
-          result.pages,
-          result.chunks,
+          `INSERT INTO results (document_id, fingerprint, profile, extraction, name, media_type, pages, chunks,
+             mentions, rejected, created_at)
+           VALUES (@document, @fingerprint, @profile, @extraction, @name, @mediaType, @pages, @chunks,
+             @mentions, @rejected, @now)
+           ON CONFLICT (document_id, fingerprint) DO NOTHING`,
+        ).run({
+          document: documentId,
+          fingerprint: result.fingerprint,
+          profile: result.profile,
+          extraction: result.extraction,
+          name: result.name,
+          mediaType: result.mediaType,
+          pages: result.pages,
+          chunks: result.chunks,
+          mentions: result.mentions,
+          rejected: result.rejected,
           now,
-        );
+        });
         // The first result for this key wins: a concurrent run of the same bytes reuses it.
         resultId = (
           this.sql("SELECT id FROM results WHERE document_id = ? AND fingerprint = ?").get(
@@ -505,19 +512,43 @@ export class SqliteStore implements Store {
     return row && toResult(row);
   }
 
-  async listResults(documentId: string): Promise<Omit<ResultRecord, "extraction">[]> {
+  async listResults(documentId: string): Promise<ResultSummary[]> {
     const rows = this.sql(
-      "SELECT id, document_id, fingerprint, profile, pages, chunks, created_at FROM results WHERE document_id = ? ORDER BY id",
+      `SELECT ${RESULT_SUMMARY_COLUMNS} FROM results WHERE document_id = ? ORDER BY id`,
     ).all(documentId) as Omit<ResultRow, "extraction">[];
-    return rows.map((row) => ({
-      id: row.id,
-      documentId: row.document_id,
-      fingerprint: row.fingerprint,
-      profile: row.profile,
-      pages: row.pages,
-      chunks: row.chunks,
-      createdAt: row.created_at,
-    }));
+    return rows.map(toResultSummary);
+  }
+
+  async listLatestResults(options: {
+    limit: number;
+    before?: string;
+    profile?: string;
+    mediaType?: string;
+    name?: string;
+  }): Promise<{ results: ResultSummary[]; next?: string }> {
+    // As in listRecentJobs, only the filters asked for, so that a profile's results are a seek in
+    // results_by_profile. A result is its pair's latest when no newer one of the pair exists, whatever
+    // the cursor: a pair listed on an earlier page is not listed again with an older result.
+    const where = [
+      "id < @before",
+      ...(options.profile === undefined ? [] : ["profile = @profile"]),
+      ...(options.mediaType === undefined ? [] : ["media_type = @mediaType"]),
+      ...(options.name === undefined ? [] : ["instr(casefold(name), @name) > 0"]),
+      `NOT EXISTS (SELECT 1 FROM results AS newer WHERE newer.document_id = results.document_id
+         AND newer.profile = results.profile AND newer.id > results.id)`,
+    ];
+    const rows = this.sql(
+      `SELECT ${RESULT_SUMMARY_COLUMNS} FROM results WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT @limit`,
+    ).all({
+      before:
+        options.before === undefined ? Number.MAX_SAFE_INTEGER : cursorValue(options.before, "documents"),
+      profile: options.profile,
+      mediaType: options.mediaType,
+      name: options.name === undefined ? undefined : casefold(options.name),
+      limit: options.limit + 1,
+    }) as Omit<ResultRow, "extraction">[];
+    const { page, ...next } = pageOf(rows, options.limit, (row) => row.id);
+    return { results: page.map(toResultSummary), ...next };
   }
 
   async getCachedResponse(key: string): Promise<string | undefined> {
@@ -567,21 +598,47 @@ export class SqliteStore implements Store {
   }
 }
 
-/** The cursor of a page of jobs is the seq of the last job on the page before. */
-function seqOfCursor(cursor: string): number {
+/**
+ * A page of a listing asked for with one row more than `limit`, which tells whether there is a next
+ * page; its cursor is the key (jobs: seq, results: id) of the page's last row.
+ */
+function pageOf<Row>(rows: Row[], limit: number, key: (row: Row) => number): { page: Row[]; next?: string } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, ...(rows.length > limit && last ? { next: String(key(last)) } : {}) };
+}
+
+/** The key a cursor given by pageOf holds. */
+function cursorValue(cursor: string, listing: "jobs" | "documents"): number {
   if (!/^[1-9][0-9]{0,14}$/.test(cursor))
-    throw new PalimpsestError("BAD_REQUEST", `"${cursor}" is not a cursor given by a listing of jobs.`);
+    throw new PalimpsestError("BAD_REQUEST", `"${cursor}" is not a cursor given by a listing of ${listing}.`);
   return Number(cursor);
 }
 
+/** How names are compared by listLatestResults: without regard to case or to how accents are encoded. */
+function casefold(text: string): string {
+  return text.normalize("NFC").toLowerCase();
+}
+
+/**
+ * Applies the migrations the file lacks, in one transaction, with foreign keys off (the pragma has no
+ * effect inside a transaction): dropping a table that others refer to, to rebuild it, would fail.
+ */
 function migrate(db: Database.Database): void {
+  db.pragma("foreign_keys = OFF");
   db.transaction(() => {
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version > MIGRATIONS.length)
       throw new Error(
         `The database was written by a newer Palimpsest (schema ${version}, this one knows ${MIGRATIONS.length}).`,
       );
-    for (const migration of MIGRATIONS.slice(version)) db.exec(migration);
+    const pending = MIGRATIONS.slice(version);
+    for (const migration of pending) db.exec(migration);
+    // Only after a migration: on a large file the check reads every reference.
+    if (pending.length > 0 && (db.pragma("foreign_key_check") as unknown[]).length > 0)
+      throw new Error(
+        "A schema migration would break references between tables; the database is left as it was.",
+      );
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();
 }
