@@ -22,7 +22,9 @@ import { documentHref, jobHref } from "./routes.js";
 import { textView } from "./text-view.js";
 
 export interface DocumentView {
-  /** Follows a new address for the same document (another page or mention) without reloading it. */
+  /** Whether an address naming this profile (or none) is for the result shown. */
+  shows(profile: string | null): boolean;
+  /** Follows a new address for the same result (another page or mention) without reloading it. */
   update(params: URLSearchParams): void;
 }
 
@@ -33,14 +35,20 @@ export function showDocument(
   signal: AbortSignal,
 ): DocumentView {
   main.append(h("p", { role: "status" }, "Loading the document…"));
-  const ready = getOutline(id, params.get("profile") ?? undefined).then(
-    (outline) => (signal.aborted ? undefined : draw(main, id, outline, params, signal)),
+  // The address may name no profile (the latest result): the one loaded counts once it is known.
+  let profile = params.get("profile");
+  const ready = getOutline(id, profile ?? undefined).then(
+    (outline) => {
+      profile = outline.profile.name;
+      return signal.aborted ? undefined : draw(main, id, outline, params, signal);
+    },
     (error: Error) => {
       main.replaceChildren(h("h1", {}, "Document"), h("p", { role: "alert" }, error.message));
       return undefined;
     },
   );
   return {
+    shows: (named) => !named || !profile || named === profile,
     update(next) {
       void ready.then((view) => view?.update(next));
     },
@@ -250,7 +258,7 @@ function draw(
     else void showPage(Number(next.get("page")) || 1);
   }
   update(params);
-  return { update };
+  return { shows: () => true, update };
 }
 
 function describeReading(page: OutputPage): string {

@@ -7,7 +7,7 @@ import { type DocumentView, showDocument } from "./document-view.js";
 import { showHome } from "./home.js";
 import { showJob } from "./job-page.js";
 
-let shown: { key: string; controller: AbortController; document?: DocumentView } | undefined;
+let shown: { path: string; controller: AbortController; document?: DocumentView } | undefined;
 
 function route(): void {
   const main = document.getElementById("main");
@@ -16,14 +16,13 @@ function route(): void {
   const params = new URLSearchParams(query);
   const documentId = /^\/documents\/([^/]+)$/.exec(path)?.[1];
   const jobId = /^\/jobs\/([^/]+)$/.exec(path)?.[1];
-  const key = documentId ? `${path}?profile=${params.get("profile") ?? ""}` : path;
-  if (shown?.key === key && shown.document) {
+  if (shown?.path === path && shown.document?.shows(params.get("profile"))) {
     shown.document.update(params);
     return;
   }
   shown?.controller.abort();
   const controller = new AbortController();
-  shown = { key, controller };
+  shown = { path, controller };
   main.replaceChildren();
   if (documentId)
     shown.document = showDocument(main, decodeURIComponent(documentId), params, controller.signal);
