@@ -3,20 +3,17 @@
  * nested archive) through the TGI test server; the endpoint kept saturated without a 429; results read
  * back as JSONL and CSV; a re-run that costs no model call; a folder and a list of files.
  */
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Extraction } from "../../src/pipeline/extraction.js";
 import { buildZip } from "../support/archives.js";
+import { runCli } from "../support/cli.js";
 import { codePointSlice, lexiconModel } from "../support/harness.js";
 import { startTgiTestServer, type TgiTestServer } from "../support/tgi-server.js";
 
-const run = promisify(execFile);
-const CLI = ["--import", "tsx", "src/cli/main.ts"];
 const DOCUMENTS = 120;
 
 let server: TgiTestServer;
@@ -37,18 +34,8 @@ afterAll(() => server.close());
 const generations = () => server.received.filter((r) => r.path === "/").length;
 const letter = (n: number) => `Lettre ${n} de Marie Curval, écrite à Bordeaux le ${(n % 28) + 1} mars 1790.`;
 
-async function palimpsest(args: string[], dataDir: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
-      env: { ...process.env, BLOOM_ENDPOINT_URL: server.url, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const palimpsest = (args: string[], dataDir: string) =>
+  runCli(args, { BLOOM_ENDPOINT_URL: server.url, DATA_DIR: dataDir });
 
 describe("palimpsest batch", () => {
   it("extracts 120 documents of a ZIP at the endpoint's full concurrency, without a 429, and resumes for free", async () => {

@@ -13,11 +13,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { documentOfPrompt } from "../../src/pipeline/extract/prompt.js";
+import { CLI } from "../support/cli.js";
 import { lexiconModel } from "../support/harness.js";
 import { startTgiTestServer, type TgiTestServer } from "../support/tgi-server.js";
 
 const DOCUMENTS = 40;
-const CLI = ["--import", "tsx", "src/cli/main.ts"];
 
 let server: TgiTestServer;
 let sources: string;

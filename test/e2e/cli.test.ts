@@ -1,16 +1,12 @@
 /** The `palimpsest` command as scripts use it: same JSON as the API, exit codes they can rely on. */
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Extraction } from "../../src/pipeline/extraction.js";
+import { runCli } from "../support/cli.js";
 import { lexiconModel } from "../support/harness.js";
 import { startTgiTestServer, type TgiTestServer } from "../support/tgi-server.js";
-
-const run = promisify(execFile);
-const CLI = ["--import", "tsx", "src/cli/main.ts"];
 
 let server: TgiTestServer;
 let dir: string;
@@ -20,17 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-async function palimpsest(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
-      env: { ...process.env, BLOOM_ENDPOINT_URL: server.url, LOG_LEVEL: "silent", ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const palimpsest = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { BLOOM_ENDPOINT_URL: server.url, ...env });
 
 describe("palimpsest CLI", () => {
   it("extract writes the API's JSON to --out and exits 0", async () => {

@@ -3,11 +3,9 @@
  * the gold mentions of the passage each prompt carries (the fidelity benchmark's replaying model),
  * the report on stdout and in --out, and predictions the official HIPE scorer can read.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Replay, replayableGold } from "../../bench/replay.js";
 import type { GoldFile } from "../../src/eval/gold.js";
@@ -18,11 +16,9 @@ import type { EvalReport } from "../../src/eval/report.js";
 import { countDocument, summarize } from "../../src/eval/score.js";
 import { BUILT_IN_TYPE_MAPS } from "../../src/eval/type-map.js";
 import { documentSpans } from "../../src/eval/units.js";
+import { runCli } from "../support/cli.js";
 import { HIPE_2020 } from "../support/hipe.js";
 import { startTgiTestServer, type TgiTestServer } from "../support/tgi-server.js";
-
-const run = promisify(execFile);
-const CLI = ["--import", "tsx", "src/cli/main.ts"];
 
 let server: TgiTestServer;
 let dir: string;
@@ -73,17 +69,8 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-async function palimpsest(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
-      env: { ...process.env, BLOOM_ENDPOINT_URL: server.url, LOG_LEVEL: "silent", ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const palimpsest = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { BLOOM_ENDPOINT_URL: server.url, ...env });
 
 function replaying(file: GoldFile, map: keyof typeof BUILT_IN_TYPE_MAPS | "identity") {
   const labels =
