@@ -6,8 +6,9 @@
  */
 import { stringify } from "csv-stringify/sync";
 import type { Extraction } from "../pipeline/extraction.js";
-import { mentionRows } from "./mention-rows.js";
+import { type MentionRow, mentionRows } from "./mention-rows.js";
 
+/** A mention's columns, in order, with the MentionRow field each one shows. */
 const FIXED = [
   ["document_id", "document"],
   ["filename", "filename"],
@@ -22,8 +23,29 @@ const FIXED = [
   ["alignment", "alignment"],
   ["model_text", "modelText"],
 ] as const;
+const BOX = ["bbox_x", "bbox_y", "bbox_width", "bbox_height"] as const;
+const CONFIDENCE = ["ocr_confidence", "low_confidence"] as const;
 
-const BOX = ["x", "y", "width", "height"] as const;
+/** Every column a mention fills, shared with the batch results' CSV (jobs/results.ts). */
+export const MENTION_COLUMNS = [...FIXED.map(([name]) => name), ...BOX, ...CONFIDENCE] as const;
+export type MentionColumn = (typeof MENTION_COLUMNS)[number];
+
+/** A mention's cells by column; empty where it has no value (a box only on OCR and XML pages). */
+export function mentionCells(row: MentionRow): Record<MentionColumn, string> {
+  const { x, y, width, height } = row.bbox ?? {};
+  return {
+    ...(Object.fromEntries(FIXED.map(([name, key]) => [name, cell(row[key])])) as Record<
+      (typeof FIXED)[number][0],
+      string
+    >),
+    bbox_x: cell(x),
+    bbox_y: cell(y),
+    bbox_width: cell(width),
+    bbox_height: cell(height),
+    ocr_confidence: cell(row.confidence),
+    low_confidence: cell(row.lowConfidence),
+  };
+}
 
 export function csv(extractions: Extraction[]): string {
   const rows = mentionRows(extractions);
@@ -31,20 +53,25 @@ export function csv(extractions: Extraction[]): string {
   const hasBoxes = rows.some((row) => row.bbox !== undefined);
   const hasConfidence = rows.some((row) => row.confidence !== undefined);
   const hasFields = rows.some((row) => row.fields !== undefined);
+  // A box or confidence column only when some mention has one: most documents are not scans.
+  const columns = MENTION_COLUMNS.filter(
+    (name) =>
+      (hasBoxes || !(BOX as readonly string[]).includes(name)) &&
+      (hasConfidence || !(CONFIDENCE as readonly string[]).includes(name)),
+  );
   const header = [
-    ...FIXED.map(([name]) => name),
-    ...(hasBoxes ? BOX.map((side) => `bbox_${side}`) : []),
-    ...(hasConfidence ? ["ocr_confidence", "low_confidence"] : []),
+    ...columns,
     ...attributeNames.map((name) => `attributes.${name}`),
     ...(hasFields ? ["fields"] : []),
   ];
-  const records = rows.map((row) => [
-    ...FIXED.map(([, key]) => cell(row[key])),
-    ...(hasBoxes ? BOX.map((side) => cell(row.bbox?.[side])) : []),
-    ...(hasConfidence ? [cell(row.confidence), cell(row.lowConfidence)] : []),
-    ...attributeNames.map((name) => cell(row.attributes[name])),
-    ...(hasFields ? [cell(row.fields)] : []),
-  ]);
+  const records = rows.map((row) => {
+    const cells = mentionCells(row);
+    return [
+      ...columns.map((name) => cells[name]),
+      ...attributeNames.map((name) => cell(row.attributes[name])),
+      ...(hasFields ? [cell(row.fields)] : []),
+    ];
+  });
   return stringify([header, ...records], { record_delimiter: "windows" });
 }
 

@@ -5,6 +5,7 @@
  */
 import { pipeline, Readable } from "node:stream";
 import { stringify } from "csv-stringify";
+import { MENTION_COLUMNS, mentionCells } from "../export/csv.js";
 import { mentionRows } from "../export/mention-rows.js";
 import type { Extraction } from "../pipeline/extraction.js";
 import type { Store, StoredError, TaskState } from "../store/port.js";
@@ -56,22 +57,13 @@ export function jsonLinesOf(lines: AsyncIterable<ResultLine>): Readable {
   );
 }
 
+/** The entry's columns, then a mention's (the file name is already the entry's path), then its attributes. */
 export const CSV_COLUMNS = [
   "path",
   "status",
   "error_code",
   "error_message",
-  "document_id",
-  "mention_id",
-  "entity_id",
-  "type",
-  "start",
-  "end",
-  "text",
-  "page",
-  "line",
-  "alignment",
-  "model_text",
+  ...MENTION_COLUMNS.filter((name) => name !== "filename"),
   "attributes",
 ] as const;
 
@@ -101,20 +93,7 @@ export function csvOf(lines: AsyncIterable<ResultLine>): Readable {
             : [];
         if (mentions.length === 0) yield entry;
         for (const mention of mentions)
-          yield {
-            ...entry,
-            mention_id: mention.id,
-            entity_id: mention.entity,
-            type: mention.type,
-            start: mention.start,
-            end: mention.end,
-            text: mention.text,
-            page: mention.page,
-            line: mention.line,
-            alignment: mention.alignment,
-            model_text: mention.modelText ?? "",
-            attributes: JSON.stringify(mention.attributes),
-          };
+          yield { ...entry, ...mentionCells(mention), attributes: JSON.stringify(mention.attributes) };
       }
     })(),
   );

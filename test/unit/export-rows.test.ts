@@ -3,6 +3,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { csv } from "../../src/export/csv.js";
 import { jsonLines } from "../../src/export/jsonl.js";
+import { CSV_COLUMNS, csvOf, type ResultLine } from "../../src/jobs/results.js";
 import { extractionOf, LETTER_TEXT, letterExtraction } from "../support/extractions.js";
 
 describe("JSON Lines export", () => {
@@ -81,5 +82,57 @@ describe("CSV export", () => {
     expect(jsonLines([scanned])).toContain(
       '"bbox":{"x":120,"y":40,"width":88,"height":21},"confidence":0.42,"lowConfidence":true}',
     );
+  });
+});
+
+describe("batch results as CSV", () => {
+  it("has the export's mention columns, boxes and OCR confidence included, after the entry's", async () => {
+    const scanned = extractionOf("Lettre de Voltaire", [
+      {
+        type: "person",
+        text: "Voltaire",
+        bbox: { x: 120, y: 40, width: 88, height: 21 },
+        confidence: 0.42,
+        lowConfidence: true,
+        attributes: { role: "auteur" },
+      },
+    ]);
+    async function* lines(): AsyncGenerator<ResultLine> {
+      yield {
+        path: "scans/1.png",
+        status: "done",
+        document: scanned.document.id,
+        extraction: JSON.stringify(scanned),
+      };
+      yield {
+        path: "scans/2.png",
+        status: "failed",
+        document: "d2",
+        error: { code: "OCR_FAILED", message: "No page could be read", retryable: false },
+      };
+    }
+    let text = "";
+    for await (const chunk of csvOf(lines())) text += String(chunk);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0] ?? {})).toEqual([...CSV_COLUMNS]);
+    expect(rows[0]).toMatchObject({
+      path: "scans/1.png",
+      status: "done",
+      document_id: scanned.document.id,
+      mention_id: "m1",
+      text: "Voltaire",
+      bbox_x: "120",
+      bbox_height: "21",
+      ocr_confidence: "0.42",
+      low_confidence: "true",
+      attributes: '{"role":"auteur"}',
+    });
+    expect(rows[1]).toMatchObject({
+      path: "scans/2.png",
+      status: "failed",
+      error_code: "OCR_FAILED",
+      text: "",
+      bbox_x: "",
+    });
   });
 });
