@@ -2,6 +2,7 @@
  * The upload form, the jobs table and the job page in a real browser against the real app and the
  * TGI test server: drag and drop, every job listed with live progress, Cancel, and a batch's documents.
  */
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildZip } from "../support/archives.js";
@@ -94,6 +95,10 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     await expect
       .poll(() => listed.locator("td").allTextContents())
       .toEqual(expect.arrayContaining(["dropped.txt", "text/plain", "1", "2", "0", "default"]));
+    await page.screenshot({
+      path: join(import.meta.dirname, "../../docs/screenshot-jobs.png"),
+      fullPage: true,
+    });
     await page.getByLabel("Find by name").fill("DROP");
     await expect
       .poll(() => page.locator("table.documents tbody td:first-child").allTextContents())
