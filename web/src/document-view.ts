@@ -122,17 +122,20 @@ function draw(
   async function showPage(number: number, focus?: { mention: string } | "first" | "last"): Promise<void> {
     const page = pages.find((p) => p.number === number);
     if (!page) return;
-    if (page !== drawn) {
-      current = page;
-      pageInput.value = String(page.number);
-      previous.disabled = page === pages[0];
-      next.disabled = page === pages.at(-1);
+    // The page asked for last wins: a slower fetch of a page left meanwhile is not drawn.
+    current = page;
+    pageInput.value = String(page.number);
+    previous.disabled = page === pages[0];
+    next.disabled = page === pages.at(-1);
+    const about = `Page ${page.number} of ${pages.length}${describeReading(page)}`;
+    if (page === drawn) pageStatus.textContent = about;
+    else {
       pageStatus.textContent = `Loading page ${page.number}…`;
       let view: PageView;
       try {
         view = await fetchPage(page.number);
       } catch (error) {
-        pageStatus.textContent = (error as Error).message;
+        if (current === page) pageStatus.textContent = (error as Error).message;
         return;
       }
       if (signal.aborted || current !== page) return;
@@ -148,7 +151,7 @@ function draw(
       figureSlot.replaceChildren(figure?.element ?? "");
       figureSlot.hidden = !figure;
       applyFilters(main, hidden);
-      pageStatus.textContent = `Page ${page.number} of ${pages.length}${describeReading(page)}`;
+      pageStatus.textContent = about;
     }
     if (focus === "first" || focus === "last") text.focusEdge(focus);
     else if (focus) text.focusMention(focus.mention);
