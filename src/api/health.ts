@@ -1,4 +1,7 @@
-/** Liveness (the process answers) and readiness (the model server answers /info or /v1/models). */
+/**
+ * Liveness (the process answers) and readiness (the model server answers now: TGI's /health or an
+ * OpenAI-compatible /v1/models; its limits, read once from /info or /v1/models, come with the answer).
+ */
 import type { FastifyInstance } from "fastify";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
 import type { Services } from "../services.js";
@@ -10,9 +13,17 @@ export async function healthRoutes(app: FastifyInstance, services: Services): Pr
 
   app.get(
     "/ready",
-    { schema: { description: "The model server is reachable and its limits are read.", tags: ["health"] } },
+    {
+      schema: {
+        description:
+          "The model server answers now (TGI's GET /health, or GET /v1/models on an OpenAI-compatible server; one short attempt, never retried) and its limits are read: 200 with them, else 503 NOT_READY saying why.",
+        tags: ["health"],
+      },
+    },
     async () => {
       try {
+        // info() is read once and kept, so on its own it would say "ready" long after the server went away.
+        await services.endpoint.probe();
         const info = await services.endpoint.info();
         return { status: "ready", endpoint: info };
       } catch (error) {

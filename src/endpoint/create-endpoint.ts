@@ -1,6 +1,6 @@
 /**
- * Builds the LlmEndpoint the pipeline uses from the configuration: transport, retry policy, adapter
- * (chosen by BLOOM_SERVER, or detected) and concurrency limit.
+ * Builds the LlmEndpoint the pipeline uses from the configuration: transport, retry policy, readiness
+ * probe, adapter (chosen by BLOOM_SERVER, or detected) and concurrency limit.
  */
 import { type BaseLogger, pino } from "pino";
 import type { Config } from "../config.js";
@@ -8,6 +8,7 @@ import { detectServer } from "./detect.js";
 import { withConcurrencyLimit } from "./limiter.js";
 import { OpenAiEndpoint } from "./openai.js";
 import type { LlmEndpoint } from "./port.js";
+import { createProber } from "./probe.js";
 import { abortableSleep, createRetrier, type Sleep } from "./retry.js";
 import { TgiEndpoint } from "./tgi.js";
 import { routeLibraryLogs, Transport } from "./transport.js";
@@ -24,7 +25,7 @@ export function createEndpoint(config: Config, deps: EndpointDeps = {}): LlmEndp
   routeLibraryLogs(logger);
   // HF_TOKEN goes to the transport only: it is sent as a header and never logged.
   const transport = new Transport({ baseUrl: config.endpointUrl, token: config.hfToken, fetch: deps.fetch });
-  const retry = createRetrier({
+  const retryOptions = {
     retries: config.modelRetries,
     baseMs: config.retryBaseMs,
     maxMs: config.retryMaxMs,
@@ -32,8 +33,10 @@ export function createEndpoint(config: Config, deps: EndpointDeps = {}): LlmEndp
     where: config.endpointUrl,
     sleep: deps.sleep ?? abortableSleep,
     logger,
-  });
-  const adapterDeps = { transport, retry, logger };
+  };
+  const retry = createRetrier(retryOptions);
+  const probe = createProber(transport, retryOptions);
+  const adapterDeps = { transport, retry, probe, logger };
   const tgi = () => new TgiEndpoint(adapterDeps);
   const openai = () =>
     new OpenAiEndpoint({ ...adapterDeps, model: config.model, concurrency: config.modelConcurrency });

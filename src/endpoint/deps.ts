@@ -1,4 +1,5 @@
 import type { BaseLogger } from "pino";
+import type { Prober } from "./probe.js";
 import type { Retrier } from "./retry.js";
 import type { Transport } from "./transport.js";
 
@@ -6,5 +7,7 @@ import type { Transport } from "./transport.js";
 export interface AdapterDeps {
   transport: Transport;
   retry: Retrier;
+  /** One short GET, never retried, for readiness probes (probe.ts). */
+  probe: Prober;
   logger: Pick<BaseLogger, "info" | "warn">;
 }

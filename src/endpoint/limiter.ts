@@ -63,6 +63,8 @@ export function withConcurrencyLimit(endpoint: LlmEndpoint, configured: number):
   return {
     info: () => endpoint.info(),
     countTokens: (text) => endpoint.countTokens(text),
+    // Not a model call: a readiness probe never waits for a slot, and takes none.
+    probe: (signal) => endpoint.probe(signal),
     async generate(request) {
       const { maxConcurrentRequests } = await endpoint.info();
       limiter ??= new Limiter(concurrencyLimit(configured, maxConcurrentRequests));

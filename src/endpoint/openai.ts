@@ -1,6 +1,7 @@
 /**
  * The adapter for OpenAI-compatible servers (vLLM, llama.cpp's server, TGI's /v1 routes): plain text
- * completion through `POST /v1/completions` (BLOOM has no chat template), limits from `GET /v1/models`.
+ * completion through `POST /v1/completions` (BLOOM has no chat template), limits from `GET /v1/models`,
+ * readiness from the same route (the one every such server has).
  */
 import type { AdapterDeps } from "./deps.js";
 import { badResponse } from "./errors.js";
@@ -83,6 +84,10 @@ export class OpenAiEndpoint implements LlmEndpoint {
       exactTokenCounts: false,
     };
   });
+
+  probe(signal?: AbortSignal): Promise<void> {
+    return this.deps.probe("/v1/models", signal);
+  }
 
   async countTokens(text: string): Promise<number> {
     return estimateTokens(text);

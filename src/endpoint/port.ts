@@ -54,4 +54,10 @@ export interface LlmEndpoint {
   /** Tokens `text` costs: exact via the server's tokenizer where it has one, else a calibrated estimate. */
   countTokens(text: string): Promise<number>;
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * Resolves when the server answers now (TGI's GET /health, an OpenAI-compatible GET /v1/models), for
+   * readiness checks: one attempt with a short time limit (probe.ts); never retried, never cached, never
+   * queued behind model calls.
+   */
+  probe(signal?: AbortSignal): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
  * The TGI-native adapter: generation through TGI's `POST /` with the profile's schema as a JSON grammar,
- * limits from `GET /info`, exact token counts from `POST /tokenize`.
+ * limits from `GET /info`, exact token counts from `POST /tokenize`, readiness from `GET /health`.
  */
 import type { TextGenerationInput } from "@huggingface/inference";
 import { isPalimpsestError } from "../errors.js";
@@ -65,6 +65,11 @@ export class TgiEndpoint implements LlmEndpoint {
     const { value } = await retry((signal) => transport.get("/info", signal));
     return parseInfo(value, transport.baseUrl);
   });
+
+  /** TGI's /health: 200 when the model is ready to serve, 503 `unhealthy` when it is down. */
+  probe(signal?: AbortSignal): Promise<void> {
+    return this.deps.probe("/health", signal);
+  }
 
   async countTokens(text: string): Promise<number> {
     const { transport, retry } = this.deps;

@@ -100,6 +100,21 @@ export class Transport {
    * So this is plain fetch with the same bearer token; errors are raised as the library's classes.
    */
   async get(path: string, signal: AbortSignal): Promise<unknown> {
+    const { url, response, text } = await this.fetchGet(path, signal);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw notJson(url, response.headers.get("content-type"));
+    }
+  }
+
+  /** GET `path` for its status alone: TGI's /health answers 200 with an empty body. */
+  async ping(path: string, signal: AbortSignal): Promise<void> {
+    await this.fetchGet(path, signal);
+  }
+
+  /** A GET answered 2xx, with its text; any other status is raised as the library's error. */
+  private async fetchGet(path: string, signal: AbortSignal) {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = { Accept: "application/json" };
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
@@ -115,10 +130,6 @@ export class Transport {
           body: errorBody(text),
         },
       );
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw notJson(url, response.headers.get("content-type"));
-    }
+    return { url, response, text };
   }
 }

@@ -37,6 +37,7 @@ export class JobEndpoints {
     const gated: LlmEndpoint = {
       info: () => this.endpoint.info(),
       countTokens: (text) => this.countTokens(text),
+      probe: (signal) => this.endpoint.probe(signal),
       generate: async (request) => {
         const { maxConcurrentRequests } = await this.endpoint.info();
         this.width = concurrencyLimit(this.configuredConcurrency, maxConcurrentRequests);

@@ -22,6 +22,7 @@ export function withResponseCache(
   return {
     info: () => endpoint.info(),
     countTokens: (text) => endpoint.countTokens(text),
+    probe: (signal) => endpoint.probe(signal),
     async generate(request) {
       const info = await endpoint.info();
       const key = responseKey(`${info.kind} ${info.modelId}`, request);

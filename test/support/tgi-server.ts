@@ -1,8 +1,9 @@
 /**
  * A real HTTP server speaking text-generation-inference's protocol (reference/tgi/openapi.json, router v3.3.5),
  * or, with `openaiOnly`, only the OpenAI-compatible routes vLLM and llama.cpp's server offer. Tests use it to
- * prove what actually goes over the wire (`received`), to inject failures (`failNext`) and to check that
- * clients respect the server's limits (`maxInFlight`).
+ * prove what actually goes over the wire (`received`), to inject failures (`failNext`), to take the
+ * server down and back (`setHealthy`, `close` then `reopen`) and to check that clients respect the server's
+ * limits (`maxInFlight`).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -59,9 +60,16 @@ export interface TgiTestServer {
   url: string;
   received: ReceivedRequest[];
   failNext(...faults: Fault[]): void;
+  /**
+   * false: GET /health answers TGI's 503 (`{error: "unhealthy", error_type: "healthcheck"}`), as when its
+   * shards fail the health check; /info, static in TGI's router, still answers. No effect with `openaiOnly`.
+   */
+  setHealthy(healthy: boolean): void;
   /** Most generation requests the server has held at once. */
   readonly maxInFlight: number;
   close(): Promise<void>;
+  /** Listens again on the same port (same `url`) after close(): the server is back. */
+  reopen(): Promise<void>;
 }
 
 type Reply = { status: number; body: unknown; contentType?: string };
@@ -121,6 +129,7 @@ export async function startTgiTestServer(options: TgiTestServerOptions = {}): Pr
   let active = 0;
   let maxInFlight = 0;
   let permits = maxConcurrentRequests;
+  let healthy = true;
 
   /** TGI's semaphore: a request that finds no permit is refused at once, not queued. */
   async function withPermit(work: () => Promise<Reply>): Promise<Reply> {
@@ -227,7 +236,12 @@ export async function startTgiTestServer(options: TgiTestServerOptions = {}): Pr
       }
     : {
         "/info": { GET: async () => ({ status: 200, body: info }) },
-        "/health": { GET: async () => ({ status: 200, body: undefined }) },
+        "/health": {
+          GET: async () =>
+            healthy
+              ? { status: 200, body: undefined }
+              : { status: 503, body: { error: "unhealthy", error_type: "healthcheck" } },
+        },
         "/tokenize": {
           POST: async (body) => ({ status: 200, body: tokenize(deserializeGenerateRequest(body).inputs) }),
         },
@@ -319,14 +333,27 @@ export async function startTgiTestServer(options: TgiTestServerOptions = {}): Pr
     failNext: (...next) => {
       faults.push(...next);
     },
+    setHealthy: (value) => {
+      healthy = value;
+    },
     get maxInFlight() {
       return maxInFlight;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        // Closed already (a test took it down): nothing to do.
+        if (!server.listening) return resolve();
         // Hanging requests keep their sockets open; cut them so close() returns.
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
+      }),
+    reopen: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => {
+          server.off("error", reject);
+          resolve();
+        });
       }),
   };
 }

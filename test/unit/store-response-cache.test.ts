@@ -16,6 +16,7 @@ function countingEndpoint(modelId = "bigscience/bloomz-560m") {
       exactTokenCounts: true,
     }),
     countTokens: async (text) => text.length,
+    probe: async () => {},
     generate: async (request) => {
       calls.push(request);
       return { text: `answer ${calls.length}`, finishReason: "eos_token", grammarApplied: true, attempts: 3 };
