@@ -14,6 +14,10 @@ export const ERRORS = {
   UNKNOWN_PROFILE: { status: 404, retryable: false },
   INVALID_PROFILE: { status: 422, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
+  /** A job asked to be deleted that has not finished: cancelling it first, or its end, lets it go. */
+  JOB_ACTIVE: { status: 409, retryable: true },
+  /** A document asked to be deleted that a job not finished works on: once that job ends, it can go. */
+  DOCUMENT_IN_USE: { status: 409, retryable: true },
   /** A page image asked of a document that holds none (text, or an OCR export without its scan). */
   NO_PAGE_IMAGE: { status: 404, retryable: false },
   ENDPOINT_UNREACHABLE: { status: 502, retryable: true },

@@ -4,7 +4,8 @@
  * latest result of each document and profile, newest first, paged by cursor) from the figures stored
  * with each result, reading no Extraction; GET /v1/documents/:id tells what is stored of one; GET
  * /v1/documents/:id/entities gives its latest result, the Extraction as /v1/extract answers it, or an
- * export of it. Its pages one by one are in document-pages.ts.
+ * export of it; DELETE /v1/documents/:id removes it, its results and its bytes (personal data an
+ * archivist must be able to take back). Its pages one by one are in document-pages.ts.
  */
 import type { FastifyInstance } from "fastify";
 import { PalimpsestError } from "../errors.js";
@@ -49,7 +50,7 @@ interface ListQuery {
 }
 
 export async function documentRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { store, config } = services;
+  const { store, config, blobs } = services;
 
   app.post(
     "/v1/documents",
@@ -114,6 +115,36 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
         })),
         links: { entities: `/v1/documents/${document.id}/entities` },
       };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    "/v1/documents/:id",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "Delete a stored document: its bytes, all its results, and its place in finished jobs",
+        description:
+          "Answers 204. Finished jobs that held the document list one document less. Refused with 409 DOCUMENT_IN_USE (the job is named in `job`) while a job that has not finished works on it: cancel that job or wait for it to end. Cached model answers are not deleted (see the README's limitations).",
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const deletion = await store.deleteDocument(id);
+      if (deletion.outcome === "missing")
+        throw new PalimpsestError("NOT_FOUND", `There is no document ${id}.`);
+      if (deletion.outcome === "in-use") {
+        const job = deletion.jobId;
+        throw new PalimpsestError(
+          "DOCUMENT_IN_USE",
+          `Document ${id} is in job ${job}, which has not finished: cancel it (POST /v1/jobs/${job}/cancel) or wait for it to end, then delete the document.`,
+          { details: { job } },
+        );
+      }
+      // After the rows: a crash in between leaves a file nothing refers to, never a document without bytes.
+      await blobs.delete(id);
+      return reply.code(204).send();
     },
   );
 

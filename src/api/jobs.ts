@@ -2,12 +2,16 @@
  * Jobs: GET /v1/jobs (recent jobs, newest first, paged by cursor), GET /v1/jobs/:id (state and
  * progress), GET /v1/jobs/:id/documents (its documents in source order, paged), GET /v1/jobs/:id/events
  * (state and progress, live, as Server-Sent Events), POST /v1/jobs/:id/cancel, GET /v1/jobs/:id/results
- * (JSON Lines or CSV, streamed from the store). Closing the app stops the job workers
- * (SHUTDOWN_GRACE_MS) and closes the store.
+ * (JSON Lines or CSV, streamed from the store), DELETE /v1/jobs/:id (a finished job, with the archive
+ * its upload left, if any; its documents and results stay, as other jobs may share them). Closing the
+ * app stops the job workers (SHUTDOWN_GRACE_MS) and closes the store.
  */
+import { rm } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { PalimpsestError } from "../errors.js";
 import { csvOf, jsonLinesOf, resultLines } from "../jobs/results.js";
+import { uploadedArchive } from "../jobs/submit.js";
 import type { Services } from "../services.js";
 import {
   JOB_KINDS,
@@ -145,6 +149,32 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     async (request) => {
       const job = await jobs.cancel(request.params.id);
       return jobView(store, job ?? (await findJob(store, request.params.id)));
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    "/v1/jobs/:id",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "Delete a finished job: its tasks and skipped entries; its documents and results stay",
+        description:
+          "Answers 204. A job not finished (unpacking or running) is refused with 409 JOB_ACTIVE: cancel it first (POST /v1/jobs/:id/cancel). Documents are shared by every job that holds the same bytes: delete them with DELETE /v1/documents/:id.",
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const job = await findJob(store, request.params.id);
+      // "missing" now means another request deleted it meanwhile: gone, as asked.
+      if ((await store.deleteJob(job.id)) === "active")
+        throw new PalimpsestError(
+          "JOB_ACTIVE",
+          `Job ${job.id} has not finished: cancel it first (POST /v1/jobs/${job.id}/cancel), then delete it once it has stopped.`,
+        );
+      // Normally gone once read; still there when the process stopped in between.
+      const archive = uploadedArchive(job);
+      if (archive) await rm(archive, { force: true });
+      return reply.code(204).send();
     },
   );
 

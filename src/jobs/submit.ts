@@ -60,6 +60,14 @@ export async function submitArchive(
   return job;
 }
 
+/**
+ * The archive an upload saved under DATA_DIR for this job, while it may still be there (it is deleted
+ * once read); never a CLI job's source, which is the user's own file.
+ */
+export function uploadedArchive(job: JobRecord): string | undefined {
+  return job.kind === "batch" && job.spec.source?.kind === "archive" ? job.spec.source.path : undefined;
+}
+
 /** The CLI's job for this resume key: the earlier one (not cancelled) when there is one. */
 export async function cliJob(
   store: Store,

@@ -23,6 +23,8 @@ export interface BlobStore {
     options: { maxBytes: number },
   ): Promise<StoredBlob>;
   read(id: string): Promise<Buffer>;
+  /** Removes the blob; one already gone is not an error (a deletion retried after a crash). */
+  delete(id: string): Promise<void>;
 }
 
 export class FileBlobStore implements BlobStore {
@@ -72,6 +74,10 @@ export class FileBlobStore implements BlobStore {
 
   read(id: string): Promise<Buffer> {
     return readFile(this.pathOf(id));
+  }
+
+  delete(id: string): Promise<void> {
+    return rm(this.pathOf(id), { force: true });
   }
 }
 

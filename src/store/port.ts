@@ -23,6 +23,10 @@
  * - The latest result of each (document, profile) is listed newest first, page after page, by such a
  *   cursor; the name filter is a substring, whatever the case.
  * - The response cache maps a key to a value; putting a key twice keeps the first value.
+ * - A job that has not finished (unpacking, running, or with a task still running) is never deleted;
+ *   deleting a finished one removes its tasks and skipped entries, and leaves documents and results.
+ * - A document that a job not finished has a task on is never deleted; deleting one removes its results
+ *   and the tasks of finished jobs that point at it, in one transaction with the document itself.
  * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock).
  * All methods are asynchronous so that adapters over the network fit the same interface.
  */
@@ -174,6 +178,16 @@ export interface Store {
   // Documents
   putDocument(document: DocumentRecord): Promise<void>;
   getDocument(id: string): Promise<DocumentRecord | undefined>;
+  /**
+   * Deletes a document with all its results (every profile) and the tasks of finished jobs that point
+   * at it (those jobs then count one document less; a job of kind "document", whose one document it
+   * was, goes with it), in one transaction. "in-use" (nothing changes),
+   * with one such job, when a job that is unpacking or running has a task on it, or a task on it is
+   * still running. The document's bytes are the caller's to delete (they are in the BlobStore).
+   */
+  deleteDocument(
+    documentId: string,
+  ): Promise<{ outcome: "deleted" } | { outcome: "in-use"; jobId: string } | { outcome: "missing" }>;
 
   // Jobs
   /** Creates the job, with these tasks (queued) in the same transaction when it has them already. */
@@ -209,6 +223,13 @@ export interface Store {
   failJob(jobId: string, error: StoredError, now: number): Promise<void>;
   /** Cancels a job that is not finished; queued and retrying tasks are cancelled. Returns the job. */
   cancelJob(jobId: string, now: number): Promise<JobRecord | undefined>;
+  /**
+   * Deletes a finished job (done, failed, or cancelled with none of its tasks still running) with its
+   * tasks and skipped entries, in one transaction; its documents and their results stay, as other jobs
+   * may share them. "active" (nothing changes) when the job is unpacking, running, or a task of it is
+   * still running; "missing" when there is no such job.
+   */
+  deleteJob(jobId: string): Promise<"deleted" | "active" | "missing">;
 
   // Tasks (the queue)
   /**

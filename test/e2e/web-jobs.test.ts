@@ -168,4 +168,56 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     const { result, marks } = await readDocument(page, address);
     expectHighlightsGrounded(result, marks);
   }, 120_000);
+
+  it("deletes a document from its view, then a finished batch from the table, after asking", async () => {
+    const { address, page } = await serve();
+    const form = new FormData();
+    form.append("file", new Blob(["Joséphine Bérard à Nîmes."]), "a-effacer.txt");
+    const job = (await (await fetch(`${address}/v1/documents`, { method: "POST", body: form })).json()) as {
+      id: string;
+      document: string;
+    };
+    await harness?.services.jobs.whenSettled(job.id);
+    const zip = new FormData();
+    zip.append("file", new Blob([await buildZip([{ name: "acte.txt", data: "Nîmes" }])]), "lot.zip");
+    const batch = (await (await fetch(`${address}/v1/batches`, { method: "POST", body: zip })).json()) as {
+      id: string;
+    };
+    await harness?.services.jobs.whenSettled(batch.id);
+    const asked: string[] = [];
+    page.on("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+
+    await page.goto(`${address}/`);
+    await page.locator("table.documents").getByRole("link", { name: "Open a-effacer.txt" }).click();
+    await page.getByRole("button", { name: "Delete this document" }).click();
+    // Back on the start page: the document is gone, and the job of its upload with it.
+    await expect
+      .poll(() => page.locator("table.documents tbody td:first-child").allTextContents())
+      .toEqual(["acte.txt"]);
+    await expect.poll(() => row(page, "a-effacer.txt").count()).toBe(0);
+    expect(asked).toEqual([
+      "Delete a-effacer.txt: its file, and its results for every profile? This cannot be undone.",
+    ]);
+    expect((await fetch(`${address}/v1/documents/${job.document}/entities`)).status).toBe(404);
+
+    await page.getByRole("button", { name: "Delete the job lot.zip" }).click();
+    await expect.poll(() => row(page, "lot.zip").count()).toBe(0);
+    expect(asked[1]).toBe("Delete the job lot.zip? Its documents and their results stay (under Documents).");
+    expect((await fetch(`${address}/v1/jobs/${batch.id}`)).status).toBe(404);
+    // The focus is not lost with the row: it is on the table's heading.
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement
+            .id,
+      ),
+    ).toBe("jobs-title");
+    expect(await page.locator("table.documents tbody td:first-child").allTextContents()).toEqual([
+      "acte.txt",
+    ]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  }, 120_000);
 });

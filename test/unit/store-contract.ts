@@ -505,6 +505,109 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect(await latest({ name: "nouveau" })).toEqual([["d1", "default"]]);
     });
 
+    /** A new job run to done, each task with a new result (fingerprinted by the job, so none is reused). */
+    const finishedJob = async (jobId: string, documents: string[]) => {
+      await store.createJob(
+        job(jobId),
+        documents.map((documentId, i) => ({ path: `p${i}`, documentId })),
+      );
+      for (let i = 0; i < documents.length; i++) {
+        const task = await store.claimTask(jobId, "w", T0);
+        await store.completeTask(task?.id as number, "w", { result: result({ fingerprint: jobId }) }, T0);
+      }
+      expect((await store.getJob(jobId))?.state).toBe("done");
+    };
+
+    it("deletes a finished job with its tasks and skipped entries, keeping documents and results", async () => {
+      await finishedJob("j1", ["d1", "d2"]);
+      await store.addSkipped("j1", { path: "x.exe", reason: "NOT_A_DOCUMENT", message: "m" }, 0);
+      const [task] = await tasksOf("j1");
+      expect(await store.deleteJob("j1")).toBe("deleted");
+      expect(await store.getJob("j1")).toBeUndefined();
+      expect(await tasksOf("j1")).toEqual([]);
+      expect(await store.getTask(task?.id as number)).toBeUndefined();
+      expect(await store.listSkipped("j1", { limit: 10 })).toEqual([]);
+      expect((await store.listRecentJobs({ limit: 10 })).jobs.map((j) => j.id)).not.toContain("j1");
+      expect(await store.getDocument("d1")).toBeDefined();
+      expect((await store.findResult("d1", "j1"))?.id).toBe(task?.resultId);
+      expect(await latest()).toEqual([
+        ["d2", "default"],
+        ["d1", "default"],
+      ]);
+      expect(await store.deleteJob("j1")).toBe("missing");
+    });
+
+    it("refuses to delete a job that has not finished, or whose task still runs after its cancel", async () => {
+      await store.createJob(job("unpacking", { state: "unpacking" }));
+      expect(await store.deleteJob("unpacking")).toBe("active");
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+      ]);
+      expect(await store.deleteJob("j1")).toBe("active");
+      const running = await store.claimTask("j1", "w", T0);
+      await store.cancelJob("j1", T0);
+      expect(await store.deleteJob("j1")).toBe("active");
+      expect(await tasksOf("j1")).toHaveLength(2);
+      await store.releaseTask(running?.id as number, "w", "cancelled", T0);
+      expect(await store.deleteJob("j1")).toBe("deleted");
+    });
+
+    it("deletes a document with all its results and the tasks of finished jobs on it", async () => {
+      await storeResult("d1", { fingerprint: "f1", profile: "default" });
+      await storeResult("d1", { fingerprint: "f2", profile: "baptism" });
+      await finishedJob("j1", ["d1", "d2"]);
+      expect(await store.deleteDocument("d1")).toEqual({ outcome: "deleted" });
+      expect(await store.getDocument("d1")).toBeUndefined();
+      expect(await store.latestResult("d1")).toBeUndefined();
+      expect(await store.listResults("d1")).toEqual([]);
+      expect(await store.findResult("d1", "f1")).toBeUndefined();
+      expect(await latest()).toEqual([["d2", "default"]]);
+      // The job stays, one document less; its progress counts what is left.
+      expect((await tasksOf("j1")).map((t) => [t.path, t.documentId])).toEqual([["p1", "d2"]]);
+      expect(await store.countTasks("j1", T0)).toMatchObject({
+        byState: { queued: 0, running: 0, retrying: 0, done: 1, failed: 0, cancelled: 0 },
+        pages: 2,
+        chunks: 3,
+        modelCalls: 3,
+      });
+      expect((await store.getJob("j1"))?.state).toBe("done");
+      expect(await store.deleteDocument("d1")).toEqual({ outcome: "missing" });
+      // The same bytes stored again are a new document.
+      await store.putDocument({ id: "d1", byteLength: 10, createdAt: T0 + 1 });
+      expect(await store.getDocument("d1")).toEqual({ id: "d1", byteLength: 10, createdAt: T0 + 1 });
+    });
+
+    it("deletes a document's own document job with it, and keeps the batches it was in", async () => {
+      await store.createJob(job("upload", { kind: "document" }), [{ path: "lettre.txt", documentId: "d1" }]);
+      const task = await store.claimTask("upload", "w", T0);
+      await store.completeTask(task?.id as number, "w", { result: result() }, T0);
+      await finishedJob("batch", ["d1", "d2"]);
+      expect(await store.deleteDocument("d1")).toEqual({ outcome: "deleted" });
+      expect(await store.getJob("upload")).toBeUndefined();
+      expect((await tasksOf("batch")).map((t) => t.documentId)).toEqual(["d2"]);
+    });
+
+    it("refuses to delete a document that a job not finished has a task on, changing nothing", async () => {
+      await storeResult("d1");
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d2" },
+        { path: "b", documentId: "d1" },
+      ]);
+      const inUse = { outcome: "in-use", jobId: "j1" };
+      expect(await store.deleteDocument("d1")).toEqual(inUse);
+      await store.claimTask("j1", "w", T0);
+      const running = await store.claimTask("j1", "w", T0);
+      await store.cancelJob("j1", T0);
+      // Cancelled, but its task on the document still runs: its worker may yet write a result.
+      expect(await store.deleteDocument("d1")).toEqual(inUse);
+      expect(await store.listResults("d1")).toHaveLength(1);
+      expect(await tasksOf("j1")).toHaveLength(2);
+      await store.releaseTask(running?.id as number, "w", "cancelled", T0);
+      expect(await store.deleteDocument("d1")).toEqual({ outcome: "deleted" });
+      expect((await tasksOf("j1")).map((t) => t.documentId)).toEqual(["d2"]);
+    });
+
     it("caches model responses, keeping the first value of a key", async () => {
       expect(await store.getCachedResponse("k")).toBeUndefined();
       await store.putCachedResponse("k", "v1", T0);

@@ -54,6 +54,9 @@ describe("SQLite store", () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'jobs_by_kind'").get()).toBeDefined();
+    // Deleting a document seeks the tasks on it and on its results rather than reading them all.
+    const plan = raw.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM tasks WHERE document_id = ? OR result_id = ?");
+    expect(JSON.stringify(plan.all("d", 1))).toMatch(/tasks_by_document.*tasks_by_result/);
     raw.close();
   });
 

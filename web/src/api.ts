@@ -83,6 +83,14 @@ async function send<T>(url: string, init?: RequestInit): Promise<T> {
   return body;
 }
 
+/** A DELETE, which answers 204 without a body when it succeeds. */
+async function remove(url: string): Promise<void> {
+  const response = await fetch(url, { method: "DELETE", headers: { accept: "application/json" } });
+  if (response.ok) return;
+  const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+  throw new Error(body.error?.message ?? `${url} answered ${response.status}`);
+}
+
 const at = (id: string) => encodeURIComponent(id);
 const query = (values: Record<string, string | number | undefined>) => {
   const defined = Object.entries(values).filter(
@@ -99,6 +107,8 @@ export const listDocuments = (options: { before?: string; q?: string }) =>
   send<{ documents: DocumentSummary[]; next?: string }>(
     `/v1/documents${query({ ...options, limit: LIST_SIZE })}`,
   );
+export const deleteJob = (id: string) => remove(`/v1/jobs/${at(id)}`);
+export const deleteDocument = (id: string) => remove(`/v1/documents/${at(id)}`);
 export const cancelJob = (id: string) => send<JobView>(`/v1/jobs/${at(id)}/cancel`, { method: "POST" });
 export const listJobDocuments = (id: string, options: { after?: number; state?: string; limit?: number }) =>
   send<{ documents: JobDocument[]; next?: number }>(`/v1/jobs/${at(id)}/documents${query(options)}`);

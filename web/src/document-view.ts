@@ -3,7 +3,9 @@
  * text and image of one page at a time, fetched when the page is shown. The address says the page
  * and the current mention (#/documents/ID?profile=P&page=N&mention=mK), so a mention can be linked to.
  */
+import { actionButton } from "./action-button.js";
 import {
+  deleteDocument,
   EXPORTS,
   entitiesUrl,
   getOutline,
@@ -216,6 +218,19 @@ function draw(
     ),
     job ? h("a", { href: jobHref(job) }, "Its job") : "",
   );
+  const name = source.filename ?? id;
+  const deletion = h("p", { class: "status", role: "status" });
+  const deleteButton = actionButton({
+    text: "Delete this document",
+    confirm: `Delete ${name}: its file, and its results for every profile? This cannot be undone.`,
+    run: () => deleteDocument(id),
+    onDone: () => {
+      location.hash = "#/";
+    },
+    onError: (error) => {
+      deletion.textContent = error.message;
+    },
+  });
   const aside = h(
     "aside",
     { "aria-label": "Entities, rejected items and warnings" },
@@ -233,13 +248,14 @@ function draw(
   });
   const columns = h("div", { class: "columns" }, text.element, figureSlot, aside);
   main.replaceChildren(
-    h("h1", { dir: "auto" }, source.filename ?? id),
+    h("h1", { dir: "auto" }, name),
     h(
       "p",
       { class: "meta" },
       `${source.mediaType} · ${pages.length} page${pages.length === 1 ? "" : "s"} · ${source.characters} characters · language ${source.language ?? "unknown"} · profile ${profile.name} · ${entities.length} mentions`,
     ),
     exports,
+    h("div", { class: "actions" }, deleteButton, deletion),
     filters(colors, counts, (keys) => {
       hidden = keys;
       applyFilters(main, hidden);

@@ -1,6 +1,6 @@
 /** How a job's state reads on the pages, shared by the jobs table and the job page. */
-import { cancelJob, FINISHED, type JobView } from "./api.js";
-import { h } from "./dom.js";
+import { actionButton } from "./action-button.js";
+import { cancelJob, deleteJob, FINISHED, type JobView } from "./api.js";
 
 export function jobLabel(job: JobView): string {
   return job.name ?? (job.kind === "document" ? "document" : `${job.kind} ${job.id.slice(0, 8)}`);
@@ -37,17 +37,23 @@ export function cancelButton(
   onCancelled: (job: JobView) => void,
   onError: (error: Error) => void,
 ) {
-  const button = h(
-    "button",
-    { type: "button", class: "cancel", "aria-label": `Cancel ${jobLabel(job)}` },
-    "Cancel",
-  );
-  button.addEventListener("click", () => {
-    button.disabled = true;
-    cancelJob(job.id).then(onCancelled, (error: Error) => {
-      button.disabled = false;
-      onError(error);
-    });
+  return actionButton({
+    text: "Cancel",
+    label: `Cancel ${jobLabel(job)}`,
+    run: () => cancelJob(job.id),
+    onDone: onCancelled,
+    onError,
   });
-  return button;
+}
+
+/** A Delete button for a finished job: the job goes, its documents and their results stay. */
+export function deleteJobButton(job: JobView, onDeleted: () => void, onError: (error: Error) => void) {
+  return actionButton({
+    text: "Delete",
+    label: `Delete the job ${jobLabel(job)}`,
+    confirm: `Delete the job ${jobLabel(job)}? Its documents and their results stay (under Documents).`,
+    run: () => deleteJob(job.id),
+    onDone: onDeleted,
+    onError,
+  });
 }

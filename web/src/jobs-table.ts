@@ -5,7 +5,7 @@
  */
 import { FINISHED, type JobView, listJobs } from "./api.js";
 import { h, placeChildren, rowCache } from "./dom.js";
-import { cancelButton, describeJob, jobFraction, jobLabel } from "./job-status.js";
+import { cancelButton, deleteJobButton, describeJob, jobFraction, jobLabel } from "./job-status.js";
 import { documentHref, jobHref } from "./routes.js";
 
 const ACTIVE_POLL_MS = 1000;
@@ -27,10 +27,12 @@ export function jobsTable(
   const body = h("tbody");
   const status = h("p", { class: "status", role: "status" });
   const more = h("button", { type: "button", hidden: true }, "Show older jobs");
+  // Takes the focus when the row that had it is deleted, so keyboard users keep their place.
+  const title = h("h2", { id: "jobs-title", tabindex: "-1" }, "Jobs and batches");
   const element = h(
     "section",
     { "aria-labelledby": "jobs-title" },
-    h("h2", { id: "jobs-title" }, "Jobs and batches"),
+    title,
     h(
       "table",
       { class: "jobs" },
@@ -76,12 +78,22 @@ export function jobsTable(
     const actions = h("td", { class: "actions" });
     if (link) actions.append(h("a", { href: link }, `Open ${label}`));
     if (job.kind !== "document") actions.append(h("a", { href: jobHref(job.id) }, `Details of ${label}`));
-    if (!FINISHED.has(job.state))
-      actions.append(
-        cancelButton(job, refresh, (error) => {
-          status.textContent = error.message;
-        }),
-      );
+    const report = (error: Error) => {
+      status.textContent = error.message;
+    };
+    actions.append(
+      FINISHED.has(job.state)
+        ? deleteJobButton(
+            job,
+            () => {
+              status.textContent = `The job ${label} is deleted.`;
+              title.focus();
+              refresh();
+            },
+            report,
+          )
+        : cancelButton(job, refresh, report),
+    );
     return h(
       "tr",
       { "data-job": job.id },

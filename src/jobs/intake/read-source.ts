@@ -10,6 +10,7 @@ import type { Log } from "../../logger.js";
 import type { BlobStore } from "../../store/blobs.js";
 import type { Store } from "../../store/port.js";
 import { type Interruption, storedError } from "../process-task.js";
+import { uploadedArchive } from "../submit.js";
 import { Intake } from "./intake.js";
 import { admitSource } from "./sources.js";
 
@@ -34,7 +35,7 @@ export async function readJobSource(
   if (!job || !source) return;
   const scan = await store.claimUnpacking(job.id, worker);
   if (scan === undefined) return;
-  const uploaded = job.kind === "batch";
+  const uploaded = uploadedArchive(job);
   const intake = new Intake(
     {
       store,
@@ -55,7 +56,7 @@ export async function readJobSource(
   try {
     await admitSource(intake, source);
     await store.finishUnpacking(job.id, scan, now());
-    if (uploaded) await rm(source.path, { force: true });
+    if (uploaded) await rm(uploaded, { force: true });
   } catch (error) {
     const why = interruption();
     if (why === "shutdown") return;
@@ -63,6 +64,6 @@ export async function readJobSource(
       deps.logger.info({ job: job.id, err: error }, "batch refused");
       await store.failJob(job.id, storedError(error), now());
     }
-    if (uploaded) await rm(source.path, { force: true });
+    if (uploaded) await rm(uploaded, { force: true });
   }
 }

@@ -126,4 +126,10 @@ export const MIGRATIONS: readonly string[] = [
   -- One profile newest first is a seek.
   CREATE INDEX results_by_profile ON results (profile, id);
   `,
+  // Deleting a document finds the tasks on it, and SQLite checks that no task still refers to the
+  // document or to its results being deleted: without these, each is a scan of every task.
+  `
+  CREATE INDEX tasks_by_document ON tasks (document_id);
+  CREATE INDEX tasks_by_result ON tasks (result_id);
+  `,
 ];

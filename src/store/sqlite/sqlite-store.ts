@@ -107,6 +107,34 @@ export class SqliteStore implements Store {
     return row && toDocument(row);
   }
 
+  async deleteDocument(
+    documentId: string,
+  ): Promise<{ outcome: "deleted" } | { outcome: "in-use"; jobId: string } | { outcome: "missing" }> {
+    return this.write(() => {
+      if (!this.sql("SELECT 1 FROM documents WHERE id = ?").get(documentId)) return { outcome: "missing" };
+      // A running task of a cancelled job is still being worked on: its worker would write a result.
+      const user = this.sql(
+        `SELECT jobs.id FROM tasks JOIN jobs ON jobs.seq = tasks.job_seq WHERE tasks.document_id = ?
+           AND (jobs.state IN ('unpacking', 'running') OR tasks.state = 'running') LIMIT 1`,
+      ).get(documentId) as { id: string } | undefined;
+      if (user) return { outcome: "in-use", jobId: user.id };
+      const jobs = this.sql("SELECT DISTINCT job_seq FROM tasks WHERE document_id = ?")
+        .all(documentId)
+        .map((row) => (row as { job_seq: number }).job_seq);
+      // In this order for the foreign keys: tasks refer to results, both to the document. A task only
+      // ever refers to a result of its own document.
+      this.sql("DELETE FROM tasks WHERE document_id = ?").run(documentId);
+      // A document job was this document's job: without it, it is an empty job with no name left.
+      for (const seq of jobs)
+        this.sql(
+          "DELETE FROM jobs WHERE seq = ? AND kind = 'document' AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_seq = ?)",
+        ).run(seq, seq);
+      this.sql("DELETE FROM results WHERE document_id = ?").run(documentId);
+      this.sql("DELETE FROM documents WHERE id = ?").run(documentId);
+      return { outcome: "deleted" };
+    });
+  }
+
   async createJob(
     job: JobRecord,
     tasks: readonly { path: string; documentId: string }[] = [],
@@ -228,6 +256,22 @@ export class SqliteStore implements Store {
         "UPDATE tasks SET state = 'cancelled', finished_at = ? WHERE job_seq = ? AND state IN ('queued', 'retrying')",
       ).run(now, seq);
       return toJob(this.sql("SELECT * FROM jobs WHERE seq = ?").get(seq) as JobRow);
+    });
+  }
+
+  async deleteJob(jobId: string): Promise<"deleted" | "active" | "missing"> {
+    return this.write(() => {
+      const job = this.sql("SELECT seq, state FROM jobs WHERE id = ?").get(jobId) as
+        | Pick<JobRow, "seq" | "state">
+        | undefined;
+      if (!job) return "missing";
+      const running = this.sql("SELECT 1 FROM tasks WHERE job_seq = ? AND state = 'running' LIMIT 1").get(
+        job.seq,
+      );
+      if (job.state === "unpacking" || job.state === "running" || running) return "active";
+      // Its tasks and skipped entries go with it (ON DELETE CASCADE).
+      this.sql("DELETE FROM jobs WHERE seq = ?").run(job.seq);
+      return "deleted";
     });
   }
 
