@@ -125,7 +125,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
         tags: ["documents"],
         summary: "Delete a stored document: its bytes, all its results, and its place in finished jobs",
         description:
-          "Answers 204. Finished jobs that held the document list one document less. Refused with 409 DOCUMENT_IN_USE (the job is named in `job`) while a job that has not finished works on it: cancel that job or wait for it to end. Cached model answers are not deleted (see the README's limitations).",
+          "Answers 204. Finished batches that held the document list one document less; the job of its own upload goes with it. Refused with 409 DOCUMENT_IN_USE (the job is named in `job`) while a job that has not finished works on it: cancel that job or wait for it to end. Cached model answers are not deleted (see the README's limitations).",
         params: idParams,
       },
     },
