@@ -30,13 +30,25 @@ export function createProber(
     try {
       await once((attemptSignal) => transport.ping(path, attemptSignal), signal);
     } catch (error) {
-      if (!isPalimpsestError(error) || error.code !== "ENDPOINT_TIMEOUT") throw error;
-      // The attempt's own message says to raise MODEL_TIMEOUT_MS, which does not bound a probe.
-      throw new PalimpsestError(
-        "ENDPOINT_TIMEOUT",
-        `The model server at ${transport.baseUrl} did not answer GET ${path} within ${timeoutMs} ms. Check that it is running and not overloaded.`,
-        { cause: error, details: error.details },
-      );
+      if (!isPalimpsestError(error)) throw error;
+      // The attempt's own messages advise on generations (raise MODEL_TIMEOUT_MS, lower
+      // MODEL_CONCURRENCY), which a probe is not: say what the server answered instead.
+      const status = (error.details as { upstreamStatus?: unknown } | undefined)?.upstreamStatus;
+      if (error.code === "ENDPOINT_TIMEOUT")
+        throw new PalimpsestError(
+          "ENDPOINT_TIMEOUT",
+          `The model server at ${transport.baseUrl} did not answer GET ${path} within ${timeoutMs} ms. Check that it is running and not overloaded.`,
+          { cause: error, details: error.details },
+        );
+      if (typeof status === "number") {
+        const said = (error.details as { upstreamMessage?: unknown }).upstreamMessage;
+        throw new PalimpsestError(
+          error.code,
+          `GET ${path} on ${transport.baseUrl} answered HTTP ${status}${typeof said === "string" && said ? ` (${said})` : ""}: the server is not serving yet (loading the model, or unhealthy); check its logs.`,
+          { cause: error, details: error.details },
+        );
+      }
+      throw error;
     }
   };
 }

@@ -42,7 +42,7 @@ describe("GET /ready", () => {
 
       // Up, but TGI says its model cannot serve.
       harness.server.setHealthy(false);
-      await expectNotReady(harness, "HTTP 503: unhealthy");
+      await expectNotReady(harness, "answered HTTP 503 (unhealthy): the server is not serving yet");
       harness.server.setHealthy(true);
       expect((await ready(harness)).status).toBe(200);
       expect(harness.sleeps).toEqual([]);
