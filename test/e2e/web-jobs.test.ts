@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     await expect(page.getByRole("button", { name: "Cancel slow.txt" }).count()).resolves.toBe(0);
   }, 120_000);
 
-  it("shows a batch with its documents, the failed ones and why, and its skipped entries, and opens one of its documents", async () => {
+  it("takes an archive as a batch and shows it with its documents, the failed ones and why, and its skipped entries", async () => {
     const { address, page } = await serve();
     const zip = await buildZip([
       { name: "registre/1792.txt", data: "Joséphine Bérard, née à Nîmes." },
@@ -140,12 +140,15 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
       // A link is never followed: skipped.
       { name: "registre/lien", data: "1792.txt", mode: 0o120777 },
     ]);
-    const form = new FormData();
-    form.append("file", new Blob([zip], { type: "application/zip" }), "registre.zip");
-    const answer = await fetch(`${address}/v1/batches`, { method: "POST", body: form });
-    expect(answer.status).toBe(202);
-
+    // Through the same form as a document: an archive becomes a batch.
     await page.goto(`${address}/`);
+    await page
+      .getByLabel(/^Document \(/)
+      .setInputFiles({ name: "registre.zip", mimeType: "application/zip", buffer: zip });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await expect
+      .poll(() => page.locator("form.upload [role=status]").textContent())
+      .toMatch(/^registre\.zip is queued as batch |^registre\.zip: done/);
     await page.getByRole("link", { name: "Details of registre.zip" }).click();
     await page.getByRole("link", { name: "Open registre/1792.txt" }).waitFor();
     await page.getByRole("link", { name: "Open registre/1793.txt" }).waitFor();

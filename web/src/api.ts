@@ -122,11 +122,21 @@ export const getOutline = (documentId: string, profile?: string) =>
 export const getPage = (documentId: string, page: number, profile: string) =>
   send<PageView>(`/v1/documents/${at(documentId)}/pages/${page}${query({ profile })}`);
 
-/** XMLHttpRequest rather than fetch: only it reports upload progress. */
-export function uploadDocument(form: FormData, onProgress: (fraction: number) => void): Promise<JobView> {
+/** An archive of documents (ZIP, TAR, gzipped TAR) is a batch; anything else one document. */
+export const isArchive = (file: File) => /\.(zip|tar|tar\.gz|tgz)$/i.test(file.name);
+
+/**
+ * Uploads a document (POST /v1/documents) or an archive as a batch (POST /v1/batches); answers the job.
+ * XMLHttpRequest rather than fetch: only it reports upload progress.
+ */
+export function upload(
+  form: FormData,
+  archive: boolean,
+  onProgress: (fraction: number) => void,
+): Promise<JobView> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", "/v1/documents");
+    request.open("POST", archive ? "/v1/batches" : "/v1/documents");
     request.responseType = "json";
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);

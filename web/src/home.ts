@@ -1,8 +1,8 @@
 /**
- * The start page: upload a document (drag and drop or choose), every job and batch with its
- * progress, and the stored documents.
+ * The start page: upload a document or an archive of them as a batch (drag and drop or choose), every
+ * job and batch with its progress, and the stored documents.
  */
-import { getProfiles, uploadDocument } from "./api.js";
+import { getProfiles, isArchive, upload } from "./api.js";
 import { documentsTable } from "./documents-table.js";
 import { h } from "./dom.js";
 import { jobsTable } from "./jobs-table.js";
@@ -23,13 +23,17 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
   const drop = h(
     "div",
     { class: "drop" },
-    h("label", { for: "file" }, "Document (PDF, image, ALTO, PAGE, hOCR or text), or drop it here"),
+    h(
+      "label",
+      { for: "file" },
+      "Document (PDF, image, ALTO, PAGE, hOCR or text) or a ZIP or TAR of them, or drop it here",
+    ),
     file,
   );
   const form = h(
     "form",
     { class: "upload", "aria-labelledby": "upload-title" },
-    h("h2", { id: "upload-title" }, "Upload a document"),
+    h("h2", { id: "upload-title" }, "Upload documents"),
     drop,
     h("label", { for: "profile" }, "Profile"),
     profile,
@@ -86,12 +90,12 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
     progress.hidden = false;
     progress.value = 0;
     status.textContent = `Uploading ${chosen.name}…`;
-    uploadDocument(body, (fraction) => {
+    upload(body, isArchive(chosen), (fraction) => {
       progress.value = fraction;
     })
       .then((job) => {
         progress.value = 1;
-        status.textContent = `${chosen.name} is queued as job ${job.id}.`;
+        status.textContent = `${chosen.name} is queued as ${job.kind === "batch" ? "batch" : "job"} ${job.id}.`;
         jobs.watch(job.id);
         form.reset();
       })
