@@ -278,6 +278,13 @@ export const SETTINGS = {
     parse: integer(0),
     description: "Wait before such a document is tried again, in milliseconds; doubled each time.",
   },
+  modelDownMaxMs: {
+    env: "MODEL_DOWN_MAX_MS",
+    default: 900_000,
+    parse: integer(0),
+    description:
+      "While the model server is down, batch documents wait for it (none claimed, no attempt counted) for this long, in milliseconds; then they fail as JOB_ATTEMPTS says. 0: they fail at once.",
+  },
   shutdownGraceMs: {
     env: "SHUTDOWN_GRACE_MS",
     default: 25_000,

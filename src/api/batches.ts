@@ -51,7 +51,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
         return reply
           .code(202)
           .header("location", `/v1/batches/${job.id}`)
-          .send(await jobView(store, job));
+          .send(await jobView(services, job));
       },
     );
   });
@@ -68,7 +68,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
     async (request) => {
       const job = await findJob(store, request.params.id);
       return {
-        ...(await jobView(store, job)),
+        ...(await jobView(services, job)),
         skipped: await store.listSkipped(job.id, { limit: SKIPPED_SHOWN }),
       };
     },

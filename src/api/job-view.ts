@@ -5,13 +5,17 @@
 import { PalimpsestError } from "../errors.js";
 import { jobProgress } from "../jobs/progress.js";
 import type { Profile } from "../profiles/profile.js";
+import type { Services } from "../services.js";
 import type { JobRecord, JobSpec, Store, TaskRecord } from "../store/port.js";
 import { entitiesLink } from "./document-view.js";
 import type { UploadOptions } from "./upload.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-export async function jobView(store: Store, job: JobRecord, now = Date.now()) {
+export async function jobView(services: Pick<Services, "store" | "jobs">, job: JobRecord, now = Date.now()) {
+  const { store } = services;
+  // Only this process's runner is known to be waiting; a job running elsewhere shows nothing.
+  const waiting = job.state === "running" ? services.jobs.waitingForModelSince : undefined;
   const base = `/v1/jobs/${job.id}`;
   const [task] = job.kind === "document" ? await store.listTasks(job.id, { limit: 1 }) : [];
   // A document job's task path is its upload's file name ("document" when it had none); a batch keeps
@@ -28,7 +32,10 @@ export async function jobView(store: Store, job: JobRecord, now = Date.now()) {
     ...(job.finishedAt === undefined ? {} : { finishedAt: iso(job.finishedAt) }),
     ...(job.error ? { error: job.error } : {}),
     ...(task ? { document: task.documentId } : {}),
-    progress: await jobProgress(store, job.id, now),
+    progress: {
+      ...(await jobProgress(store, job.id, now)),
+      ...(waiting === undefined ? {} : { waitingForModelSince: iso(waiting) }),
+    },
     links: {
       self: base,
       documents: `${base}/documents`,

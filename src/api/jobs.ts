@@ -99,7 +99,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
       const page = await store.listRecentJobs({ limit, before, kind, state });
       const now = Date.now();
       return {
-        jobs: await Promise.all(page.jobs.map((job) => jobView(store, job, now))),
+        jobs: await Promise.all(page.jobs.map((job) => jobView(services, job, now))),
         ...pageEnd("/v1/jobs", { limit, kind, state }, "before", page.next),
       };
     },
@@ -108,7 +108,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
   app.get<{ Params: { id: string } }>(
     "/v1/jobs/:id",
     { schema: { tags: ["jobs"], summary: "A job's state and progress", params: idParams } },
-    async (request) => jobView(store, await findJob(store, request.params.id)),
+    async (request) => jobView(services, await findJob(store, request.params.id)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; after?: number; state?: TaskState } }>(
@@ -148,7 +148,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     },
     async (request) => {
       const job = await jobs.cancel(request.params.id);
-      return jobView(store, job ?? (await findJob(store, request.params.id)));
+      return jobView(services, job ?? (await findJob(store, request.params.id)));
     },
   );
 
@@ -212,7 +212,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
       const send = async () => {
         if (stream.writableEnded) return;
         const job = await findJob(store, id);
-        const data = JSON.stringify(await jobView(store, job));
+        const data = JSON.stringify(await jobView(services, job));
         if (data !== last) stream.write(`event: progress\ndata: ${data}\n\n`);
         last = data;
         if (job.state === "done" || job.state === "failed" || job.state === "cancelled") {

@@ -15,5 +15,5 @@ export async function queueUpload(services: Services, upload: Upload, profile: P
   return reply
     .code(202)
     .header("location", `/v1/jobs/${job.id}`)
-    .send(await jobView(services.store, job));
+    .send(await jobView(services, job));
 }

@@ -27,6 +27,8 @@ export class JobEndpoints {
     private readonly configuredConcurrency: number,
     private readonly store: Store,
     private readonly now: () => number,
+    /** Called when the server answers a model call (it is up: see model-outage.ts). */
+    private readonly answered: () => void,
   ) {}
 
   info() {
@@ -41,7 +43,9 @@ export class JobEndpoints {
       generate: async (request) => {
         const { maxConcurrentRequests } = await this.endpoint.info();
         this.width = concurrencyLimit(this.configuredConcurrency, maxConcurrentRequests);
-        return this.gate.run(jobId, () => this.endpoint.generate(request), request.signal);
+        const result = await this.gate.run(jobId, () => this.endpoint.generate(request), request.signal);
+        this.answered();
+        return result;
       },
     };
     const counted = (from: "cache" | "server") => {

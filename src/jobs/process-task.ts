@@ -3,7 +3,8 @@
  * pipeline on the stored bytes; then record the outcome. A failure a retry can help is retried later
  * (JOB_ATTEMPTS, JOB_RETRY_DELAY_MS doubled each time); one that cannot is final, with its error code.
  * A task interrupted by shutdown goes back to the queue as it was; one whose job was cancelled ends
- * cancelled.
+ * cancelled. One that failed because the model server is down goes back to the queue as it was too,
+ * while the runner waits for the server (model-outage.ts).
  */
 import type { Config } from "../config.js";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
@@ -22,6 +23,8 @@ export interface TaskEnvironment {
   calls: TaskCalls;
   owner: string;
   now: () => number;
+  /** Whether a failure with this error waits for the model server instead of counting (ModelOutage.holds). */
+  waitsForModel: (error: unknown) => Promise<boolean>;
 }
 
 export type Interruption = "shutdown" | "cancel";
@@ -76,6 +79,11 @@ export async function processTask(
     const interrupted = signal.aborted ? interruption() : undefined;
     if (interrupted) {
       await store.releaseTask(task.id, owner, interrupted === "cancel" ? "cancelled" : "queued", now());
+      return;
+    }
+    if (await env.waitsForModel(error)) {
+      logger.info({ task: task.id }, "document waits for the model server");
+      await store.releaseTask(task.id, owner, "queued", now());
       return;
     }
     const stored = storedError(error);

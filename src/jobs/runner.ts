@@ -6,6 +6,7 @@
  * behind a fair gate and the model-response cache.
  *
  * The server's runner works on API jobs (documents, batches); the CLI's on its own job only.
+ * While the model server is down, it claims nothing and waits for it (model-outage.ts).
  * stop() stops claiming, lets documents in progress finish for the grace period, then puts what is left
  * back in the queue for the next start.
  */
@@ -25,6 +26,7 @@ import type { JobRecord, Store, TaskRecord } from "../store/port.js";
 import { readJobSource } from "./intake/read-source.js";
 import { type JobContext, jobContext } from "./job-context.js";
 import { JobEndpoints } from "./job-endpoint.js";
+import { ModelOutage } from "./model-outage.js";
 import { Presence } from "./presence.js";
 import { type Interruption, processTask } from "./process-task.js";
 
@@ -59,6 +61,7 @@ export class JobRunner {
   private readonly changes = new EventEmitter().setMaxListeners(0);
   private readonly presence: Presence;
   private readonly endpoints: JobEndpoints;
+  private readonly outage: ModelOutage;
   private readonly pipeline: Omit<PipelineDeps, "logger" | "endpoint">;
   private readonly contexts = new Map<string, Promise<JobContext>>();
   private readonly tasks = new Map<number, InFlight>();
@@ -75,13 +78,29 @@ export class JobRunner {
   constructor(private readonly deps: JobRunnerDeps) {
     this.now = deps.now ?? Date.now;
     this.presence = new Presence(deps.store, deps.logger, () => this.recovered(), this.now, this.workerId);
-    this.endpoints = new JobEndpoints(deps.endpoint, deps.config.modelConcurrency, deps.store, this.now);
+    const { config, endpoint, logger } = deps;
+    this.outage = new ModelOutage({
+      endpoint,
+      logger,
+      url: config.endpointUrl,
+      maxMs: config.modelDownMaxMs,
+      now: this.now,
+      resumed: () => this.wake(),
+    });
+    this.endpoints = new JobEndpoints(endpoint, config.modelConcurrency, deps.store, this.now, () =>
+      this.outage.answered(),
+    );
     this.pipeline = { ...deps.pipeline, config: deps.config, parsing: new Limiter(availableParallelism()) };
   }
 
   /** Documents in flight at once. */
   get concurrency(): number {
     return this.deps.config.jobConcurrency ?? 2 * this.deps.config.modelConcurrency;
+  }
+
+  /** While this runner waits for the model server: since when the server is down. */
+  get waitingForModelSince(): number | undefined {
+    return this.outage.waitingSince;
   }
 
   /**
@@ -127,6 +146,7 @@ export class JobRunner {
     await this.startup;
     this.status = "stopping";
     this.wake();
+    await this.outage.stop();
     await this.dispatching;
     // Unpacking is cheap to redo: it stops at once and starts over on the next start.
     for (const unpacking of this.unpackings.values()) interrupt(unpacking, "shutdown");
@@ -230,7 +250,7 @@ export class JobRunner {
   private async dispatch(): Promise<void> {
     while (this.status === "running") {
       try {
-        while (this.status === "running" && this.tasks.size < this.concurrency) {
+        while (this.claiming && this.tasks.size < this.concurrency) {
           const claimed = await this.claimNext();
           if (!claimed) break;
           this.launch(claimed.job, claimed.task);
@@ -242,7 +262,15 @@ export class JobRunner {
     }
   }
 
-  /** Waits for a wake-up; when not full, also for the next due retry or the poll interval. */
+  /** Running, and not waiting for the model server. */
+  private get claiming(): boolean {
+    return this.status === "running" && this.outage.waitingSince === undefined;
+  }
+
+  /**
+   * Waits for a wake-up; when not full and not waiting for the model server (whose return wakes it),
+   * also for the next due retry or the poll interval.
+   */
   private async idle(): Promise<void> {
     if (this.woken) {
       this.woken = false;
@@ -250,7 +278,9 @@ export class JobRunner {
     }
     // A store that fails here (busy, gone) must not make the loop spin: wait the poll interval.
     const delay =
-      this.tasks.size < this.concurrency ? await this.untilNextRetry().catch(() => POLL_MS) : undefined;
+      this.claiming && this.tasks.size < this.concurrency
+        ? await this.untilNextRetry().catch(() => POLL_MS)
+        : undefined;
     await new Promise<void>((resolve) => {
       const timer = delay === undefined ? undefined : setTimeout(() => this.wake(), delay);
       this.wakeUp = () => {
@@ -303,6 +333,7 @@ export class JobRunner {
         calls,
         owner: this.workerId,
         now: this.now,
+        waitsForModel: (error) => this.outage.holds(error),
       },
       () => this.jobContext(job),
       task,

@@ -136,4 +136,17 @@ describe("palimpsest batch", () => {
         .map((line) => JSON.parse(line).status),
     ).toEqual(["done", "done", "skipped"]);
   });
+
+  it("says at once, with exit code 4, when the model server does not answer at the start", async () => {
+    const folder = await mkdtemp(join(work, "unreachable-"));
+    await writeFile(join(folder, "a.txt"), letter(1));
+    const dataDir = await mkdtemp(join(work, "data-"));
+    // A port nothing listens on: a mistyped BLOOM_ENDPOINT_URL.
+    const result = await runCli(["batch", folder, "--out", join(work, "never.jsonl")], {
+      BLOOM_ENDPOINT_URL: "http://127.0.0.1:9",
+      DATA_DIR: dataDir,
+    });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain("http://127.0.0.1:9");
+  });
 });

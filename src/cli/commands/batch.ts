@@ -51,6 +51,9 @@ export const batch: Command = {
     }
     const path = resolve(positionals[0] as string);
     const services = await cliServices(config);
+    // Mid-batch, documents wait out a model server that goes down (MODEL_DOWN_MAX_MS). One that does
+    // not answer at the start is more likely a wrong BLOOM_ENDPOINT_URL: said at once (exit code 4).
+    await services.endpoint.probe();
     const { store, jobs } = services;
     const option = values.profile as string | undefined;
     const profile = await profileOption(services, config, option);
