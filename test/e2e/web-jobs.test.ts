@@ -127,6 +127,25 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     await expect(page.getByRole("button", { name: "Cancel slow.txt" }).count()).resolves.toBe(0);
   }, 120_000);
 
+  it("says when documents wait for a model server that is down, and goes on when it is back", async () => {
+    const { address, page } = await serve();
+    await harness?.server.close();
+    await page.goto(`${address}/`);
+    await page.getByLabel(/^Document \(/).setInputFiles({
+      name: "attente.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("Joséphine Bérard écrit de Nîmes."),
+    });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await expect
+      .poll(() => row(page, "attente.txt").locator(".state").textContent(), { timeout: 20_000 })
+      .toContain("waiting for the model server, down since");
+    await harness?.server.reopen();
+    await expect
+      .poll(() => row(page, "attente.txt").locator(".state").textContent(), { timeout: 60_000 })
+      .toBe("done");
+  }, 120_000);
+
   it("takes an archive as a batch and shows it with its documents, the failed ones and why, and its skipped entries", async () => {
     const { address, page } = await serve();
     const zip = await buildZip([

@@ -20,6 +20,8 @@ export interface JobView {
     skipped: number;
     pages: number;
     etaSeconds?: number;
+    /** Set while documents wait for the model server to answer again. */
+    waitingForModelSince?: string;
   };
   links: { self: string; events: string; results: string; cancel: string; entities?: string };
 }

@@ -12,7 +12,10 @@ export function describeJob(job: JobView): string {
   if (job.kind !== "document") parts.push(`${done + failed + cancelled} of ${total} documents`);
   if (failed) parts.push(`${failed} failed`);
   if (job.progress.skipped) parts.push(`${job.progress.skipped} skipped`);
-  if (!FINISHED.has(job.state) && job.progress.etaSeconds)
+  const waiting = job.progress.waitingForModelSince;
+  if (waiting)
+    parts.push(`waiting for the model server, down since ${new Date(waiting).toLocaleTimeString()}`);
+  else if (!FINISHED.has(job.state) && job.progress.etaSeconds)
     parts.push(`about ${formatSeconds(job.progress.etaSeconds)} left`);
   if (job.error?.message) parts.push(job.error.message);
   return parts.join(" · ");
