@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobRecord } from "../../src/store/port.js";
 import { buildZip } from "../support/archives.js";
-import { type Harness, lexiconModel, startHarness } from "../support/harness.js";
+import { type Harness, lexiconModel, settledBatch, startHarness } from "../support/harness.js";
 
 const letter = (n: string) => `Acte ${n}, passé à Bordeaux le 2 mars 1790.`;
 const model = lexiconModel([{ type: "place", text: "Bordeaux" }]);
@@ -49,15 +49,7 @@ describe("deleting what was stored", () => {
     (await get("/v1/documents?limit=200")).body.documents.map((entry: { id: string }) => entry.id);
 
   async function batchJob(members: { name: string; data: string }[]) {
-    const response = await harness.app.inject({
-      method: "POST",
-      url: "/v1/batches",
-      headers: { "content-type": "application/zip" },
-      payload: await buildZip(members),
-    });
-    expect(response.statusCode).toBe(202);
-    const id = response.json().id as string;
-    await harness.services.jobs.whenSettled(id);
+    const { id } = await settledBatch(harness, await buildZip(members));
     const tasks = (await get(`/v1/jobs/${id}/documents`)).body.documents as {
       path: string;
       document: string;

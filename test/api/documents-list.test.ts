@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Extraction } from "../../src/pipeline/extraction.js";
 import { buildZip, type ZipMember } from "../support/archives.js";
-import { type Harness, lexiconModel, startHarness } from "../support/harness.js";
+import { type Harness, lexiconModel, settledBatch, startHarness } from "../support/harness.js";
 
 const KANT_ALTO = join(
   import.meta.dirname,
@@ -65,14 +65,7 @@ async function documentJob(json: { text: string; filename: string; profile?: str
 }
 
 async function batchJob(members: ZipMember[], query = "") {
-  const response = await harness.app.inject({
-    method: "POST",
-    url: `/v1/batches${query}`,
-    headers: { "content-type": "application/zip" },
-    payload: await buildZip(members),
-  });
-  expect(response.statusCode).toBe(202);
-  await harness.services.jobs.whenSettled(response.json().id);
+  await settledBatch(harness, await buildZip(members), query);
 }
 
 /** Follows `links.next` from `url` to the last page; answers every page. */

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobKind, JobState } from "../../src/store/port.js";
 import { buildTar, buildZip } from "../support/archives.js";
-import { type Harness, lexiconModel, startHarness } from "../support/harness.js";
+import { type Harness, lexiconModel, settledBatch, startHarness } from "../support/harness.js";
 import { multipartBody } from "../support/multipart.js";
 
 const letter = (n: number | string) => `Lettre ${n}, écrite à Bordeaux le 2 mars 1790.`;
@@ -37,18 +37,11 @@ async function documentJob(
 }
 
 async function batchJob(archive: Buffer, how: { filename?: string; query?: string } = {}) {
-  const request = how.filename
-    ? await multipartBody({ bytes: archive, filename: how.filename })
-    : { headers: { "content-type": "application/zip" }, payload: archive };
-  const response = await harness.app.inject({
-    method: "POST",
-    url: `/v1/batches${how.query ?? ""}`,
-    ...request,
-  });
-  expect(response.statusCode).toBe(202);
-  const body = response.json();
-  await harness.services.jobs.whenSettled(body.id);
-  return body;
+  if (!how.filename) return settledBatch(harness, archive, how.query);
+  return documentJob(
+    await multipartBody({ bytes: archive, filename: how.filename }),
+    `/v1/batches${how.query ?? ""}`,
+  );
 }
 
 /** Follows `links.next` from `url` to the last page; answers every page. */

@@ -4,16 +4,10 @@
  */
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildZip } from "../support/archives.js";
-import {
-  accessibilityViolations,
-  type Browser,
-  buildFrontEnd,
-  hasChromium,
-  launchBrowser,
-} from "../support/browser.js";
-import { type Harness, lexiconModel, startHarness } from "../support/harness.js";
+import { accessibilityViolations, browserSessions, hasChromium } from "../support/browser.js";
+import { lexiconModel } from "../support/harness.js";
 import { expectHighlightsGrounded, readDocument } from "../support/review-page.js";
 
 const MODEL = lexiconModel([
@@ -21,42 +15,21 @@ const MODEL = lexiconModel([
   { type: "place", text: "Nîmes" },
 ]);
 
-let harness: Harness | undefined;
-let browser: Browser | undefined;
-/** The test's page: closed before its server, or the browser's open connections would hold the server. */
-let opened: Page | undefined;
-afterEach(async () => {
-  await opened?.close();
-  opened = undefined;
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(async () => browser?.close());
-
-async function serve(options: { latencyMs?: number } = {}) {
-  harness = await startHarness({ server: { respond: MODEL, ...options } });
-  const address = await harness.app.listen({ port: 0, host: "127.0.0.1" });
-  opened = await (browser as Browser).context.newPage();
-  return { address, page: opened };
-}
-
 const row = (page: Page, name: string) => page.locator("table.jobs tbody tr", { hasText: name });
 
 describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
-  beforeAll(async () => {
-    await buildFrontEnd();
-    browser = await launchBrowser();
-  }, 120_000);
+  const sessions = browserSessions();
+  const serve = (options: { latencyMs?: number } = {}) => sessions.serve({ respond: MODEL, ...options });
 
   it("takes a dropped file, lists its job with the others and opens the document when it is done", async () => {
-    const { address, page } = await serve();
+    const { address, page, harness } = await serve();
     // A job made through the API, before the page is opened, is listed too.
     const earlier = new FormData();
     earlier.append("file", new Blob(["Joséphine Bérard à Nîmes."]), "earlier.txt");
     const queued = await fetch(`${address}/v1/documents`, { method: "POST", body: earlier });
     expect(queued.status).toBe(202);
     // Over before the page opens: the page announces the end of the one it uploads, not of this one.
-    await harness?.services.jobs.whenSettled(((await queued.json()) as { id: string }).id);
+    await harness.services.jobs.whenSettled(((await queued.json()) as { id: string }).id);
 
     await page.goto(`${address}/`);
     const dropped = await page.evaluateHandle(() => {
@@ -128,8 +101,8 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
   }, 120_000);
 
   it("says when documents wait for a model server that is down, and goes on when it is back", async () => {
-    const { address, page } = await serve();
-    await harness?.server.close();
+    const { address, page, harness } = await serve();
+    await harness.server.close();
     await page.goto(`${address}/`);
     await page.getByLabel(/^Document \(/).setInputFiles({
       name: "attente.txt",
@@ -140,7 +113,7 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     await expect
       .poll(() => row(page, "attente.txt").locator(".state").textContent(), { timeout: 20_000 })
       .toContain("waiting for the model server, down since");
-    await harness?.server.reopen();
+    await harness.server.reopen();
     await expect
       .poll(() => row(page, "attente.txt").locator(".state").textContent(), { timeout: 60_000 })
       .toBe("done");
@@ -192,20 +165,20 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
   }, 120_000);
 
   it("deletes a document from its view, then a finished batch from the table, after asking", async () => {
-    const { address, page } = await serve();
+    const { address, page, harness } = await serve();
     const form = new FormData();
     form.append("file", new Blob(["Joséphine Bérard à Nîmes."]), "a-effacer.txt");
     const job = (await (await fetch(`${address}/v1/documents`, { method: "POST", body: form })).json()) as {
       id: string;
       document: string;
     };
-    await harness?.services.jobs.whenSettled(job.id);
+    await harness.services.jobs.whenSettled(job.id);
     const zip = new FormData();
     zip.append("file", new Blob([await buildZip([{ name: "acte.txt", data: "Nîmes" }])]), "lot.zip");
     const batch = (await (await fetch(`${address}/v1/batches`, { method: "POST", body: zip })).json()) as {
       id: string;
     };
-    await harness?.services.jobs.whenSettled(batch.id);
+    await harness.services.jobs.whenSettled(batch.id);
     const asked: string[] = [];
     page.on("dialog", (dialog) => {
       asked.push(dialog.message());

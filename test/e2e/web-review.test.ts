@@ -6,17 +6,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { documentOfPrompt } from "../../src/pipeline/extract/prompt.js";
 import type { Extraction } from "../../src/pipeline/extraction.js";
-import {
-  accessibilityViolations,
-  type Browser,
-  buildFrontEnd,
-  hasChromium,
-  launchBrowser,
-} from "../support/browser.js";
-import { type Harness, type LexiconEntry, lexiconModel, startHarness } from "../support/harness.js";
+import { accessibilityViolations, browserSessions, hasChromium } from "../support/browser.js";
+import { type LexiconEntry, lexiconModel } from "../support/harness.js";
 import { KANT_IMAGE } from "../support/ocr.js";
 import { buildPdf } from "../support/pdf-fixtures.js";
 import {
@@ -46,25 +40,6 @@ const HEBREW_ALTO = join(
   "../fixtures/formats/alto/kraken-tests_bsb00084914_00007_alto-v4.xml",
 );
 const SCREENSHOTS = join(import.meta.dirname, "../../docs");
-
-let harness: Harness | undefined;
-let browser: Browser | undefined;
-/** The test's page: closed before its server, or the browser's open connections would hold the server. */
-let opened: Page | undefined;
-afterEach(async () => {
-  await opened?.close();
-  opened = undefined;
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(async () => browser?.close());
-
-async function serve(respond: (prompt: string) => string): Promise<{ address: string; page: Page }> {
-  harness = await startHarness({ server: { respond } });
-  const address = await harness.app.listen({ port: 0, host: "127.0.0.1" });
-  opened = await (browser as Browser).context.newPage();
-  return { address, page: opened };
-}
 
 /** Where each drawn box is, as a share of the page image on screen. */
 async function boxesOnImage(page: Page) {
@@ -103,10 +78,8 @@ async function expectBoxesWhereTheApiSays(page: Page, result: Extraction, pageNu
 }
 
 describe.skipIf(!hasChromium)("the document view in chromium", () => {
-  beforeAll(async () => {
-    await buildFrontEnd();
-    browser = await launchBrowser();
-  }, 120_000);
+  const sessions = browserSessions();
+  const serve = (respond: (prompt: string) => string) => sessions.serve({ respond });
 
   it("highlights every mention where the offsets say, nests a place inside an organisation, moves by key and exports in every format", async () => {
     const { address, page } = await serve(

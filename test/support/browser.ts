@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { packageRoot } from "../../src/package-info.js";
+import { type Harness, startHarness } from "./harness.js";
+import type { TgiTestServerOptions } from "./tgi-server.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
@@ -84,4 +87,36 @@ export async function accessibilityViolations(page: Page): Promise<Accessibility
       elements: v.nodes.map((n) => n.target.join(" ")),
     }));
   });
+}
+
+/**
+ * For a describe block of browser tests: builds the front end and starts chromium once, and gives each
+ * test the real app against a TGI test server with a fresh page. The page is closed before the app
+ * (its open connections would hold the server), the app after each test, chromium after the block.
+ */
+export function browserSessions(): {
+  serve(server: TgiTestServerOptions): Promise<{ address: string; page: Page; harness: Harness }>;
+} {
+  let browser: Browser | undefined;
+  let harness: Harness | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    await buildFrontEnd();
+    browser = await launchBrowser();
+  }, 120_000);
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+    await harness?.close();
+    harness = undefined;
+  });
+  afterAll(async () => browser?.close());
+  return {
+    async serve(server) {
+      harness = await startHarness({ server });
+      const address = await harness.app.listen({ port: 0, host: "127.0.0.1" });
+      page = await (browser as Browser).context.newPage();
+      return { address, page, harness };
+    },
+  };
 }

@@ -84,3 +84,18 @@ export function lexiconModel(lexicon: LexiconEntry[], invented: LexiconEntry[] =
 export function codePointSlice(text: string, start: number, end: number): string {
   return Array.from(text).slice(start, end).join("");
 }
+
+/** POSTs an archive as a batch (the raw body), expects 202 and waits for the batch to settle; answers its view. */
+export async function settledBatch(harness: Harness, archive: Buffer, query = "") {
+  const response = await harness.app.inject({
+    method: "POST",
+    url: `/v1/batches${query}`,
+    headers: { "content-type": "application/zip" },
+    payload: archive,
+  });
+  if (response.statusCode !== 202)
+    throw new Error(`POST /v1/batches answered ${response.statusCode}: ${response.body}`);
+  const job = response.json() as { id: string; [field: string]: unknown };
+  await harness.services.jobs.whenSettled(job.id);
+  return job;
+}
