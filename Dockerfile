@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Palimpsest API image: build with the dev toolchain, run with production dependencies only.
 # Node 24 is an LTS line with prebuilt binaries for every native module used here (better-sqlite3 12,
-# sharp, @napi-rs/canvas); build tools are still installed so npm can compile one if a prebuild is missing.
+# sharp, @napi-rs/canvas, node-llama-cpp's CPU build of llama.cpp); build tools are still installed so npm
+# can compile one if a prebuild is missing. Without BLOOM_ENDPOINT_URL the container runs BLOOM embedded and
+# downloads the model into /data/models at its first start (keep /data on a volume).
 ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS toolchain
@@ -10,6 +12,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Stands in for node-llama-cpp's CUDA and Vulkan builds (package.json "overrides"): the image runs BLOOM on the CPU.
+COPY packaging ./packaging
 
 FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
@@ -35,6 +39,7 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data
 WORKDIR /app
+COPY --from=deps /app/packaging ./packaging
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

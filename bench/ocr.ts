@@ -153,6 +153,9 @@ async function pipelineReader(runner: "native" | "tesseractjs", model: string, p
     parallelPages: parallel,
     pageTimeoutMs: 300_000,
     maxPixels: 120_000_000,
+    pagePixels: 25_000_000,
+    documentPixels: 5_000_000_000,
+    documentSeconds: 1800,
     renderDpi: 300,
     defaultModels: [model],
   });

@@ -14,8 +14,15 @@ import { registerErrorHandling } from "./api/error-handler.js";
 import { extractRoutes } from "./api/extract.js";
 import { healthRoutes } from "./api/health.js";
 import { jobRoutes } from "./api/jobs.js";
+import { announceOpenMode } from "./api/open-mode.js";
+import { authentication } from "./api/plugins/authentication.js";
+import { keyRateLimit } from "./api/plugins/rate-limit.js";
 import { schemaRoutes } from "./api/schemas.js";
+import { sessionRoutes } from "./api/session.js";
+import { usageRoutes } from "./api/usage.js";
 import { webRoutes } from "./api/web.js";
+import { Authenticator } from "./auth/authenticator.js";
+import { startupMode } from "./auth/mode.js";
 import { packageVersion } from "./package-info.js";
 import type { Services } from "./services.js";
 
@@ -24,6 +31,10 @@ const MAX_FIELD_BYTES = 1024 * 1024;
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config } = services;
+  // Before anything listens: AUTH=auto refuses to serve a non-loopback HOST without a key (ConfigError).
+  const mode = startupMode(config, await services.store.hasKeys());
+  if (mode === "open") announceOpenMode(services.logger, config);
+  const authenticator = new Authenticator(services.store, config, mode);
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps plugins typed with fastify's default logger type.
     loggerInstance: services.logger as FastifyBaseLogger,
@@ -41,8 +52,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   await registerDocs(app, packageVersion());
   await webRoutes(app);
+  await app.register(async (scope) => healthRoutes(scope, services, authenticator));
+  // Everything under /v1: each route declares the role it needs (plugins/authentication.ts).
   await app.register(async (scope) => {
-    await healthRoutes(scope, services);
+    await authentication(scope, authenticator);
+    await keyRateLimit(scope, config);
+    await sessionRoutes(scope, authenticator, config);
+    await usageRoutes(scope, services);
     await schemaRoutes(scope, services);
     await extractRoutes(scope, services);
     await documentRoutes(scope, services);

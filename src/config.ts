@@ -71,6 +71,46 @@ export const SETTINGS = {
     parse: text,
     description: "Interface the API listens on (0.0.0.0 in a container).",
   },
+  auth: {
+    env: "AUTH",
+    default: "auto" as const,
+    parse: oneOf("auto", "on", "off"),
+    description:
+      "API keys: on (always required), off (never: every client is an admin of the default tenant), auto (required once a key exists; before that, open on a loopback HOST and refusing to start on any other).",
+  },
+  sessionTtlMs: {
+    env: "SESSION_TTL_MS",
+    default: 12 * 3_600_000,
+    parse: integer(60_000),
+    description: "How long the review page stays signed in, in milliseconds.",
+  },
+  rateLimitPerMinute: {
+    env: "RATE_LIMIT_PER_MINUTE",
+    default: 600,
+    parse: integer(0),
+    description: "Requests one API key may make per minute; past it, 429 RATE_LIMITED. 0: no limit.",
+  },
+  quotaConcurrentJobs: {
+    env: "QUOTA_CONCURRENT_JOBS",
+    default: 10,
+    parse: integer(0),
+    description:
+      "Jobs one API key may have unpacking or running at once; one more is refused with 429 QUOTA_EXCEEDED. 0: no limit.",
+  },
+  quotaStoredBytes: {
+    env: "QUOTA_STORED_BYTES",
+    default: 10 * 1024 ** 3,
+    parse: integer(0),
+    description:
+      "Bytes of documents one tenant may keep (its keys share them); an upload past it is refused with 429 QUOTA_EXCEEDED, a batch entry past it skipped. 0: no limit.",
+  },
+  quotaOcrPagesPerDay: {
+    env: "QUOTA_OCR_PAGES_PER_DAY",
+    default: 5000,
+    parse: integer(0),
+    description:
+      "Pages one API key may have read by OCR per day (UTC); once reached, its uploads are refused and its batches' documents fail with 429 QUOTA_EXCEEDED until the next day. 0: no limit.",
+  },
   logLevel: {
     env: "LOG_LEVEL",
     default: "info" as const,
@@ -79,29 +119,89 @@ export const SETTINGS = {
   },
   endpointUrl: {
     env: "BLOOM_ENDPOINT_URL",
-    default: "http://127.0.0.1:8080",
+    default: undefined,
     parse: url,
-    description: "Base URL of the model server (TGI, an Inference Endpoint, vLLM or llama.cpp's server).",
+    description:
+      "Base URL of a model server (TGI, an Inference Endpoint, vLLM or llama.cpp's server). Unset: BLOOM runs embedded in the process.",
   },
   serverKind: {
     env: "BLOOM_SERVER",
     default: "auto" as const,
-    parse: oneOf("auto", "tgi", "openai"),
+    parse: oneOf("auto", "embedded", "tgi", "openai", "llamacpp"),
     description:
-      "Protocol of the model server: tgi (native /generate with grammar), openai (/v1/completions), auto (probe /info, then /v1/models).",
+      "Where BLOOM runs: embedded (in-process with llama.cpp), tgi (native /generate with grammar), llamacpp (llama.cpp's server), openai (/v1/completions), auto (embedded without BLOOM_ENDPOINT_URL; with one, probe /info, then /props, then /v1/models).",
   },
   hfToken: {
     env: "HF_TOKEN",
     default: undefined,
     parse: text,
-    description: "Bearer token sent to the model server (Inference Endpoints). Never logged.",
+    description:
+      "Bearer token sent to the model server (Inference Endpoints). Never logged, never sent to the model hub.",
   },
   model: {
     env: "BLOOM_MODEL",
-    default: "bigscience/bloomz-560m",
+    default: undefined,
     parse: text,
     description:
-      "Model name sent to OpenAI-compatible servers and recorded with results (TGI reports its own).",
+      "Embedded: the GGUF file, as hf:owner/repo/file.gguf, an https URL or a local path (unset: BLOOMZ-560m Q5_K_M, 626 MB). Model servers: the model name sent to OpenAI-compatible servers (unset: bigscience/bloomz-560m).",
+  },
+  modelSha256: {
+    env: "BLOOM_MODEL_SHA256",
+    default: undefined,
+    parse: (raw: string) => {
+      const value = raw.trim().toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(value)) throw new Error(`expected 64 hexadecimal digits, got "${raw}"`);
+      return value;
+    },
+    description:
+      "sha256 the downloaded model file must have (known for the default model; the hub's own checksum is used when it gives one).",
+  },
+  modelsDir: {
+    env: "MODELS_DIR",
+    default: undefined,
+    parse: (raw: string) => resolve(raw.trim()),
+    description: "Where downloaded model files are kept (unset: DATA_DIR/models).",
+  },
+  hubUrl: {
+    env: "HF_ENDPOINT",
+    default: "https://huggingface.co",
+    parse: url,
+    description:
+      "The Hugging Face hub that hf: model references are downloaded from (a mirror, for instance).",
+  },
+  hubToken: {
+    env: "MODEL_HUB_TOKEN",
+    default: undefined,
+    parse: text,
+    description:
+      "Token sent to the hub when downloading a gated or private model. HF_TOKEN is never sent there.",
+  },
+  modelDownloadIdleMs: {
+    env: "MODEL_DOWNLOAD_IDLE_MS",
+    default: 60_000,
+    parse: integer(1000),
+    description:
+      "A model download that receives no byte for this long, in milliseconds, is stopped (and resumed at the next try).",
+  },
+  embeddedThreads: {
+    env: "EMBEDDED_THREADS",
+    default: undefined,
+    parse: integer(1, 256),
+    description:
+      "CPU threads of the embedded model (unset: the CPUs this process may use). More threads than cores makes decoding collapse.",
+  },
+  embeddedSequences: {
+    env: "EMBEDDED_SEQUENCES",
+    default: 1,
+    parse: integer(1, 16),
+    description:
+      "Prompts the embedded model works on at once; each holds its own copy of the prompt prefix (about 190 MB of memory each).",
+  },
+  embeddedContext: {
+    env: "EMBEDDED_CONTEXT",
+    default: 2048,
+    parse: integer(256, 32_768),
+    description: "Context of the embedded model in tokens (prompt plus answer); BLOOM was trained on 2048.",
   },
   dataDir: {
     env: "DATA_DIR",
@@ -121,11 +221,46 @@ export const SETTINGS = {
     parse: text,
     description: "Profile used when a request names none.",
   },
+  schemaMaxBytes: {
+    env: "SCHEMA_MAX_BYTES",
+    default: 1024 * 1024,
+    parse: integer(1024),
+    description:
+      "Largest profile schema, as JSON text, a request (JSON body or multipart field) or a profile file may carry; larger ones get 413.",
+  },
+  schemaMaxDepth: {
+    env: "SCHEMA_MAX_DEPTH",
+    default: 64,
+    parse: integer(8, 1000),
+    description:
+      "Most levels of nested objects and arrays in a profile schema (the built-in ones have 8); deeper ones are refused before compiling.",
+  },
+  schemaMaxNodes: {
+    env: "SCHEMA_MAX_NODES",
+    default: 20_000,
+    parse: integer(100),
+    description:
+      "Most JSON values (objects, arrays, strings, numbers) in a profile schema (the built-in ones have under 200); larger ones are refused before compiling.",
+  },
+  outputMaxStringLength: {
+    env: "OUTPUT_MAX_STRING_LENGTH",
+    default: 4096,
+    parse: integer(64),
+    description:
+      "Longest string (in UTF-16 code units) of a model's item; an item with a longer one is rejected before it meets the schema.",
+  },
   maxUploadBytes: {
     env: "MAX_UPLOAD_BYTES",
     default: 50 * 1024 * 1024,
     parse: integer(1),
     description: "Largest accepted upload; larger ones get 413 without being buffered.",
+  },
+  maxUploadBytesInFlight: {
+    env: "MAX_UPLOAD_BYTES_IN_FLIGHT",
+    default: 256 * 1024 * 1024,
+    parse: integer(1),
+    description:
+      "Most bytes of documents being uploaded at once (POST /v1/extract, POST /v1/documents), by their declared length; past it, 503 UPLOADS_BUSY with Retry-After. One upload alone is always taken.",
   },
   maxPages: {
     env: "MAX_PAGES",
@@ -230,6 +365,27 @@ export const SETTINGS = {
     parse: integer(1),
     description:
       "Largest page image (width x height) read; larger ones, e.g. decompression bombs, are refused before decoding.",
+  },
+  ocrPagePixels: {
+    env: "OCR_PAGE_PIXELS",
+    default: 25_000_000,
+    parse: integer(1_000_000),
+    description:
+      "Most pixels of one page the OCR engine reads: a PDF page is rendered smaller than OCR_DPI to fit, a larger scan is scaled down for the engine (boxes stay in its own pixels).",
+  },
+  ocrDocumentPixels: {
+    env: "OCR_DOCUMENT_PIXELS",
+    default: 5_000_000_000,
+    parse: integer(1_000_000),
+    description:
+      "Most pixels the OCR engine reads from one document, all pages together; an image file over it is refused before any page is read, a PDF once its pages pass it (OCR_BUDGET_EXCEEDED).",
+  },
+  ocrDocumentSeconds: {
+    env: "OCR_DOCUMENT_SECONDS",
+    default: 1800,
+    parse: integer(1),
+    description:
+      "Most OCR time one document may take, in seconds, the time of its pages read in parallel added up; past it the document fails (OCR_BUDGET_EXCEEDED) and is not retried.",
   },
   ocrDpi: {
     env: "OCR_DPI",
@@ -358,5 +514,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(setting.env, (error as Error).message);
     }
   }
-  return config as Config;
+  return checkCombinations(config as Config);
+}
+
+/** Settings that are valid alone but not together. */
+function checkCombinations(config: Config): Config {
+  const needsUrl = config.serverKind !== "auto" && config.serverKind !== "embedded";
+  if (needsUrl && config.endpointUrl === undefined)
+    throw new ConfigError(
+      "BLOOM_ENDPOINT_URL",
+      `BLOOM_SERVER=${config.serverKind} needs the server's address (unset BLOOM_SERVER to run BLOOM embedded)`,
+    );
+  return config;
 }

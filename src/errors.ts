@@ -14,6 +14,16 @@ export const ERRORS = {
   UNKNOWN_PROFILE: { status: 404, retryable: false },
   INVALID_PROFILE: { status: 422, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
+  /** No API key, or one that is not valid (unknown, revoked, mistyped); an expired review-page session. */
+  UNAUTHORIZED: { status: 401, retryable: false },
+  /** The key's role does not allow this (a reader uploading, a submitter deleting). */
+  FORBIDDEN: { status: 403, retryable: false },
+  /** A state-changing request from another origin, or a review-page one without its CSRF token. */
+  CSRF_REJECTED: { status: 403, retryable: false },
+  /** The key made more requests this minute than RATE_LIMIT_PER_MINUTE; Retry-After says when to go on. */
+  RATE_LIMITED: { status: 429, retryable: true },
+  /** A quota of the key or its tenant is used up (`quota` names it); Retry-After says when to try again. */
+  QUOTA_EXCEEDED: { status: 429, retryable: true },
   /** A job asked to be deleted that has not finished: cancelling it first, or its end, lets it go. */
   JOB_ACTIVE: { status: 409, retryable: true },
   /** A document asked to be deleted that a job not finished works on: once that job ends, it can go. */
@@ -29,10 +39,20 @@ export const ERRORS = {
   DOCUMENT_TIMEOUT: { status: 504, retryable: true },
   INPUT_TOO_LONG: { status: 422, retryable: false },
   NOT_READY: { status: 503, retryable: true },
+  /** The embedded model's file is missing and cannot be downloaded now (offline, hub refused, disk full, checksum). */
+  MODEL_NOT_AVAILABLE: { status: 503, retryable: true },
+  /** The embedded model's file is there but unusable: not a GGUF, truncated, not BLOOM, context too small. */
+  MODEL_INVALID: { status: 503, retryable: false },
   INTERNAL: { status: 500, retryable: true },
   UNSAFE_XML: { status: 422, retryable: false },
   IMAGE_TOO_LARGE: { status: 422, retryable: false },
   OCR_FAILED: { status: 500, retryable: true },
+  /** Every page that failed ran out of OCR_PAGE_TIMEOUT_MS: the same pages would time out again. */
+  OCR_TIMEOUT: { status: 422, retryable: false },
+  /** The document needs more OCR than OCR_DOCUMENT_PIXELS or OCR_DOCUMENT_SECONDS allow. */
+  OCR_BUDGET_EXCEEDED: { status: 422, retryable: false },
+  /** More upload bytes are being received than MAX_UPLOAD_BYTES_IN_FLIGHT: sent with Retry-After. */
+  UPLOADS_BUSY: { status: 503, retryable: true },
   /** A gold file or type map for `palimpsest eval` that cannot be read; the message names file and line. */
   INVALID_GOLD: { status: 422, retryable: false },
   ARCHIVE_UNREADABLE: { status: 422, retryable: false },

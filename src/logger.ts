@@ -1,5 +1,5 @@
 /**
- * pino, configured once for server and CLI. Authorization headers and the HF token are redacted
+ * pino, configured once for server and CLI. Authorization headers and the tokens are redacted
  * wherever they appear; document text is only ever logged at trace level.
  */
 import { type Logger, type LoggerOptions, pino } from "pino";
@@ -12,7 +12,16 @@ export function loggerOptions(level: Config["logLevel"]): LoggerOptions {
   return {
     level,
     redact: {
-      paths: ["req.headers.authorization", "headers.authorization", "hfToken", "*.hfToken", "config.hfToken"],
+      paths: [
+        "req.headers.authorization",
+        "headers.authorization",
+        "hfToken",
+        "*.hfToken",
+        "config.hfToken",
+        "hubToken",
+        "*.hubToken",
+        "config.hubToken",
+      ],
       censor: "[redacted]",
     },
   };

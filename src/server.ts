@@ -5,6 +5,7 @@
  */
 import { buildApp } from "./app.js";
 import type { Config } from "./config.js";
+import { modelServerName, runsEmbedded } from "./endpoint/where.js";
 import { createLogger } from "./logger.js";
 import { createServices } from "./services.js";
 
@@ -22,9 +23,14 @@ export async function startServer(config: Config): Promise<void> {
   // Jobs a previous run left unfinished (stopped, or killed) carry on.
   await services.jobs.start();
   await app.listen({ port: config.port, host: config.host });
+  if (runsEmbedded(config))
+    // Downloads (with its progress) and loads the model now, not at the first request; /ready tells how far.
+    services.endpoint.info().catch((error: unknown) => {
+      logger.error({ err: error }, "the embedded model is not available");
+    });
   logger.info(
     {
-      endpoint: config.endpointUrl,
+      endpoint: modelServerName(config),
       server: config.serverKind,
       profiles: services.profiles.list().map((p) => p.name),
     },

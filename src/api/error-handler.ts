@@ -49,6 +49,9 @@ export function registerErrorHandling(app: FastifyInstance, maxUploadBytes: numb
     const mapped = toPalimpsestError(error, maxUploadBytes);
     if (mapped.status >= 500) request.log.error({ err: error, code: mapped.code }, "request failed");
     else request.log.info({ code: mapped.code, message: mapped.message }, "request refused");
+    // An error that knows when trying again can succeed (a quota, a rate limit) says so the HTTP way too.
+    const retryAfter = mapped.details?.retryAfter;
+    if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));
     return reply.status(mapped.status).send(mapped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -67,9 +67,10 @@ export function jobDocumentView(task: TaskRecord, profile: string) {
   };
 }
 
-export async function findJob(store: Store, id: string): Promise<JobRecord> {
+/** The tenant's job; another tenant's is NOT_FOUND too, so that its existence is not told. */
+export async function findJob(store: Store, id: string, tenant: string): Promise<JobRecord> {
   const job = await store.getJob(id);
-  if (!job) throw new PalimpsestError("NOT_FOUND", `There is no job ${id}.`);
+  if (!job || job.tenant !== tenant) throw new PalimpsestError("NOT_FOUND", `There is no job ${id}.`);
   return job;
 }
 

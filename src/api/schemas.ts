@@ -15,7 +15,7 @@ const summary = (profile: Profile) => ({
 export async function schemaRoutes(app: FastifyInstance, services: Services): Promise<void> {
   app.get(
     "/v1/schemas",
-    { schema: { tags: ["profiles"], summary: "List extraction profiles" } },
+    { config: { access: "reader" }, schema: { tags: ["profiles"], summary: "List extraction profiles" } },
     async () => ({
       default: services.config.defaultProfile,
       profiles: services.profiles.list().map(summary),
@@ -25,6 +25,7 @@ export async function schemaRoutes(app: FastifyInstance, services: Services): Pr
   app.get<{ Params: { name: string } }>(
     "/v1/schemas/:name",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["profiles"],
         summary: "One extraction profile with its JSON Schema",

@@ -11,7 +11,7 @@ import { COMMANDS } from "./commands/index.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
 const EXIT_CODES_HELP =
-  "Exit codes: 0 done, 2 usage, 3 a document was refused, 4 the model server failed, 78 bad configuration, 1 internal error.";
+  "Exit codes: 0 done, 2 usage, 3 a document was refused, 4 the model (server or file) is not available, 78 bad configuration, 1 internal error.";
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,12 +1,18 @@
 /**
- * BLOOM_SERVER=auto: the protocol is whichever answers first, TGI's `GET /info` (native generation with a
- * grammar) before an OpenAI-compatible `GET /v1/models`. Detection runs on first use and is kept once it
- * succeeds.
+ * BLOOM_SERVER=auto with a BLOOM_ENDPOINT_URL: the protocol is the first of an ordered list of candidates
+ * whose limits route answers in its own shape (create-endpoint.ts gives the list). Detection runs on first
+ * use and is kept once it succeeds.
  */
 import type { BaseLogger } from "pino";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
 import { onceSuccessful } from "./once.js";
 import type { LlmEndpoint } from "./port.js";
+
+export interface Candidate {
+  endpoint: LlmEndpoint;
+  /** The route its info() reads, named for the message when nothing answers: "TGI's GET /info". */
+  route: string;
+}
 
 /**
  * True when a call failed because the server does not speak the adapter's protocol: no such route, or an
@@ -31,37 +37,41 @@ async function speaks(endpoint: LlmEndpoint): Promise<boolean> {
 }
 
 export function detectServer(
-  tgi: LlmEndpoint,
-  openai: LlmEndpoint,
+  candidates: readonly Candidate[],
   where: string,
   logger: Pick<BaseLogger, "info">,
 ): LlmEndpoint {
   let chosen: LlmEndpoint | undefined;
   const detected = onceSuccessful(async () => {
-    const endpoint = (await speaks(tgi)) ? tgi : (await speaks(openai)) ? openai : undefined;
-    if (endpoint === undefined)
-      throw new PalimpsestError(
-        "ENDPOINT_UNREACHABLE",
-        `No model server protocol answered at ${where}: neither TGI's GET /info nor an OpenAI-compatible GET /v1/models. Check BLOOM_ENDPOINT_URL (or set BLOOM_SERVER).`,
-      );
-    logger.info({ kind: (await endpoint.info()).kind }, "model server detected");
-    chosen = endpoint;
-    return endpoint;
+    for (const { endpoint } of candidates) {
+      if (!(await speaks(endpoint))) continue;
+      logger.info({ kind: (await endpoint.info()).kind }, "model server detected");
+      chosen = endpoint;
+      return endpoint;
+    }
+    throw new PalimpsestError(
+      "ENDPOINT_UNREACHABLE",
+      `No model server protocol answered at ${where}: none of ${candidates.map((c) => c.route).join(", ")}. Check BLOOM_ENDPOINT_URL (or set BLOOM_SERVER).`,
+    );
   });
   return {
     info: async () => (await detected()).info(),
     countTokens: async (text) => (await detected()).countTokens(text),
     generate: async (request) => (await detected()).generate(request),
-    // Detection retries, and a probe must not wait out retries: until detection has succeeded, the probe
-    // is TGI's, or the OpenAI-compatible one where the server has no TGI route.
+    // Detection retries, and a probe must not wait out retries: until detection has succeeded, the probe is
+    // the first candidate's whose route the server has.
     probe: async (signal) => {
       if (chosen) return chosen.probe(signal);
-      try {
-        await tgi.probe(signal);
-      } catch (error) {
-        if (!anotherProtocol(error)) throw error;
-        await openai.probe(signal);
+      let unanswered: unknown;
+      for (const { endpoint } of candidates) {
+        try {
+          return await endpoint.probe(signal);
+        } catch (error) {
+          if (!anotherProtocol(error)) throw error;
+          unanswered = error;
+        }
       }
+      throw unanswered;
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { type ErrorCode, isPalimpsestError, PalimpsestError } from "../errors.js";
-import { isRecord } from "./shape.js";
+import { isCount, isRecord } from "./shape.js";
 
 /** Codes worth another attempt of the same call (retry.ts); the others fail the same way again. */
 export const RETRIED_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -43,10 +43,13 @@ function inputTooLong(message: string, body: unknown): Record<string, number> | 
     const requested = message.match(/requested (\d+) tokens/);
     return { maxTotalTokens: group(match, 1), ...(requested ? { given: group(requested, 1) } : {}) };
   }
-  // llama.cpp's server: {error: {type: "exceed_context_size_error", n_prompt_tokens, n_ctx}}.
+  // llama.cpp's server: {error: {type: "exceed_context_size_error", n_prompt_tokens, n_ctx}}, for a prompt of
+  // n_ctx tokens or more whatever max_tokens asks (builds before the counts send the type alone).
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
   if (error?.type === "exceed_context_size_error")
-    return { maxTotalTokens: Number(error.n_ctx), given: Number(error.n_prompt_tokens) };
+    return isCount(error.n_ctx) && isCount(error.n_prompt_tokens)
+      ? { maxInputTokens: error.n_ctx - 1, maxTotalTokens: error.n_ctx, given: error.n_prompt_tokens }
+      : {};
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The model-server port: what the pipeline needs from wherever BLOOM runs.
- * Adapters: TGI native (tgi.ts) and OpenAI-compatible `/v1/completions` servers (openai.ts).
+ * Adapters: BLOOM embedded in the process (embedded/), TGI native (tgi.ts), llama.cpp's server (llamacpp.ts)
+ * and OpenAI-compatible `/v1/completions` servers (openai.ts).
  *
  * Adapters throw PalimpsestError (src/errors.ts):
  * - INPUT_TOO_LONG when the server says the prompt does not fit (the chunker then splits);
@@ -9,7 +10,7 @@
  * - ENDPOINT_REJECTED for any other 4xx (a request we built wrong; retrying cannot help).
  */
 
-export type ServerKind = "tgi" | "openai";
+export type ServerKind = "embedded" | "tgi" | "llamacpp" | "openai";
 
 export interface EndpointInfo {
   kind: ServerKind;

@@ -23,7 +23,8 @@ const UNAVAILABLE_STATUSES: ReadonlySet<unknown> = new Set([502, 503, 504]);
  */
 export function isServerDown(error: unknown): boolean {
   if (!isPalimpsestError(error)) return false;
-  if (error.code === "ENDPOINT_UNREACHABLE") return true;
+  // MODEL_NOT_AVAILABLE: the embedded model's file could not be downloaded (offline, hub down).
+  if (error.code === "ENDPOINT_UNREACHABLE" || error.code === "MODEL_NOT_AVAILABLE") return true;
   const status = (error.details as { upstreamStatus?: unknown } | undefined)?.upstreamStatus;
   return (
     (error.code === "ENDPOINT_OVERLOADED" || error.code === "ENDPOINT_FAILED") &&
@@ -34,6 +35,7 @@ export function isServerDown(error: unknown): boolean {
 export interface ModelOutageDeps {
   endpoint: LlmEndpoint;
   logger: Logger;
+  /** The server's URL, or the embedded model (where.ts). */
   url: string;
   maxMs: number;
   now: () => number;
@@ -90,7 +92,7 @@ export class ModelOutage {
     const { logger, url, maxMs, now } = this.deps;
     logger.warn(
       { downSince: new Date(since).toISOString() },
-      `model server at ${url} unreachable since ${new Date(since).toISOString()}; documents wait`,
+      `model server ${url} unreachable since ${new Date(since).toISOString()}; documents wait`,
     );
     try {
       for (let delay = FIRST_PROBE_MS; ; delay = Math.min(2 * delay, LONGEST_PROBE_MS)) {
@@ -101,14 +103,14 @@ export class ModelOutage {
           const downMs = now() - since;
           logger.info(
             { downMs },
-            `model server at ${url} is back after ${Math.round(downMs / 1000)} s; documents resume`,
+            `model server ${url} is back after ${Math.round(downMs / 1000)} s; documents resume`,
           );
           return;
         }
         if (now() - since > maxMs) {
           logger.warn(
             { downMs: now() - since },
-            `model server at ${url} down for more than MODEL_DOWN_MAX_MS (${maxMs} ms); documents fail instead of waiting`,
+            `model server ${url} down for more than MODEL_DOWN_MAX_MS (${maxMs} ms); documents fail instead of waiting`,
           );
           return;
         }

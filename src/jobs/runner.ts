@@ -19,6 +19,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { Limiter } from "../endpoint/limiter.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
+import { modelServerName } from "../endpoint/where.js";
 import type { PipelineDeps } from "../pipeline/run.js";
 import type { ProfileRegistry } from "../profiles/registry.js";
 import type { BlobStore } from "../store/blobs.js";
@@ -82,7 +83,7 @@ export class JobRunner {
     this.outage = new ModelOutage({
       endpoint,
       logger,
-      url: config.endpointUrl,
+      url: modelServerName(config),
       maxMs: config.modelDownMaxMs,
       now: this.now,
       resumed: () => this.wake(),

@@ -3,8 +3,15 @@
  * (POST /v1/batches), and the CLI's batch, which finds its earlier job again to resume it.
  */
 import { randomUUID } from "node:crypto";
+import { DEFAULT_TENANT } from "../auth/roles.js";
 import type { BlobStore } from "../store/blobs.js";
 import type { JobRecord, JobSpec, Store } from "../store/port.js";
+
+/** Whose job it is: its tenant, and the API key that asked for it (absent in open mode). */
+export interface JobOwner {
+  tenant: string;
+  createdBy?: string;
+}
 import type { JobRunner } from "./runner.js";
 
 export interface SubmitDeps {
@@ -17,13 +24,14 @@ export interface SubmitDeps {
 /** A job of one document, queued at once (document and task stored in one transaction with the job). */
 export async function submitDocument(
   deps: SubmitDeps,
-  input: { bytes: Uint8Array; filename?: string; spec: JobSpec },
+  input: { bytes: Uint8Array; filename?: string; spec: JobSpec; owner: JobOwner },
 ): Promise<JobRecord> {
   const now = deps.now ?? Date.now;
   const blob = await deps.blobs.write([input.bytes], { maxBytes: Number.POSITIVE_INFINITY });
   await deps.store.putDocument({ id: blob.id, byteLength: blob.size, createdAt: now() });
   const job: JobRecord = {
     id: randomUUID(),
+    ...input.owner,
     kind: "document",
     state: "running",
     spec: input.spec,
@@ -41,11 +49,12 @@ export async function submitDocument(
  */
 export async function submitArchive(
   deps: SubmitDeps,
-  input: { archive: string; filename?: string; spec: JobSpec },
+  input: { archive: string; filename?: string; spec: JobSpec; owner: JobOwner },
 ): Promise<JobRecord> {
   const now = deps.now ?? Date.now;
   const job: JobRecord = {
     id: randomUUID(),
+    ...input.owner,
     kind: "batch",
     state: "unpacking",
     spec: {
@@ -77,7 +86,16 @@ export async function cliJob(
 ): Promise<{ job: JobRecord; resumed: boolean }> {
   const earlier = await store.findJobByKey(key);
   if (earlier) return { job: earlier, resumed: true };
-  const job: JobRecord = { id: randomUUID(), kind: "cli", state: "unpacking", spec, key, createdAt: now };
+  // The CLI works for whoever runs it on this machine: the default tenant.
+  const job: JobRecord = {
+    id: randomUUID(),
+    tenant: DEFAULT_TENANT,
+    kind: "cli",
+    state: "unpacking",
+    spec,
+    key,
+    createdAt: now,
+  };
   await store.createJob(job);
   return { job, resumed: false };
 }

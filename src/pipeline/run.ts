@@ -50,6 +50,8 @@ export interface PipelineInput {
   script?: string;
   /** Tesseract models to read scans with, overriding the choice from language and script. */
   ocrModels?: string[];
+  /** Who the document is processed for (a job, a client): OCR goes round between requesters. */
+  requester?: string;
   signal?: AbortSignal;
 }
 
@@ -86,6 +88,7 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
       filename: input.filename,
       ocr: deps.ocr,
       hints: { language: input.language, script: input.script, models: input.ocrModels },
+      requester: input.requester,
       signal,
     });
   const document = await (deps.parsing ? deps.parsing.run(read, signal) : read());

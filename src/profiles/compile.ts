@@ -7,10 +7,18 @@ import type { ErrorObject } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { PalimpsestError } from "../errors.js";
+import { describeProblem, jsonSchemaToGbnf, UnsupportedSchemaError } from "../grammar/index.js";
 import { verbatimValues } from "../pipeline/ground/pointers.js";
 import { describeErrors, show } from "./error-messages.js";
+import { linearRegExp } from "./linear-regexp.js";
 import { DEFAULT_VERBATIM, METADATA_SCHEMA, type Metadata } from "./metadata.js";
 import type { Profile } from "./profile.js";
+import {
+  checkSchemaBytes,
+  DEFAULT_SCHEMA_LIMITS,
+  type SchemaLimits,
+  schemaShapeProblem,
+} from "./schema-limits.js";
 import {
   child,
   isObject,
@@ -21,6 +29,7 @@ import {
   pointerOf,
   variantTypes,
 } from "./schema-nav.js";
+import { overlongString } from "./string-cap.js";
 import { checkVerbatimPointer } from "./verbatim.js";
 
 const DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
@@ -95,6 +104,17 @@ function structureProblems(root: JsonObject, variants: Located[] | string): stri
   return problems;
 }
 
+/** The embedded model decodes with the schema as a grammar: what the converter refuses cannot be generated. */
+function grammarProblems(schema: JsonObject): string[] {
+  try {
+    jsonSchemaToGbnf(schema);
+    return [];
+  } catch (error) {
+    if (!(error instanceof UnsupportedSchemaError)) throw error;
+    return error.problems.map((problem) => `the model's grammar cannot honour ${describeProblem(problem)}`);
+  }
+}
+
 function verbatimProblems(root: JsonObject, variants: Located[], paths: readonly string[]): string[] {
   const problems: string[] = [];
   if (!paths.includes("/text"))
@@ -132,20 +152,33 @@ function exampleProblems(validate: Check, metadata: Metadata, paths: readonly st
   return problems;
 }
 
-export function compileProfile(name: string, schema: unknown): Profile {
+export function compileProfile(
+  name: string,
+  schema: unknown,
+  limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS,
+): Profile {
   if (!NAME.test(name))
     throw invalid(name, [
       'the name must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
     ]);
   if (!isObject(schema)) throw invalid(name, [`a profile is a JSON Schema object (got ${show(schema)})`]);
+  const shapeProblem = schemaShapeProblem(schema, limits);
+  if (shapeProblem !== undefined) throw invalid(name, [shapeProblem]);
+  checkSchemaBytes(name, Buffer.byteLength(JSON.stringify(schema)), limits);
   const { "x-palimpsest": rawMetadata, ...grammar } = schema;
 
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false, strictTuples: false });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strictTypes: false,
+    strictTuples: false,
+    code: { regExp: linearRegExp },
+  });
   addFormats.default(ajv);
   const validate = compileSchema(name, ajv, grammar);
 
   const variants = itemVariants(grammar);
-  const problems = structureProblems(grammar, variants);
+  const problems = [...structureProblems(grammar, variants), ...grammarProblems(grammar)];
   const validateMetadata = ajv.compile<Metadata>(METADATA_SCHEMA);
   let metadata: Metadata | undefined;
   if (rawMetadata === undefined)
@@ -174,6 +207,8 @@ export function compileProfile(name: string, schema: unknown): Profile {
   }));
 
   const validateItem = (item: unknown): string[] => {
+    const overlong = overlongString(item, limits.outputMaxStringLength);
+    if (overlong !== undefined) return [overlong];
     if (validateAny(item)) return [];
     if (!isObject(item)) return [`the item must be an object (got ${show(item)})`];
     // Explain with the item schema its `type` selects: the errors of every anyOf branch would bury the real one.

@@ -6,6 +6,10 @@
  *
  * What an adapter promises (the contract suite checks each point):
  * - Documents are keyed by the sha256 of their bytes: storing the same bytes twice is one document.
+ * - Every job, and so every result, belongs to one tenant (DEFAULT_TENANT unless given). A tenant owns
+ *   the documents its jobs have tasks on, from the moment the task is created; each tenant sees only
+ *   the documents it owns, its jobs and its results: one owner deleting a document leaves the others'
+ *   as they were, and the bytes go once no tenant owns them.
  * - A job holds one task per source entry (unique per job and path). Task states:
  *     queued -> running -> done | failed | retrying (-> running again once `notBefore` has passed)
  *     queued | retrying | running -> cancelled (the job was cancelled)
@@ -14,8 +18,8 @@
  * - claimTask is atomic: two workers, in one process or many, never claim the same task.
  * - completeTask stores the result and marks the task done in one transaction: a result is never
  *   visible without its task being done, nor a task done without its result.
- * - Results are keyed by (document, fingerprint): a second result for the same key is not stored; the
- *   first one is kept and used.
+ * - Results are keyed by (tenant, document, fingerprint): a second result for the same key is not
+ *   stored; the first one is kept and used. Another tenant's result is never reused.
  * - A job whose tasks are all done, failed or cancelled, and that is not unpacking, becomes `done`
  *   in the same transaction as its last task's transition.
  * - Recent jobs are listed newest first, page after page, by a cursor that jobs created meanwhile do not
@@ -27,9 +31,13 @@
  *   deleting a finished one removes its tasks and skipped entries, and leaves documents and results.
  * - A document that a job not finished has a task on is never deleted; deleting one removes its results
  *   and the tasks of finished jobs that point at it, in one transaction with the document itself.
+ * - API keys are kept by their hash only; a revoked key stays listed (so its id is never reused) and
+ *   its sessions end with it. A session is found only while it and its key are valid.
  * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock).
  * All methods are asynchronous so that adapters over the network fit the same interface.
  */
+
+import type { Role } from "../auth/roles.js";
 
 // Listed as values too, so that the API's request schemas enumerate exactly these.
 export const TASK_STATES = ["queued", "running", "retrying", "done", "failed", "cancelled"] as const;
@@ -78,6 +86,10 @@ export interface JobSpec {
 
 export interface JobRecord {
   id: string;
+  /** Whose job it is (and so whose documents and results it makes). */
+  tenant: string;
+  /** The API key that submitted it, for that key's quotas; absent in open mode and for CLI jobs. */
+  createdBy?: string;
   kind: JobKind;
   state: JobState;
   spec: JobSpec;
@@ -125,6 +137,8 @@ export interface SkippedEntry {
 
 export interface ResultRecord {
   id: number;
+  /** The tenant of the job that made it. */
+  tenant: string;
   documentId: string;
   /** Identifies what produced the result: profile, model, prompt, settings (see jobs/fingerprint.ts). */
   fingerprint: string;
@@ -162,9 +176,33 @@ export interface TaskCounts {
   recent: { finished: number; firstStartedAt?: number };
 }
 
-export interface NewResult extends Omit<ResultRecord, "id" | "documentId" | "createdAt"> {
+export interface NewResult extends Omit<ResultRecord, "id" | "tenant" | "documentId" | "createdAt"> {
   /** Model calls the run made (reported on the task: the result may serve other tasks). */
   modelCalls: number;
+}
+
+/** A job as it is created: without a tenant, it is DEFAULT_TENANT's. */
+export type NewJob = Omit<JobRecord, "tenant"> & { tenant?: string };
+
+export interface KeyRecord {
+  /** Public identifier, part of the key itself (see auth/keys.ts). */
+  id: string;
+  /** What the key is for, as its creator labelled it. */
+  name?: string;
+  tenant: string;
+  role: Role;
+  /** sha256 of the whole key, hex; the key itself is never stored. */
+  hash: string;
+  createdAt: number;
+  revokedAt?: number;
+}
+
+export interface SessionRecord {
+  /** sha256 of the session cookie's value, hex. */
+  hash: string;
+  keyId: string;
+  createdAt: number;
+  expiresAt: number;
 }
 
 export interface WorkerRecord {
@@ -177,26 +215,36 @@ export interface WorkerRecord {
 export interface Store {
   // Documents
   putDocument(document: DocumentRecord): Promise<void>;
-  getDocument(id: string): Promise<DocumentRecord | undefined>;
+  /** The document when `tenant` owns it; `createdAt` is when it became the tenant's. */
+  getDocument(id: string, tenant: string): Promise<DocumentRecord | undefined>;
   /**
-   * Deletes a document with all its results (every profile) and the tasks of finished jobs that point
-   * at it (those jobs then count one document less; a job of kind "document", whose one document it
-   * was, goes with it), in one transaction. "in-use" (nothing changes),
-   * with one such job, when a job that is unpacking or running has a task on it, or a task on it is
-   * still running. The document's bytes are the caller's to delete (they are in the BlobStore).
+   * Deletes a tenant's document: its results (every profile) and the tasks of the tenant's finished
+   * jobs that point at it (those jobs then count one document less; a job of kind "document", whose one
+   * document it was, goes with it), in one transaction. "in-use" (nothing changes), with one such job,
+   * when a job of the tenant that is unpacking or running has a task on it, or a task of the tenant on it
+   * is still running. `orphaned`: no tenant owns the document any more and its row is gone; its bytes
+   * are then the caller's to delete (they are in the BlobStore). "missing" when the tenant owns no such
+   * document.
    */
   deleteDocument(
     documentId: string,
-  ): Promise<{ outcome: "deleted" } | { outcome: "in-use"; jobId: string } | { outcome: "missing" }>;
+    tenant: string,
+  ): Promise<
+    { outcome: "deleted"; orphaned: boolean } | { outcome: "in-use"; jobId: string } | { outcome: "missing" }
+  >;
+  /** Bytes of the documents the tenant owns, each counted once. */
+  storedBytes(tenant: string): Promise<number>;
 
   // Jobs
   /** Creates the job, with these tasks (queued) in the same transaction when it has them already. */
-  createJob(job: JobRecord, tasks?: readonly { path: string; documentId: string }[]): Promise<void>;
+  createJob(job: NewJob, tasks?: readonly { path: string; documentId: string }[]): Promise<void>;
   getJob(id: string): Promise<JobRecord | undefined>;
   /** The latest job with this resume key that was not cancelled. */
   findJobByKey(key: string): Promise<JobRecord | undefined>;
   /** Jobs in `state`, oldest first. */
   listJobs(state: JobState): Promise<JobRecord[]>;
+  /** Jobs the key submitted that are unpacking or running. */
+  countActiveJobs(keyId: string): Promise<number>;
   /**
    * Jobs newest first (in order of creation), `limit` at a time, of one kind and in one state when
    * asked. `next` is the cursor of the following page, absent on the last one; it is opaque, valid
@@ -204,6 +252,7 @@ export interface Store {
    * an older job. A `before` this store did not give is refused with a PalimpsestError BAD_REQUEST.
    */
   listRecentJobs(options: {
+    tenant: string;
     limit: number;
     before?: string;
     kind?: JobKind;
@@ -273,11 +322,11 @@ export interface Store {
   nextRetryAt(jobIds: readonly string[]): Promise<number | undefined>;
 
   // Results
-  findResult(documentId: string, fingerprint: string): Promise<ResultRecord | undefined>;
+  findResult(documentId: string, fingerprint: string, tenant: string): Promise<ResultRecord | undefined>;
   getResult(id: number): Promise<ResultRecord | undefined>;
-  /** The document's most recent result, for one profile when named. */
-  latestResult(documentId: string, profile?: string): Promise<ResultRecord | undefined>;
-  listResults(documentId: string): Promise<ResultSummary[]>;
+  /** The tenant's most recent result of the document, for one profile when named. */
+  latestResult(documentId: string, tenant: string, profile?: string): Promise<ResultRecord | undefined>;
+  listResults(documentId: string, tenant: string): Promise<ResultSummary[]>;
   /**
    * The latest result of each (document, profile) pair, newest first, `limit` at a time: a document
    * with results for two profiles is listed twice, once per profile; one run again with the same profile
@@ -288,6 +337,8 @@ export interface Store {
    * ahead of the first page (its older result is no longer the latest), out of the pages that follow.
    */
   listLatestResults(options: {
+    /** Only this tenant's results. */
+    tenant: string;
     limit: number;
     before?: string;
     profile?: string;
@@ -298,6 +349,24 @@ export interface Store {
   // Model-response cache
   getCachedResponse(key: string): Promise<string | undefined>;
   putCachedResponse(key: string, value: string, now: number): Promise<void>;
+
+  // API keys, sessions and usage
+  createKey(key: KeyRecord): Promise<void>;
+  getKey(id: string): Promise<KeyRecord | undefined>;
+  /** Every key, revoked ones too, oldest first. */
+  listKeys(): Promise<KeyRecord[]>;
+  /** Revokes the key and ends its sessions; false when there is no such key or it was revoked already. */
+  revokeKey(id: string, now: number): Promise<boolean>;
+  /** Whether a key was ever created (revoked ones count: revoking every key does not open the service). */
+  hasKeys(): Promise<boolean>;
+  /** Stores a session, forgetting those that expired before `session.createdAt`. */
+  createSession(session: SessionRecord): Promise<void>;
+  /** The key of a session that has not expired at `now` and whose key is not revoked. */
+  findSession(hash: string, now: number): Promise<KeyRecord | undefined>;
+  deleteSession(hash: string): Promise<void>;
+  /** Adds pages read by OCR for the key on `day` (YYYY-MM-DD, UTC). */
+  addOcrPages(keyId: string, day: string, pages: number): Promise<void>;
+  ocrPages(keyId: string, day: string): Promise<number>;
 
   // Workers (crash recovery)
   heartbeat(worker: WorkerRecord): Promise<void>;

@@ -16,7 +16,7 @@ async function expectNotReady(harness: Harness, reason: string) {
   expect(status).toBe(503);
   const error = body.error as { code: string; message: string };
   expect(error.code).toBe("NOT_READY");
-  expect(error.message).toContain(`The model server at ${harness.server.url} is not ready`);
+  expect(error.message).toContain(`The model server ${harness.server.url} is not ready`);
   expect(error.message).toContain(reason);
 }
 

@@ -37,14 +37,16 @@ describe("server detection", () => {
     await endpoint.generate({ prompt: "Texte", maxNewTokens: 20 });
 
     expect((await endpoint.info()).kind).toBe("openai");
+    // llama.cpp's /props is asked before /v1/models, which llama.cpp's server answers too.
     expect(server.received.map((request) => `${request.method} ${request.path}`)).toEqual([
       "GET /info",
+      "GET /props",
       "GET /v1/models",
       "POST /v1/completions",
     ]);
   });
 
-  it("names BLOOM_ENDPOINT_URL when neither protocol answers", async () => {
+  it("names BLOOM_ENDPOINT_URL and every route it tried when no protocol answers", async () => {
     const other = createServer((_, response) => response.writeHead(404).end("Not Found"));
     await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
     closers.push(() => new Promise((resolve) => other.close(() => resolve())));
@@ -54,7 +56,9 @@ describe("server detection", () => {
 
     await expect(endpoint.info()).rejects.toMatchObject({
       code: "ENDPOINT_UNREACHABLE",
-      message: expect.stringContaining("BLOOM_ENDPOINT_URL"),
+      message: expect.stringContaining(
+        "none of TGI's GET /info, llama.cpp's GET /props, an OpenAI-compatible GET /v1/models. Check BLOOM_ENDPOINT_URL",
+      ),
     });
   });
 

@@ -102,13 +102,23 @@ export function fakeHocr(width: number, height: number, last: string): string {
 
 export function readerWith(
   engine: OcrEngine,
-  options: { pageTimeoutMs?: number; maxPixels?: number; parallelPages?: number } = {},
+  options: {
+    pageTimeoutMs?: number;
+    maxPixels?: number;
+    pagePixels?: number;
+    documentPixels?: number;
+    documentSeconds?: number;
+    parallelPages?: number;
+  } = {},
 ): OcrReader {
   return createOcrReader({
     engine: async () => engine,
     parallelPages: options.parallelPages ?? 2,
     pageTimeoutMs: options.pageTimeoutMs ?? 60_000,
     maxPixels: options.maxPixels ?? 100_000_000,
+    pagePixels: options.pagePixels ?? 25_000_000,
+    documentPixels: options.documentPixels ?? 5_000_000_000,
+    documentSeconds: options.documentSeconds ?? 1800,
     renderDpi: 150,
     defaultModels: ["eng"],
   });

@@ -243,6 +243,31 @@ describe("compileProfile with a custom profile", () => {
     ]);
   });
 
+  it("rejects what the embedded model's grammar cannot honour, naming the keyword and where it is", () => {
+    const schema = minimal();
+    schema.properties.entities.uniqueItems = true;
+    schema.properties.entities.items.properties.date = { type: "string", pattern: "^[0-9]{4}(-[0-9]{2}|$)" };
+    schema.properties.entities.items.properties.captain = {
+      type: "object",
+      additionalProperties: { type: "string" },
+    };
+    expect(problemsOf(schema)).toEqual([
+      "the model's grammar cannot honour #/properties/entities/uniqueItems: unique items cannot be enforced while generating",
+      "the model's grammar cannot honour #/properties/entities/items/properties/date/pattern: ^ and $ are supported only at the start and end of the pattern (at character 21 of the pattern)",
+      "the model's grammar cannot honour #/properties/entities/items/properties/captain/properties: free-form objects cannot be generated: declare the object's properties",
+    ]);
+  });
+
+  it("lists grammar problems with the other problems of the schema, so one pass fixes all", () => {
+    const schema = minimal();
+    schema.title = undefined;
+    schema.properties.entities.items.properties.crew.uniqueItems = true;
+    expect(problemsOf(schema)).toEqual([
+      'add a "title": the short name shown in lists of profiles',
+      "the model's grammar cannot honour #/properties/entities/items/properties/crew/uniqueItems: unique items cannot be enforced while generating",
+    ]);
+  });
+
   it("rejects missing or malformed x-palimpsest metadata and bad names", () => {
     const { "x-palimpsest": _, ...bare } = minimal();
     expect(problemsOf(bare)).toEqual([

@@ -25,6 +25,8 @@ export interface IngestOptions {
   ocr?: OcrReader;
   /** What the request says of the document's language and script, for the choice of OCR models. */
   hints?: OcrHints;
+  /** Who the document is read for (a job, a client), so OCR goes round between them; else its own turn. */
+  requester?: string;
   signal?: AbortSignal;
 }
 
@@ -32,8 +34,13 @@ export async function ingest(bytes: Uint8Array, options: IngestOptions): Promise
   const id = createHash("sha256").update(bytes).digest("hex");
   const sniffed = sniff(bytes, { filename: options.filename, declaredType: options.declaredType });
   const base = { id, byteLength: bytes.byteLength };
+  const request = {
+    hints: options.hints ?? {},
+    requester: options.requester ?? id,
+    signal: options.signal ?? new AbortController().signal,
+  };
   if (sniffed.mediaType === "application/pdf") {
-    const { text, pages, warnings } = await extractPdf(bytes, options);
+    const { text, pages, warnings } = await extractPdf(bytes, { ...options, request });
     return { ...base, mediaType: sniffed.mediaType, text, pages, warnings };
   }
   if ("decoded" in sniffed) {
@@ -51,11 +58,6 @@ export async function ingest(bytes: Uint8Array, options: IngestOptions): Promise
       "The file is an image, and no OCR engine is configured to read it. Send a PDF with a text layer, an ALTO, PAGE or hOCR file, or the plain text.",
       { details: { detected: sniffed.mediaType } },
     );
-  const read = await readImage(bytes, {
-    maxPages: options.maxPages,
-    ocr: options.ocr,
-    hints: options.hints ?? {},
-    signal: options.signal ?? new AbortController().signal,
-  });
+  const read = await readImage(bytes, { maxPages: options.maxPages, ocr: options.ocr, request });
   return { ...base, mediaType: sniffed.mediaType, ...layoutPages(read.pages), warnings: read.warnings };
 }

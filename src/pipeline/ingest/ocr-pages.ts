@@ -1,11 +1,12 @@
 /**
  * Reads the pages of a document that need OCR. All pages are handed to the OCR reader at once; it
- * renders or extracts, prepares and reads only a few at a time. A page the engine fails on (crash,
- * timeout, a damaged image inside a PDF) is reported and left empty; the other pages are still read.
+ * renders or extracts, prepares and reads only a few at a time, taking turns with other requesters.
+ * A page the engine fails on (crash, timeout, a damaged image inside a PDF) is reported and left
+ * empty; the other pages are still read. A document past its OCR budget fails as a whole.
  */
 import { isPalimpsestError, PalimpsestError } from "../../errors.js";
 import type { OcrHints } from "../ocr/models.js";
-import { OcrPageError, type OcrReader, type PageImage } from "../ocr/reader.js";
+import { OcrPageError, OcrPageTimeout, type OcrReader, type PageImage } from "../ocr/reader.js";
 import type { Warning } from "../types.js";
 import type { PageText } from "./pages.js";
 
@@ -13,6 +14,8 @@ export interface OcrJob {
   /** 1-based page number, for reports. */
   page: number;
   image: () => Promise<PageImage>;
+  /** Pixels the engine will get, when known before the image is made (image files). */
+  pixels?: number;
 }
 
 export interface OcrOutcome {
@@ -22,15 +25,23 @@ export interface OcrOutcome {
   failures: { page: number; error: Error }[];
 }
 
+export interface OcrRequest {
+  hints: OcrHints;
+  /** Who the document is read for (a job, a client): pages of different requesters take turns. */
+  requester: string;
+  signal: AbortSignal;
+}
+
 export async function ocrPages(
   jobs: readonly OcrJob[],
   ocr: OcrReader,
-  hints: OcrHints,
-  signal: AbortSignal,
+  { hints, requester, signal }: OcrRequest,
 ): Promise<OcrOutcome> {
   const warnings: Warning[] = [];
   const failures: OcrOutcome["failures"] = [];
   if (jobs.length === 0) return { pages: [], warnings, failures };
+  const budget = ocr.budget();
+  budget.expect(jobs.reduce((sum, job) => sum + (job.pixels ?? 0), 0));
   const choice = await ocr.chooseModels(hints);
   if (choice.note)
     warnings.push({
@@ -40,8 +51,9 @@ export async function ocrPages(
   const pages = await Promise.all(
     jobs.map(async ({ page, image }): Promise<PageText> => {
       try {
-        return await ocr.read(image, choice.models, signal);
+        return await ocr.read(image, choice.models, { requester, budget, signal });
       } catch (error) {
+        if (signal.aborted || budget.signal.aborted) throw error;
         if (!(error instanceof OcrPageError || isPalimpsestError(error))) throw error;
         failures.push({ page, error });
         warnings.push({
@@ -61,9 +73,14 @@ export async function ocrPages(
 export function unreadable(failures: OcrOutcome["failures"]): Error {
   const [first] = failures;
   if (failures.length === 1 && first && isPalimpsestError(first.error)) return first.error;
-  return new PalimpsestError(
-    "OCR_FAILED",
-    `No page could be read by OCR: ${failures.map(({ page, error }) => `page ${page}: ${error.message}`).join("; ")}`,
-    { details: { pages: failures.map(({ page }) => page) } },
-  );
+  const listed = failures.map(({ page, error }) => `page ${page}: ${error.message}`).join("; ");
+  const details = { details: { pages: failures.map(({ page }) => page) } };
+  // A retry would meet the same pages and the same limit; an engine crash may not happen again.
+  if (failures.every(({ error }) => error instanceof OcrPageTimeout))
+    return new PalimpsestError(
+      "OCR_TIMEOUT",
+      `No page could be read by OCR within OCR_PAGE_TIMEOUT_MS: ${listed}. Scan at a lower resolution or split the document, or raise the limit.`,
+      details,
+    );
+  return new PalimpsestError("OCR_FAILED", `No page could be read by OCR: ${listed}`, details);
 }

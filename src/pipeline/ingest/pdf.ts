@@ -6,10 +6,9 @@
  */
 import { PDFParse } from "pdf-parse";
 import { PalimpsestError } from "../../errors.js";
-import type { OcrHints } from "../ocr/models.js";
 import type { OcrReader } from "../ocr/reader.js";
 import type { OcrReason, Page, Warning } from "../types.js";
-import { type OcrJob, ocrPages, unreadable } from "./ocr-pages.js";
+import { type OcrJob, type OcrRequest, ocrPages, unreadable } from "./ocr-pages.js";
 import { layoutPages, type PageText } from "./pages.js";
 import { pdfPageImage } from "./pdf-page-image.js";
 import { textLayerQuality } from "./text-layer-quality.js";
@@ -23,8 +22,7 @@ export interface PdfText {
 export interface PdfOptions {
   maxPages: number;
   ocr?: OcrReader;
-  hints?: OcrHints;
-  signal?: AbortSignal;
+  request: OcrRequest;
 }
 
 export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promise<PdfText> {
@@ -57,7 +55,7 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promis
           message: `Page ${page} has no text layer (probably a scanned image); its text must be read by OCR.`,
         });
       } else {
-        const render = { dpi: ocr.renderDpi, maxPixels: ocr.maxPixels };
+        const render = { dpi: ocr.renderDpi, maxPixels: ocr.pagePixels };
         jobs.push({
           index,
           page,
@@ -67,12 +65,7 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promis
       }
     });
     if (ocr && jobs.length > 0) {
-      const outcome = await ocrPages(
-        jobs,
-        ocr,
-        options.hints ?? {},
-        options.signal ?? new AbortController().signal,
-      );
+      const outcome = await ocrPages(jobs, ocr, options.request);
       jobs.forEach(({ index }, i) => {
         const read = outcome.pages[i];
         if (read) pageTexts[index] = read;

@@ -15,6 +15,9 @@ export type OcrSettings = Pick<
   | "ocrParallelPages"
   | "ocrPageTimeoutMs"
   | "ocrMaxPixels"
+  | "ocrPagePixels"
+  | "ocrDocumentPixels"
+  | "ocrDocumentSeconds"
   | "ocrDpi"
   | "dataDir"
 >;
@@ -27,6 +30,9 @@ export async function createOcr(config: OcrSettings, log: Log): Promise<OcrReade
     parallelPages: parallelPages(config),
     pageTimeoutMs: config.ocrPageTimeoutMs,
     maxPixels: config.ocrMaxPixels,
+    pagePixels: config.ocrPagePixels,
+    documentPixels: config.ocrDocumentPixels,
+    documentSeconds: config.ocrDocumentSeconds,
     renderDpi: config.ocrDpi,
     defaultModels: config.ocrLanguages.split("+"),
   });

@@ -2,18 +2,28 @@
  * Reads page images into page texts with their layout: preprocessing, the engine's hOCR through
  * the hOCR importer, boxes back in page pixels. A page gets OCR_PAGE_TIMEOUT_MS once the engine
  * starts on it; at most OCR_PARALLEL_PAGES pages are prepared and read at once across all
- * documents, which also bounds the page images held in memory.
+ * documents, which also bounds the page images held in memory. Those slots are shared fairly, as
+ * the model's are (jobs/fair-gate.ts): whenever one frees, the next requester in turn (a job, a
+ * client) gets it, so a 500-page scan does not make a 5-page one wait for all its pages. Each
+ * document's pages spend its OCR budget (budget.ts).
  */
-import { Limiter } from "../../endpoint/limiter.js";
 import { isPalimpsestError } from "../../errors.js";
+import { FairGate } from "../../jobs/fair-gate.js";
 import { composePage, type SourceBlock } from "../ingest/compose-page.js";
 import type { PageText } from "../ingest/pages.js";
 import { scaleBox } from "../ingest/xml/geometry.js";
 import { importHocr } from "../ingest/xml/hocr.js";
 import type { Box, OcrReason } from "../types.js";
+import { OcrBudget } from "./budget.js";
 import { chooseModels, type ModelChoice, type OcrHints } from "./models.js";
 import type { OcrEngine } from "./port.js";
-import { countImagePages, type PreparedImage, prepareImage } from "./prepare-image.js";
+import {
+  countImagePages,
+  leastPixels,
+  type PreparedImage,
+  pixelsOf,
+  prepareImage,
+} from "./prepare-image.js";
 
 export interface PageImage {
   bytes: Uint8Array;
@@ -25,22 +35,36 @@ export interface PageImage {
   reason: OcrReason;
 }
 
+/** Whose page it is, and the document's budget and signal. */
+export interface PageRequest {
+  /** Who the work is for (a job, a client): the OCR slots go round between requesters. */
+  requester: string;
+  budget: OcrBudget;
+  signal: AbortSignal;
+}
+
 export interface OcrReader {
   /** The models a document is read with, and a note when its hints could not be met. */
   chooseModels(hints: OcrHints): Promise<ModelChoice>;
+  /** A new budget for one document's pages (OCR_DOCUMENT_PIXELS, OCR_DOCUMENT_SECONDS). */
+  budget(): OcrBudget;
   /**
    * One page's text and layout. The image is made (rendered, extracted) only when the page's turn
    * comes. Rejects with OcrPageError when the image cannot be made or the engine fails or times out
-   * on the page, with a PalimpsestError when the image itself is bad, with the signal's reason when
-   * the document is given up.
+   * on the page, with a PalimpsestError when the image itself is bad, with the signal's or the
+   * budget's reason when the document is given up.
    */
-  read(image: () => Promise<PageImage>, models: readonly string[], signal: AbortSignal): Promise<PageText>;
+  read(image: () => Promise<PageImage>, models: readonly string[], request: PageRequest): Promise<PageText>;
   /** Number of pages of an image file (a multi-page TIFF has several). */
   countPages(bytes: Uint8Array): Promise<number>;
+  /** Pixels the engine gets at least of each of the `pages` pages of an image file, from headers alone. */
+  leastPixels(bytes: Uint8Array, pages: number): Promise<number[]>;
   /** OCR_DPI: resolution PDF pages are rendered at. */
   readonly renderDpi: number;
-  /** OCR_MAX_PIXELS: largest page image made or read. */
+  /** OCR_MAX_PIXELS: largest page image decoded. */
   readonly maxPixels: number;
+  /** OCR_PAGE_PIXELS: most pixels a page is rendered at, or given to the engine. */
+  readonly pagePixels: number;
   /** Stops the engine's workers, if it was started. */
   close(): Promise<void>;
 }
@@ -51,6 +75,9 @@ export interface OcrReaderOptions {
   parallelPages: number;
   pageTimeoutMs: number;
   maxPixels: number;
+  pagePixels: number;
+  documentPixels: number;
+  documentSeconds: number;
   renderDpi: number;
   /** OCR_LANGUAGES, split. */
   defaultModels: readonly string[];
@@ -61,8 +88,14 @@ export class OcrPageError extends Error {
   override name = "OcrPageError";
 }
 
+/** The engine ran out of OCR_PAGE_TIMEOUT_MS on one page: the same page would again. */
+export class OcrPageTimeout extends OcrPageError {
+  override name = "OcrPageTimeout";
+}
+
 export function createOcrReader(options: OcrReaderOptions): OcrReader {
-  const limiter = new Limiter(options.parallelPages);
+  const slots = new FairGate(() => options.parallelPages);
+  const limits = { maxPixels: options.maxPixels, pagePixels: options.pagePixels };
   let engine: Promise<OcrEngine> | undefined;
   const getEngine = () => {
     if (!engine) {
@@ -75,10 +108,37 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
     return engine;
   };
 
+  const readPage = async (
+    source: () => Promise<PageImage>,
+    models: readonly string[],
+    { budget, signal }: PageRequest,
+  ): Promise<PageText> => {
+    const ocr = await getEngine();
+    const image = await make(source, signal);
+    const prepared = await prepareImage(image.bytes, { page: image.index, dpi: image.dpi, ...limits });
+    budget.charge(pixelsOf(prepared));
+    const timeout = AbortSignal.timeout(options.pageTimeoutMs);
+    let hocr: string;
+    try {
+      hocr = await ocr.recognize(prepared.data, models, AbortSignal.any([signal, timeout]));
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (timeout.aborted)
+        throw new OcrPageTimeout(
+          `${ocr.name} failed on this page: timed out after ${options.pageTimeoutMs} ms (OCR_PAGE_TIMEOUT_MS)`,
+          { cause: error },
+        );
+      throw new OcrPageError(`${ocr.name} failed on this page: ${(error as Error).message}`, { cause: error });
+    }
+    return pageText(hocr, prepared, image, { engine: ocr.name, model: models.join("+") });
+  };
+
   return {
     countPages: (bytes) => countImagePages(bytes, options.maxPixels),
+    leastPixels: (bytes, pages) => leastPixels(bytes, pages, limits),
     renderDpi: options.renderDpi,
     maxPixels: options.maxPixels,
+    pagePixels: options.pagePixels,
     async close() {
       const started = engine;
       engine = undefined;
@@ -87,28 +147,25 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
     async chooseModels(hints) {
       return chooseModels(hints, (await getEngine()).models, options.defaultModels);
     },
-    read: (source, models, signal) =>
-      limiter.run(async () => {
-        const ocr = await getEngine();
-        const image = await make(source, signal);
-        const prepared = await prepareImage(image.bytes, {
-          page: image.index,
-          dpi: image.dpi,
-          maxPixels: options.maxPixels,
-        });
-        const timeout = AbortSignal.timeout(options.pageTimeoutMs);
-        let hocr: string;
-        try {
-          hocr = await ocr.recognize(prepared.data, models, AbortSignal.any([signal, timeout]));
-        } catch (error) {
-          if (signal.aborted) throw signal.reason;
-          const reason = timeout.aborted
-            ? `timed out after ${options.pageTimeoutMs} ms (OCR_PAGE_TIMEOUT_MS)`
-            : (error as Error).message;
-          throw new OcrPageError(`${ocr.name} failed on this page: ${reason}`, { cause: error });
-        }
-        return pageText(hocr, prepared, image, { engine: ocr.name, model: models.join("+") });
-      }, signal),
+    budget: () =>
+      new OcrBudget({ documentPixels: options.documentPixels, documentSeconds: options.documentSeconds }),
+    read(source, models, request) {
+      // The document is given up, or its budget spent: its pages leave their place in line too.
+      const signal = AbortSignal.any([request.signal, request.budget.signal]);
+      return slots.run(
+        request.requester,
+        async () => {
+          signal.throwIfAborted();
+          const stop = request.budget.start();
+          try {
+            return await readPage(source, models, { ...request, signal });
+          } finally {
+            stop();
+          }
+        },
+        signal,
+      );
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 import type {
   DocumentRecord,
   JobRecord,
+  KeyRecord,
   ResultRecord,
   ResultSummary,
   StoredError,
@@ -19,6 +20,8 @@ export interface DocumentRow {
 export interface JobRow {
   seq: number;
   id: string;
+  tenant: string;
+  created_by: string | null;
   kind: JobRecord["kind"];
   state: JobRecord["state"];
   spec: string;
@@ -51,6 +54,7 @@ export interface TaskRow {
 
 export interface ResultRow {
   id: number;
+  tenant: string;
   document_id: string;
   fingerprint: string;
   profile: string;
@@ -66,7 +70,17 @@ export interface ResultRow {
 
 /** The columns of a result without its Extraction. */
 export const RESULT_SUMMARY_COLUMNS =
-  "id, document_id, fingerprint, profile, name, media_type, pages, chunks, mentions, rejected, created_at";
+  "id, tenant, document_id, fingerprint, profile, name, media_type, pages, chunks, mentions, rejected, created_at";
+
+export interface KeyRow {
+  id: string;
+  name: string | null;
+  tenant: string;
+  role: KeyRecord["role"];
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
 
 export interface WorkerRow {
   id: string;
@@ -83,6 +97,8 @@ export const toDocument = (row: DocumentRow): DocumentRecord => ({
 
 export const toJob = (row: JobRow): JobRecord => ({
   id: row.id,
+  tenant: row.tenant,
+  ...(row.created_by === null ? {} : { createdBy: row.created_by }),
   kind: row.kind,
   state: row.state,
   spec: JSON.parse(row.spec),
@@ -114,6 +130,7 @@ export const toTask = (row: TaskRow): TaskRecord => ({
 
 export const toResultSummary = (row: Omit<ResultRow, "extraction">): ResultSummary => ({
   id: row.id,
+  tenant: row.tenant,
   documentId: row.document_id,
   fingerprint: row.fingerprint,
   profile: row.profile,
@@ -136,4 +153,14 @@ export const toWorker = (row: WorkerRow): WorkerRecord => ({
   host: row.host,
   pid: row.pid,
   heartbeatAt: row.heartbeat_at,
+});
+
+export const toKey = (row: KeyRow): KeyRecord => ({
+  id: row.id,
+  ...(row.name === null ? {} : { name: row.name }),
+  tenant: row.tenant,
+  role: row.role,
+  hash: row.hash,
+  createdAt: row.created_at,
+  ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
 });

@@ -132,4 +132,75 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tasks_by_document ON tasks (document_id);
   CREATE INDEX tasks_by_result ON tasks (result_id);
   `,
+  // Tenants, API keys, sessions and usage. What was stored before belongs to the default tenant. A
+  // document is a tenant's through document_owners (two tenants may hold the same bytes, each with its
+  // own results), and results are keyed by tenant too: the table is rebuilt for its UNIQUE constraint,
+  // the Extraction kept last.
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    tenant TEXT NOT NULL,
+    role TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+
+  CREATE TABLE sessions (
+    hash TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL REFERENCES api_keys (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_key ON sessions (key_id);
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+  CREATE TABLE key_usage (
+    key_id TEXT NOT NULL REFERENCES api_keys (id),
+    day TEXT NOT NULL,
+    ocr_pages INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (key_id, day)
+  );
+
+  ALTER TABLE jobs ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE jobs ADD COLUMN created_by TEXT;
+  CREATE INDEX jobs_by_tenant ON jobs (tenant, seq);
+  CREATE INDEX jobs_by_creator ON jobs (created_by, state) WHERE created_by IS NOT NULL;
+
+  CREATE TABLE document_owners (
+    tenant TEXT NOT NULL,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, document_id)
+  );
+  CREATE INDEX document_owners_by_document ON document_owners (document_id);
+  INSERT INTO document_owners SELECT 'default', id, created_at FROM documents;
+
+  CREATE TABLE results_new (
+    id INTEGER PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    fingerprint TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    extraction TEXT NOT NULL,
+    UNIQUE (tenant, document_id, fingerprint)
+  );
+  INSERT INTO results_new
+    SELECT id, 'default', document_id, fingerprint, profile, name, media_type, pages, chunks, mentions,
+      rejected, created_at, extraction
+    FROM results;
+  DROP TABLE results;
+  ALTER TABLE results_new RENAME TO results;
+  CREATE INDEX results_by_document ON results (document_id, tenant, profile, id);
+  CREATE INDEX results_by_profile ON results (profile, id);
+  CREATE INDEX results_by_tenant ON results (tenant, id);
+  `,
 ];

@@ -8,15 +8,19 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { DEFAULT_TENANT } from "../../auth/roles.js";
 import { PalimpsestError } from "../../errors.js";
 import type {
   DocumentRecord,
   JobKind,
   JobRecord,
   JobState,
+  KeyRecord,
+  NewJob,
   NewResult,
   ResultRecord,
   ResultSummary,
+  SessionRecord,
   SkippedEntry,
   Store,
   StoredError,
@@ -39,6 +43,7 @@ import {
   toWorker,
   type WorkerRow,
 } from "./rows.js";
+import { SqliteAccess } from "./access.js";
 import { MIGRATIONS } from "./schema.js";
 
 /** How long a writer waits for another process's transaction before giving up. */
@@ -50,6 +55,10 @@ const TASK_FROM = "tasks JOIN jobs ON jobs.seq = tasks.job_seq";
 export class SqliteStore implements Store {
   private database: Database.Database | undefined;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly access = new SqliteAccess(
+    (text) => this.sql(text),
+    (work) => this.write(work),
+  );
 
   /** `path` is a file, or ":memory:" for a store that lives as long as the process. */
   constructor(private readonly path: string) {}
@@ -102,59 +111,92 @@ export class SqliteStore implements Store {
     ).run(document.id, document.byteLength, document.createdAt);
   }
 
-  async getDocument(id: string): Promise<DocumentRecord | undefined> {
-    const row = this.sql("SELECT * FROM documents WHERE id = ?").get(id) as DocumentRow | undefined;
+  async getDocument(id: string, tenant: string): Promise<DocumentRecord | undefined> {
+    const row = this.sql(
+      `SELECT documents.id, documents.byte_length, document_owners.created_at FROM documents
+       JOIN document_owners ON document_owners.document_id = documents.id
+       WHERE documents.id = ? AND document_owners.tenant = ?`,
+    ).get(id, tenant) as DocumentRow | undefined;
     return row && toDocument(row);
   }
 
   async deleteDocument(
     documentId: string,
-  ): Promise<{ outcome: "deleted" } | { outcome: "in-use"; jobId: string } | { outcome: "missing" }> {
+    tenant: string,
+  ): Promise<
+    { outcome: "deleted"; orphaned: boolean } | { outcome: "in-use"; jobId: string } | { outcome: "missing" }
+  > {
     return this.write(() => {
-      if (!this.sql("SELECT 1 FROM documents WHERE id = ?").get(documentId)) return { outcome: "missing" };
+      if (!this.sql("SELECT 1 FROM document_owners WHERE tenant = ? AND document_id = ?").get(tenant, documentId))
+        return { outcome: "missing" };
       // A running task of a cancelled job is still being worked on: its worker would write a result.
       const user = this.sql(
         `SELECT jobs.id FROM tasks JOIN jobs ON jobs.seq = tasks.job_seq WHERE tasks.document_id = ?
-           AND (jobs.state IN ('unpacking', 'running') OR tasks.state = 'running') LIMIT 1`,
-      ).get(documentId) as { id: string } | undefined;
+           AND jobs.tenant = ? AND (jobs.state IN ('unpacking', 'running') OR tasks.state = 'running') LIMIT 1`,
+      ).get(documentId, tenant) as { id: string } | undefined;
       if (user) return { outcome: "in-use", jobId: user.id };
-      const jobs = this.sql("SELECT DISTINCT job_seq FROM tasks WHERE document_id = ?")
-        .all(documentId)
+      const jobs = this.sql(
+        `SELECT DISTINCT job_seq FROM tasks JOIN jobs ON jobs.seq = tasks.job_seq
+         WHERE tasks.document_id = ? AND jobs.tenant = ?`,
+      )
+        .all(documentId, tenant)
         .map((row) => (row as { job_seq: number }).job_seq);
       // In this order for the foreign keys: tasks refer to results, both to the document. A task only
-      // ever refers to a result of its own document.
-      this.sql("DELETE FROM tasks WHERE document_id = ?").run(documentId);
-      // A document job was this document's job: without it, it is an empty job with no name left.
-      for (const seq of jobs)
+      // ever refers to a result of its own document and tenant.
+      for (const seq of jobs) {
+        this.sql("DELETE FROM tasks WHERE job_seq = ? AND document_id = ?").run(seq, documentId);
+        // A document job was this document's job: without it, it is an empty job with no name left.
         this.sql(
           "DELETE FROM jobs WHERE seq = ? AND kind = 'document' AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_seq = ?)",
         ).run(seq, seq);
-      this.sql("DELETE FROM results WHERE document_id = ?").run(documentId);
-      this.sql("DELETE FROM documents WHERE id = ?").run(documentId);
-      return { outcome: "deleted" };
+      }
+      this.sql("DELETE FROM results WHERE document_id = ? AND tenant = ?").run(documentId, tenant);
+      this.sql("DELETE FROM document_owners WHERE tenant = ? AND document_id = ?").run(tenant, documentId);
+      // Every tenant with a task on the document owns it: without owners, nothing refers to it.
+      const orphaned = !this.sql("SELECT 1 FROM document_owners WHERE document_id = ? LIMIT 1").get(documentId);
+      if (orphaned) this.sql("DELETE FROM documents WHERE id = ?").run(documentId);
+      return { outcome: "deleted", orphaned };
     });
   }
 
-  async createJob(
-    job: JobRecord,
-    tasks: readonly { path: string; documentId: string }[] = [],
-  ): Promise<void> {
+  async storedBytes(tenant: string): Promise<number> {
+    return (
+      this.sql(
+        `SELECT TOTAL(documents.byte_length) AS bytes FROM document_owners
+         JOIN documents ON documents.id = document_owners.document_id WHERE document_owners.tenant = ?`,
+      ).get(tenant) as { bytes: number }
+    ).bytes;
+  }
+
+  /** The job's tenant owns the document from the moment a task of the job points at it. */
+  private own(seq: number, documentId: string): void {
+    this.sql(
+      `INSERT INTO document_owners (tenant, document_id, created_at)
+       SELECT tenant, ?, created_at FROM jobs WHERE seq = ? ON CONFLICT DO NOTHING`,
+    ).run(documentId, seq);
+  }
+
+  async createJob(job: NewJob, tasks: readonly { path: string; documentId: string }[] = []): Promise<void> {
     this.write(() => {
       this.insertJob(job);
       const seq = this.jobSeq(job.id) as number;
-      for (const task of tasks)
+      for (const task of tasks) {
         this.sql(
           "INSERT INTO tasks (job_seq, path, document_id, state, scan) VALUES (?, ?, ?, 'queued', 0)",
         ).run(seq, task.path, task.documentId);
+        this.own(seq, task.documentId);
+      }
     });
   }
 
-  private insertJob(job: JobRecord): void {
+  private insertJob(job: NewJob): void {
     this.sql(
-      `INSERT INTO jobs (id, kind, state, spec, key, error, owner, created_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (id, tenant, created_by, kind, state, spec, key, error, owner, created_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       job.id,
+      job.tenant ?? DEFAULT_TENANT,
+      job.createdBy ?? null,
       job.kind,
       job.state,
       JSON.stringify(job.spec),
@@ -182,7 +224,16 @@ export class SqliteStore implements Store {
     return (this.sql("SELECT * FROM jobs WHERE state = ? ORDER BY seq").all(state) as JobRow[]).map(toJob);
   }
 
+  async countActiveJobs(keyId: string): Promise<number> {
+    return (
+      this.sql(
+        "SELECT COUNT(*) AS n FROM jobs WHERE created_by = ? AND state IN ('unpacking', 'running')",
+      ).get(keyId) as { n: number }
+    ).n;
+  }
+
   async listRecentJobs(options: {
+    tenant: string;
     limit: number;
     before?: string;
     kind?: JobKind;
@@ -192,6 +243,7 @@ export class SqliteStore implements Store {
     // from seeking in jobs_by_kind or jobs_by_state.
     const where = [
       "seq < @before",
+      "tenant = @tenant",
       ...(options.kind ? ["kind = @kind"] : []),
       ...(options.state ? ["state = @state"] : []),
     ];
@@ -199,6 +251,7 @@ export class SqliteStore implements Store {
       `SELECT * FROM jobs WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT @limit`,
     ).all({
       before: options.before === undefined ? Number.MAX_SAFE_INTEGER : cursorValue(options.before, "jobs"),
+      tenant: options.tenant,
       kind: options.kind,
       state: options.state,
       limit: options.limit + 1,
@@ -283,6 +336,7 @@ export class SqliteStore implements Store {
         "SELECT document_id, state, scan FROM tasks WHERE job_seq = ? AND path = ?",
       ).get(seq, path) as { document_id: string; state: TaskState; scan: number } | undefined;
       if (existing?.scan === scan) return false;
+      this.own(seq, documentId);
       if (!existing) {
         this.sql(
           "INSERT INTO tasks (job_seq, path, document_id, state, scan) VALUES (?, ?, ?, 'queued', ?)",
@@ -368,12 +422,13 @@ export class SqliteStore implements Store {
           taskId,
         ) as { document_id: string };
         this.sql(
-          `INSERT INTO results (document_id, fingerprint, profile, extraction, name, media_type, pages, chunks,
-             mentions, rejected, created_at)
-           VALUES (@document, @fingerprint, @profile, @extraction, @name, @mediaType, @pages, @chunks,
-             @mentions, @rejected, @now)
-           ON CONFLICT (document_id, fingerprint) DO NOTHING`,
+          `INSERT INTO results (tenant, document_id, fingerprint, profile, extraction, name, media_type, pages,
+             chunks, mentions, rejected, created_at)
+           VALUES ((SELECT tenant FROM jobs WHERE seq = @seq), @document, @fingerprint, @profile, @extraction,
+             @name, @mediaType, @pages, @chunks, @mentions, @rejected, @now)
+           ON CONFLICT (tenant, document_id, fingerprint) DO NOTHING`,
         ).run({
+          seq,
           document: documentId,
           fingerprint: result.fingerprint,
           profile: result.profile,
@@ -388,10 +443,9 @@ export class SqliteStore implements Store {
         });
         // The first result for this key wins: a concurrent run of the same bytes reuses it.
         resultId = (
-          this.sql("SELECT id FROM results WHERE document_id = ? AND fingerprint = ?").get(
-            documentId,
-            result.fingerprint,
-          ) as { id: number }
+          this.sql(
+            "SELECT id FROM results WHERE tenant = (SELECT tenant FROM jobs WHERE seq = ?) AND document_id = ? AND fingerprint = ?",
+          ).get(seq, documentId, result.fingerprint) as { id: number }
         ).id;
         modelCalls = result.modelCalls;
       } else {
@@ -535,8 +589,9 @@ export class SqliteStore implements Store {
     return earliest;
   }
 
-  async findResult(documentId: string, fingerprint: string): Promise<ResultRecord | undefined> {
-    const row = this.sql("SELECT * FROM results WHERE document_id = ? AND fingerprint = ?").get(
+  async findResult(documentId: string, fingerprint: string, tenant: string): Promise<ResultRecord | undefined> {
+    const row = this.sql("SELECT * FROM results WHERE tenant = ? AND document_id = ? AND fingerprint = ?").get(
+      tenant,
       documentId,
       fingerprint,
     ) as ResultRow | undefined;
@@ -548,22 +603,24 @@ export class SqliteStore implements Store {
     return row && toResult(row);
   }
 
-  async latestResult(documentId: string, profile?: string): Promise<ResultRecord | undefined> {
+  async latestResult(documentId: string, tenant: string, profile?: string): Promise<ResultRecord | undefined> {
     const row = this.sql(
-      `SELECT * FROM results WHERE document_id = @document AND (@profile IS NULL OR profile = @profile)
+      `SELECT * FROM results WHERE document_id = @document AND tenant = @tenant
+         AND (@profile IS NULL OR profile = @profile)
        ORDER BY id DESC LIMIT 1`,
-    ).get({ document: documentId, profile: profile ?? null }) as ResultRow | undefined;
+    ).get({ document: documentId, tenant, profile: profile ?? null }) as ResultRow | undefined;
     return row && toResult(row);
   }
 
-  async listResults(documentId: string): Promise<ResultSummary[]> {
+  async listResults(documentId: string, tenant: string): Promise<ResultSummary[]> {
     const rows = this.sql(
-      `SELECT ${RESULT_SUMMARY_COLUMNS} FROM results WHERE document_id = ? ORDER BY id`,
-    ).all(documentId) as Omit<ResultRow, "extraction">[];
+      `SELECT ${RESULT_SUMMARY_COLUMNS} FROM results WHERE document_id = ? AND tenant = ? ORDER BY id`,
+    ).all(documentId, tenant) as Omit<ResultRow, "extraction">[];
     return rows.map(toResultSummary);
   }
 
   async listLatestResults(options: {
+    tenant: string;
     limit: number;
     before?: string;
     profile?: string;
@@ -575,17 +632,19 @@ export class SqliteStore implements Store {
     // the cursor: a pair listed on an earlier page is not listed again with an older result.
     const where = [
       "id < @before",
+      "tenant = @tenant",
       ...(options.profile === undefined ? [] : ["profile = @profile"]),
       ...(options.mediaType === undefined ? [] : ["media_type = @mediaType"]),
       ...(options.name === undefined ? [] : ["instr(casefold(name), @name) > 0"]),
       `NOT EXISTS (SELECT 1 FROM results AS newer WHERE newer.document_id = results.document_id
-         AND newer.profile = results.profile AND newer.id > results.id)`,
+         AND newer.tenant = results.tenant AND newer.profile = results.profile AND newer.id > results.id)`,
     ];
     const rows = this.sql(
       `SELECT ${RESULT_SUMMARY_COLUMNS} FROM results WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT @limit`,
     ).all({
       before:
         options.before === undefined ? Number.MAX_SAFE_INTEGER : cursorValue(options.before, "documents"),
+      tenant: options.tenant,
       profile: options.profile,
       mediaType: options.mediaType,
       name: options.name === undefined ? undefined : casefold(options.name),
@@ -606,6 +665,46 @@ export class SqliteStore implements Store {
       value,
       now,
     );
+  }
+
+  async createKey(key: KeyRecord): Promise<void> {
+    this.access.createKey(key);
+  }
+
+  async getKey(id: string): Promise<KeyRecord | undefined> {
+    return this.access.getKey(id);
+  }
+
+  async listKeys(): Promise<KeyRecord[]> {
+    return this.access.listKeys();
+  }
+
+  async revokeKey(id: string, now: number): Promise<boolean> {
+    return this.access.revokeKey(id, now);
+  }
+
+  async hasKeys(): Promise<boolean> {
+    return this.access.hasKeys();
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.access.createSession(session);
+  }
+
+  async findSession(hash: string, now: number): Promise<KeyRecord | undefined> {
+    return this.access.findSession(hash, now);
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    this.access.deleteSession(hash);
+  }
+
+  async addOcrPages(keyId: string, day: string, pages: number): Promise<void> {
+    this.access.addOcrPages(keyId, day, pages);
+  }
+
+  async ocrPages(keyId: string, day: string): Promise<number> {
+    return this.access.ocrPages(keyId, day);
   }
 
   async heartbeat(worker: WorkerRecord): Promise<void> {
