@@ -20,6 +20,7 @@ import { keyRateLimit } from "./api/plugins/rate-limit.js";
 import { schemaRoutes } from "./api/schemas.js";
 import { sessionRoutes } from "./api/session.js";
 import { usageRoutes } from "./api/usage.js";
+import { limitUploadsInFlight } from "./api/uploads-in-flight.js";
 import { webRoutes } from "./api/web.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { startupMode } from "./auth/mode.js";
@@ -57,6 +58,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     await authentication(scope, authenticator);
     await keyRateLimit(scope, config);
+    // After authentication: a request refused for its key never takes a share of the uploads in flight.
+    limitUploadsInFlight(scope, config);
     await sessionRoutes(scope, authenticator, config);
     await usageRoutes(scope, services);
     await schemaRoutes(scope, services);

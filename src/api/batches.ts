@@ -6,12 +6,15 @@
  */
 import { rm } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
+import { jobOwner } from "../auth/authenticator.js";
+import { admitWork } from "../auth/quotas.js";
 import { submitArchive } from "../jobs/submit.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
 import { ARCHIVE_TYPES, receiveArchive } from "./archive-upload.js";
 import { findJob, jobSpec, jobView } from "./job-view.js";
 import { sendResults } from "./jobs.js";
+import { caller } from "./plugins/authentication.js";
 
 /** Skipped entries listed with a batch; all of them are in its results. */
 const SKIPPED_SHOWN = 100;
@@ -30,6 +33,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
     scope.post(
       "/v1/batches",
       {
+        config: { access: "submitter" },
         schema: {
           tags: ["batches"],
           summary: "Queue every document of a ZIP or TAR archive; answers 202 with the batch",
@@ -39,6 +43,9 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
         },
       },
       async (request, reply) => {
+        const principal = caller(request);
+        // Before the archive is received; its entries count against the stored bytes as they are unpacked.
+        await admitWork(store, config, principal, { job: true, bytes: 0 });
         const { file, options, filename } = await receiveArchive(request, config);
         let spec: ReturnType<typeof jobSpec>;
         try {
@@ -47,7 +54,12 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
           await rm(file, { force: true });
           throw error;
         }
-        const job = await submitArchive(services, { archive: file, ...(filename ? { filename } : {}), spec });
+        const job = await submitArchive(services, {
+          archive: file,
+          ...(filename ? { filename } : {}),
+          spec,
+          owner: jobOwner(principal),
+        });
         return reply
           .code(202)
           .header("location", `/v1/batches/${job.id}`)
@@ -59,6 +71,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
   app.get<{ Params: { id: string } }>(
     "/v1/batches/:id",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["batches"],
         summary: "A batch: state, progress, and the entries skipped",
@@ -66,7 +79,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
       },
     },
     async (request) => {
-      const job = await findJob(store, request.params.id);
+      const job = await findJob(store, request.params.id, caller(request).tenant);
       return {
         ...(await jobView(services, job)),
         skipped: await store.listSkipped(job.id, { limit: SKIPPED_SHOWN }),
@@ -77,6 +90,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
   app.get<{ Params: { id: string }; Querystring: { format: "jsonl" | "csv" } }>(
     "/v1/batches/:id/results",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["batches"],
         summary: "The batch's results, streamed (as GET /v1/jobs/:id/results)",
@@ -88,7 +102,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
       },
     },
     async (request, reply) => {
-      await findJob(store, request.params.id);
+      await findJob(store, request.params.id, caller(request).tenant);
       return sendResults(reply, services, request.params.id, request.query.format);
     },
   );

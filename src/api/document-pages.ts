@@ -13,6 +13,7 @@ import { parallelPages } from "../pipeline/ocr/create-engine.js";
 import type { Services } from "../services.js";
 import { sliceCodePoints } from "../text/code-points.js";
 import { latestResult } from "./latest-result.js";
+import { caller } from "./plugins/authentication.js";
 
 const pageParams = {
   type: "object",
@@ -20,8 +21,11 @@ const pageParams = {
   required: ["id", "number"],
 } as const;
 
-/** The bytes are content-addressed: the image of a page at a width is the same for ever. */
-const IMMUTABLE = "public, max-age=31536000, immutable";
+/**
+ * The bytes are content-addressed: the image of a page at a width is the same for ever. Private: a
+ * shared cache must not hand one tenant's page to another.
+ */
+const IMMUTABLE = "private, max-age=31536000, immutable";
 
 export async function documentPageRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { store, blobs, config } = services;
@@ -31,6 +35,7 @@ export async function documentPageRoutes(app: FastifyInstance, services: Service
   app.get<{ Params: { id: string; number: number }; Querystring: { profile?: string } }>(
     "/v1/documents/:id/pages/:number",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["documents"],
         summary: "One page of the document's latest result: its text and the mentions that start on it",
@@ -43,7 +48,10 @@ export async function documentPageRoutes(app: FastifyInstance, services: Service
     async (request) => {
       const { id, number } = request.params;
       const { profile } = request.query;
-      const extraction = JSON.parse((await latestResult(store, id, profile)).extraction) as Extraction;
+      const { tenant } = caller(request);
+      const extraction = JSON.parse(
+        (await latestResult(store, id, tenant, profile)).extraction,
+      ) as Extraction;
       const pages =
         extraction.document.pages.length > 0 ? extraction.document.pages : [wholeText(extraction)];
       const page = pages.find((candidate) => candidate.number === number);
@@ -69,6 +77,7 @@ export async function documentPageRoutes(app: FastifyInstance, services: Service
   app.get<{ Params: { id: string; number: number }; Querystring: { width?: number } }>(
     "/v1/documents/:id/pages/:number/image",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["documents"],
         summary: "The page image, as JPEG, in the pixel space of the page's boxes",
@@ -91,7 +100,7 @@ export async function documentPageRoutes(app: FastifyInstance, services: Service
     async (request, reply) => {
       const { id, number } = request.params;
       const { width } = request.query;
-      if (!(await store.getDocument(id)))
+      if (!(await store.getDocument(id, caller(request).tenant)))
         throw new PalimpsestError("NOT_FOUND", `There is no document ${id}.`);
       // Weak: the same page at the same width, whichever encoder and settings made the bytes.
       const etag = `W/"${id}-${number}-${width ?? "default"}"`;

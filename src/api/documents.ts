@@ -17,6 +17,7 @@ import { documentListView } from "./document-view.js";
 import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
 import { latestResult } from "./latest-result.js";
 import { BEFORE_CURSOR, PAGE_LIMIT, pageEnd } from "./paging.js";
+import { caller } from "./plugins/authentication.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
@@ -55,6 +56,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
   app.post(
     "/v1/documents",
     {
+      config: { access: "submitter", upload: true },
       schema: {
         tags: ["documents"],
         summary: "Queue one document; answers 202 with its job",
@@ -63,15 +65,16 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
       },
     },
     async (request, reply) => {
-      const upload = await readUpload(request);
+      const upload = await readUpload(request, reply, config);
       const profile = resolveProfile(services.profiles, upload.options, config.defaultProfile);
-      return queueUpload(services, upload, profile, reply);
+      return queueUpload(services, upload, profile, reply, caller(request));
     },
   );
 
   app.get<{ Querystring: ListQuery }>(
     "/v1/documents",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["documents"],
         summary: "Stored documents with a result, newest result first: one entry per document and profile",
@@ -82,7 +85,8 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
     async (request) => {
       const { limit, before, profile, q, mediaType } = request.query;
-      const page = await store.listLatestResults({ limit, before, profile, mediaType, name: q });
+      const { tenant } = caller(request);
+      const page = await store.listLatestResults({ tenant, limit, before, profile, mediaType, name: q });
       return {
         documents: page.results.map(documentListView),
         ...pageEnd("/v1/documents", { limit, profile, q, mediaType }, "before", page.next),
@@ -93,6 +97,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
   app.get<{ Params: { id: string } }>(
     "/v1/documents/:id",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["documents"],
         summary: "A stored document and the results kept for it",
@@ -100,9 +105,10 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
       },
     },
     async (request) => {
-      const document = await store.getDocument(request.params.id);
+      const { tenant } = caller(request);
+      const document = await store.getDocument(request.params.id, tenant);
       if (!document) throw new PalimpsestError("NOT_FOUND", `There is no document ${request.params.id}.`);
-      const results = await store.listResults(document.id);
+      const results = await store.listResults(document.id, tenant);
       return {
         id: document.id,
         byteLength: document.byteLength,
@@ -121,6 +127,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
   app.delete<{ Params: { id: string } }>(
     "/v1/documents/:id",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["documents"],
         summary: "Delete a stored document: its bytes, all its results, and its place in finished jobs",
@@ -131,7 +138,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
     async (request, reply) => {
       const { id } = request.params;
-      const deletion = await store.deleteDocument(id);
+      const deletion = await store.deleteDocument(id, caller(request).tenant);
       if (deletion.outcome === "missing")
         throw new PalimpsestError("NOT_FOUND", `There is no document ${id}.`);
       if (deletion.outcome === "in-use") {
@@ -143,7 +150,8 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
         );
       }
       // After the rows: a crash in between leaves a file nothing refers to, never a document without bytes.
-      await blobs.delete(id);
+      // Another tenant that holds the same bytes keeps them.
+      if (deletion.orphaned) await blobs.delete(id);
       return reply.code(204).send();
     },
   );
@@ -151,6 +159,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
   app.get<{ Params: { id: string }; Querystring: { profile?: string; format?: string; text: boolean } }>(
     "/v1/documents/:id/entities",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["documents"],
         summary: "The document's latest result (for a profile when named), as POST /v1/extract answers it",
@@ -173,7 +182,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
     async (request, reply) => {
       const { profile, format, text } = request.query;
-      const result = await latestResult(store, request.params.id, profile);
+      const result = await latestResult(store, request.params.id, caller(request).tenant, profile);
       const extraction = () => JSON.parse(result.extraction) as Extraction;
       // Rendered by renderRequestedExport, as for POST /v1/extract.
       if (isExportFormat(format)) return extraction();

@@ -18,19 +18,19 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_VALIDATION: "BAD_REQUEST",
 };
 
+export function uploadTooLarge(maxUploadBytes: number): PalimpsestError {
+  return new PalimpsestError(
+    "PAYLOAD_TOO_LARGE",
+    `The upload is larger than the limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES).`,
+    { details: { limit: maxUploadBytes } },
+  );
+}
+
 export function toPalimpsestError(error: unknown, maxUploadBytes: number): PalimpsestError {
   if (isPalimpsestError(error)) return error;
   const fastifyError = error as FastifyError;
   const code = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (code === "PAYLOAD_TOO_LARGE") {
-    return new PalimpsestError(
-      code,
-      `The upload is larger than the limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES).`,
-      {
-        details: { limit: maxUploadBytes },
-      },
-    );
-  }
+  if (code === "PAYLOAD_TOO_LARGE") return uploadTooLarge(maxUploadBytes);
   if (code) return new PalimpsestError(code, fastifyError.message);
   if (error instanceof SyntaxError || fastifyError.statusCode === 400) {
     return new PalimpsestError("BAD_REQUEST", `The request body could not be read: ${fastifyError.message}`);

@@ -1,9 +1,11 @@
 /** POST /v1/extract: one document in, its grounded entities out, in the same request. */
 import type { FastifyInstance } from "fastify";
+import { checkOcrPages, countOcrPages } from "../auth/quotas.js";
 import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
 import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
+import { caller } from "./plugins/authentication.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
@@ -17,15 +19,13 @@ const RAW_TYPES = [
 
 export async function extractRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { config } = services;
-  app.addContentTypeParser(
-    RAW_TYPES,
-    { parseAs: "buffer", bodyLimit: config.maxUploadBytes },
-    (_request, body, done) => done(null, body),
-  );
+  // Handed over as a stream: upload.ts spools it, never buffering a large one whole.
+  app.addContentTypeParser(RAW_TYPES, (_request, payload, done) => done(null, payload));
 
   app.post(
     "/v1/extract",
     {
+      config: { access: "submitter", upload: true },
       schema: {
         tags: ["extract"],
         summary: "Extract grounded entities from one document",
@@ -57,29 +57,37 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
       preSerialization: renderRequestedExport,
     },
     async (request, reply) => {
-      const upload = await readUpload(request);
+      const principal = caller(request);
+      const upload = await readUpload(request, reply, config);
       const profile = resolveProfile(services.profiles, upload.options, config.defaultProfile);
+      const { bytes } = upload.content;
       // A large document would hold the request for minutes: it becomes a job, answered 202.
-      if (upload.bytes.byteLength > config.extractSyncMaxBytes) {
-        return queueUpload(services, upload, profile, reply);
+      if (bytes === undefined || bytes.byteLength > config.extractSyncMaxBytes) {
+        return queueUpload(services, upload, profile, reply, principal);
       }
+      // Nothing is stored: of the quotas, only the OCR pages of the day count.
+      if (principal.keyId) await checkOcrPages(services.store, config, principal.keyId);
       const controller = new AbortController();
       // A client that hangs up should not keep the model busy.
       request.raw.once("close", () => {
         if (!request.raw.complete || request.raw.destroyed) controller.abort();
       });
-      return runPipeline(
+      const extraction = await runPipeline(
         {
-          bytes: upload.bytes,
+          bytes,
           profile,
           ...(upload.filename ? { filename: upload.filename } : {}),
           ...(upload.options.language ? { language: upload.options.language } : {}),
           ...(upload.options.script ? { script: upload.options.script } : {}),
           ...(upload.options.ocr ? { ocrModels: upload.options.ocr.split("+") } : {}),
+          // Its OCR pages take turns with jobs' and other clients' pages.
+          requester: `client:${principal.keyId ?? request.ip}`,
           signal: controller.signal,
         },
         { config, endpoint: services.endpoint, logger: request.log, ocr: services.ocr },
       );
+      await countOcrPages(services.store, principal.keyId, extraction);
+      return extraction;
     },
   );
 }

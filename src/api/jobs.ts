@@ -23,6 +23,7 @@ import {
 } from "../store/port.js";
 import { findJob, jobDocumentView, jobView } from "./job-view.js";
 import { BEFORE_CURSOR, PAGE_LIMIT, pageEnd } from "./paging.js";
+import { caller } from "./plugins/authentication.js";
 
 /** Progress events are sent at most this often, however fast documents finish. */
 const EVENT_INTERVAL_MS = 250;
@@ -86,6 +87,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
   app.get<{ Querystring: { limit: number; before?: string; kind?: JobKind; state?: JobState } }>(
     "/v1/jobs",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["jobs"],
         summary: "Recent jobs, newest first, each as GET /v1/jobs/:id answers it",
@@ -96,7 +98,8 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     },
     async (request) => {
       const { limit, before, kind, state } = request.query;
-      const page = await store.listRecentJobs({ limit, before, kind, state });
+      const { tenant } = caller(request);
+      const page = await store.listRecentJobs({ tenant, limit, before, kind, state });
       const now = Date.now();
       return {
         jobs: await Promise.all(page.jobs.map((job) => jobView(services, job, now))),
@@ -107,13 +110,17 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
 
   app.get<{ Params: { id: string } }>(
     "/v1/jobs/:id",
-    { schema: { tags: ["jobs"], summary: "A job's state and progress", params: idParams } },
-    async (request) => jobView(services, await findJob(store, request.params.id)),
+    {
+      config: { access: "reader" },
+      schema: { tags: ["jobs"], summary: "A job's state and progress", params: idParams },
+    },
+    async (request) => jobView(services, await findJob(store, request.params.id, caller(request).tenant)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; after?: number; state?: TaskState } }>(
     "/v1/jobs/:id/documents",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["jobs"],
         summary: "A job's documents in source order: state, attempts, error, figures and links to results",
@@ -124,7 +131,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
       },
     },
     async (request) => {
-      const job = await findJob(store, request.params.id);
+      const job = await findJob(store, request.params.id, caller(request).tenant);
       const { limit, after, state } = request.query;
       // One task more than asked tells whether there is a next page.
       const tasks = await store.listTasks(job.id, { limit: limit + 1, after, state });
@@ -140,6 +147,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
   app.post<{ Params: { id: string } }>(
     "/v1/jobs/:id/cancel",
     {
+      config: { access: "submitter" },
       schema: {
         tags: ["jobs"],
         summary: "Cancel a job: documents not started are dropped, those in progress stopped",
@@ -147,14 +155,17 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
       },
     },
     async (request) => {
-      const job = await jobs.cancel(request.params.id);
-      return jobView(services, job ?? (await findJob(store, request.params.id)));
+      // Checked first: another tenant's job is not there to be cancelled.
+      const { tenant } = caller(request);
+      const { id } = await findJob(store, request.params.id, tenant);
+      return jobView(services, (await jobs.cancel(id)) ?? (await findJob(store, id, tenant)));
     },
   );
 
   app.delete<{ Params: { id: string } }>(
     "/v1/jobs/:id",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["jobs"],
         summary: "Delete a finished job: its tasks and skipped entries; its documents and results stay",
@@ -164,7 +175,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
       },
     },
     async (request, reply) => {
-      const job = await findJob(store, request.params.id);
+      const job = await findJob(store, request.params.id, caller(request).tenant);
       // "missing" now means another request deleted it meanwhile: gone, as asked.
       if ((await store.deleteJob(job.id)) === "active")
         throw new PalimpsestError(
@@ -181,6 +192,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
   app.get<{ Params: { id: string }; Querystring: { format: "jsonl" | "csv" } }>(
     "/v1/jobs/:id/results",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["jobs"],
         summary: "A job's results, streamed: one line per entry (JSON Lines) or one row per mention (CSV)",
@@ -189,7 +201,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
       },
     },
     async (request, reply) => {
-      await findJob(store, request.params.id);
+      await findJob(store, request.params.id, caller(request).tenant);
       return sendResults(reply, services, request.params.id, request.query.format);
     },
   );
@@ -197,6 +209,7 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
   app.get<{ Params: { id: string } }>(
     "/v1/jobs/:id/events",
     {
+      config: { access: "reader" },
       schema: {
         tags: ["jobs"],
         summary: "Live progress as Server-Sent Events: `progress` events, then `end` when the job is over",
@@ -204,14 +217,15 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
       },
     },
     async (request, reply) => {
-      const id = (await findJob(store, request.params.id)).id;
+      const { tenant } = caller(request);
+      const id = (await findJob(store, request.params.id, tenant)).id;
       const stream = new PassThrough();
       streams.add(stream);
       let last = "";
       let timer: NodeJS.Timeout | undefined;
       const send = async () => {
         if (stream.writableEnded) return;
-        const job = await findJob(store, id);
+        const job = await findJob(store, id, tenant);
         const data = JSON.stringify(await jobView(services, job));
         if (data !== last) stream.write(`event: progress\ndata: ${data}\n\n`);
         last = data;

@@ -3,11 +3,19 @@
  * a multipart upload (field `file`, plus `profile`, `language`, `schema`, `script`, `ocr`), a JSON body
  * (`{ "text": ..., "profile", "language", "schema" }`), or the raw bytes as the body
  * (a PDF, an image, XML, text or application/octet-stream) with options in the query string.
- * Size limits are enforced while the body streams in (see app.ts), never after buffering it whole.
+ * Files and raw bodies are spooled as they stream in (spool.ts): in memory up to EXTRACT_SYNC_MAX_BYTES,
+ * to a file under DATA_DIR/uploads past it, refused past MAX_UPLOAD_BYTES; never buffered whole. A
+ * JSON body is parsed in memory (its size is bounded by MAX_UPLOAD_BYTES and, with the others, by
+ * MAX_UPLOAD_BYTES_IN_FLIGHT).
  */
-import type { FastifyRequest } from "fastify";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../config.js";
 import { PalimpsestError } from "../errors.js";
 import { MODEL_LIST, SCRIPT_CODE } from "../pipeline/ocr/models.js";
+import { uploadTooLarge } from "./error-handler.js";
+import { discard, type Spooled, spool } from "./spool.js";
 
 export interface UploadOptions {
   profile?: string;
@@ -21,20 +29,48 @@ export interface UploadOptions {
 }
 
 export interface Upload {
-  bytes: Uint8Array;
+  /** The document's bytes: in memory when small (or sent as JSON), else in a file. */
+  content: Spooled;
   filename?: string;
   options: UploadOptions;
 }
 
+type UploadConfig = Pick<Config, "dataDir" | "maxUploadBytes" | "extractSyncMaxBytes">;
+
 const OPTION_NAMES = ["profile", "language", "schema", "script", "ocr"] as const;
 
-export async function readUpload(request: FastifyRequest): Promise<Upload> {
+/**
+ * The document and its options. The file of a large upload is removed once the response is sent (or
+ * the connection lost): by then it is stored, or refused.
+ */
+export async function readUpload(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: UploadConfig,
+): Promise<Upload> {
+  const upload = await receive(request, config);
+  reply.raw.once("close", () => {
+    discard(upload.content).catch((error: unknown) =>
+      request.log.warn({ err: error }, "an upload's file could not be removed"),
+    );
+  });
+  return upload;
+}
+
+async function receive(request: FastifyRequest, config: UploadConfig): Promise<Upload> {
   const query = pickOptions(request.query);
-  if (request.isMultipart()) return readMultipart(request, query);
+  const save = (source: AsyncIterable<Uint8Array>) =>
+    spool(source, {
+      memoryBytes: config.extractSyncMaxBytes,
+      maxBytes: config.maxUploadBytes,
+      dir: join(config.dataDir, "uploads"),
+      tooLarge: () => uploadTooLarge(config.maxUploadBytes),
+    });
+  if (request.isMultipart()) return readMultipart(request, query, save);
   const body = request.body;
-  if (Buffer.isBuffer(body)) {
+  if (isStream(body)) {
     const filename = queryFilename(request);
-    return { bytes: body, ...(filename ? { filename } : {}), options: query };
+    return { content: await save(body), ...(filename ? { filename } : {}), options: query };
   }
   if (body && typeof body === "object") {
     const json = body as Record<string, unknown>;
@@ -42,8 +78,9 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
       throw new PalimpsestError("BAD_REQUEST", 'A JSON request needs a "text" field with the document text.');
     }
     const filename = typeof json.filename === "string" ? json.filename : undefined;
+    const bytes = Buffer.from(json.text, "utf8");
     return {
-      bytes: Buffer.from(json.text, "utf8"),
+      content: { size: bytes.byteLength, bytes },
       ...(filename ? { filename } : {}),
       options: { ...query, ...pickOptions(json) },
     };
@@ -54,24 +91,38 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
   );
 }
 
-async function readMultipart(request: FastifyRequest, query: UploadOptions): Promise<Upload> {
+function isStream(body: unknown): body is Readable {
+  return typeof (body as Readable | undefined)?.pipe === "function";
+}
+
+async function readMultipart(
+  request: FastifyRequest,
+  query: UploadOptions,
+  save: (source: AsyncIterable<Uint8Array>) => Promise<Spooled>,
+): Promise<Upload> {
   const fields: Record<string, unknown> = {};
-  let file: { bytes: Buffer; filename: string } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === "file") {
-      if (file)
-        throw new PalimpsestError("BAD_REQUEST", "Send one file per request; use batch jobs for many.");
-      file = { bytes: await part.toBuffer(), filename: part.filename };
-    } else {
-      fields[part.fieldname] = part.value;
+  let file: { content: Spooled; filename: string } | undefined;
+  try {
+    // Fields may come after the file: they are read once it is spooled.
+    for await (const part of request.parts()) {
+      if (part.type === "file") {
+        if (file)
+          throw new PalimpsestError("BAD_REQUEST", "Send one file per request; use batch jobs for many.");
+        file = { content: await save(part.file), filename: part.filename };
+      } else {
+        fields[part.fieldname] = part.value;
+      }
     }
+    if (!file)
+      throw new PalimpsestError(
+        "BAD_REQUEST",
+        'The multipart upload has no file: send it in a field named "file".',
+      );
+    return { ...file, options: { ...query, ...pickOptions(fields) } };
+  } catch (error) {
+    if (file) await discard(file.content);
+    throw error;
   }
-  if (!file)
-    throw new PalimpsestError(
-      "BAD_REQUEST",
-      'The multipart upload has no file: send it in a field named "file".',
-    );
-  return { bytes: file.bytes, filename: file.filename, options: { ...query, ...pickOptions(fields) } };
 }
 
 /** A raw body has no file name of its own: the query's `filename` option gives it one. */

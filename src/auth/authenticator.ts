@@ -19,6 +19,11 @@ export interface Principal {
   session?: string;
 }
 
+/** Whose a job submitted by the principal is: its tenant's, counted against its key. */
+export function jobOwner(principal: Principal): { tenant: string; createdBy?: string } {
+  return { tenant: principal.tenant, ...(principal.keyId === undefined ? {} : { createdBy: principal.keyId }) };
+}
+
 /** Everyone in open mode: an admin of the default tenant. */
 const OPEN: Principal = { tenant: DEFAULT_TENANT, role: "admin", via: "open" };
 

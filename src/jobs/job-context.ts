@@ -8,7 +8,7 @@ import type { PipelineInput } from "../pipeline/run.js";
 import type { Profile } from "../profiles/profile.js";
 import type { ProfileRegistry } from "../profiles/registry.js";
 import { resolveProfile } from "../profiles/resolve.js";
-import type { JobSpec } from "../store/port.js";
+import type { JobRecord } from "../store/port.js";
 import { resultFingerprint } from "./fingerprint.js";
 
 export interface JobContext {
@@ -16,14 +16,17 @@ export interface JobContext {
   /** The job's options for the pipeline (language, script, OCR models), as runPipeline takes them. */
   options: Pick<PipelineInput, "language" | "script" | "ocrModels">;
   fingerprint: string;
+  /** Whose results the tasks make and reuse, and the key whose quotas they count against. */
+  tenant: string;
+  createdBy?: string;
 }
 
 export function jobContext(
-  spec: JobSpec,
+  job: Pick<JobRecord, "spec" | "tenant" | "createdBy">,
   deps: { config: Config; profiles: ProfileRegistry; info: EndpointInfo },
 ): JobContext {
   const { config, profiles, info } = deps;
-  const { profile: name, schema, language, script, ocrModels } = spec;
+  const { profile: name, schema, language, script, ocrModels } = job.spec;
   const profile = resolveProfile(
     profiles,
     { profile: name, ...(schema === undefined ? {} : { schema }) },
@@ -34,5 +37,11 @@ export function jobContext(
     ...(script ? { script } : {}),
     ...(ocrModels ? { ocrModels } : {}),
   };
-  return { profile, options, fingerprint: resultFingerprint({ config, info, profile, options }) };
+  return {
+    profile,
+    options,
+    fingerprint: resultFingerprint({ config, info, profile, options }),
+    tenant: job.tenant,
+    ...(job.createdBy === undefined ? {} : { createdBy: job.createdBy }),
+  };
 }

@@ -6,6 +6,7 @@
  * cancelled. One that failed because the model server is down goes back to the queue as it was too,
  * while the runner waits for the server (model-outage.ts).
  */
+import { checkOcrPages, countOcrPages } from "../auth/quotas.js";
 import type { Config } from "../config.js";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
 import { type PipelineDeps, runPipeline } from "../pipeline/run.js";
@@ -15,7 +16,10 @@ import type { JobContext } from "./job-context.js";
 import type { TaskCalls } from "./job-endpoint.js";
 
 export interface TaskEnvironment {
-  config: Pick<Config, "jobAttempts" | "jobRetryDelayMs">;
+  config: Pick<
+    Config,
+    "jobAttempts" | "jobRetryDelayMs" | "quotaConcurrentJobs" | "quotaStoredBytes" | "quotaOcrPagesPerDay"
+  >;
   store: Store;
   blobs: BlobStore;
   /** What runPipeline needs, with the task's endpoint (see job-endpoint.ts), which counts into `calls`. */
@@ -45,16 +49,19 @@ export async function processTask(
         `Processing this document was interrupted ${task.attempts - 1} times (the process stopped while reading it); it is not tried again. Check the service log for a crash or an out-of-memory kill.`,
       );
     const job = await jobContext();
-    const earlier = await store.findResult(task.documentId, job.fingerprint);
+    const earlier = await store.findResult(task.documentId, job.fingerprint, job.tenant);
     if (earlier) {
       await store.completeTask(task.id, owner, { reusedResultId: earlier.id }, now());
       return;
     }
+    // A key past its OCR pages of the day: its documents fail (QUOTA_EXCEEDED, retried as retryable).
+    if (job.createdBy !== undefined) await checkOcrPages(store, env.config, job.createdBy, now());
     const bytes = await env.blobs.read(task.documentId);
     const extraction = await runPipeline(
-      { bytes, profile: job.profile, filename: task.path, ...job.options, signal },
+      { bytes, profile: job.profile, filename: task.path, ...job.options, requester: task.jobId, signal },
       env.pipeline,
     );
+    await countOcrPages(store, job.createdBy, extraction, now());
     await store.completeTask(
       task.id,
       owner,

@@ -354,7 +354,7 @@ export class JobRunner {
     let context = this.contexts.get(job.id);
     if (!context) {
       const { config, profiles } = this.deps;
-      context = this.endpoints.info().then((info) => jobContext(job.spec, { config, profiles, info }));
+      context = this.endpoints.info().then((info) => jobContext(job, { config, profiles, info }));
       // A failure (the model server down) is not remembered: the next task asks again.
       context.catch(() => this.contexts.delete(job.id));
       this.contexts.set(job.id, context);

@@ -24,10 +24,16 @@ export interface SubmitDeps {
 /** A job of one document, queued at once (document and task stored in one transaction with the job). */
 export async function submitDocument(
   deps: SubmitDeps,
-  input: { bytes: Uint8Array; filename?: string; spec: JobSpec; owner: JobOwner },
+  input: {
+    /** The document's bytes, streamed into the blob store. */
+    content: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+    filename?: string;
+    spec: JobSpec;
+    owner: JobOwner;
+  },
 ): Promise<JobRecord> {
   const now = deps.now ?? Date.now;
-  const blob = await deps.blobs.write([input.bytes], { maxBytes: Number.POSITIVE_INFINITY });
+  const blob = await deps.blobs.write(input.content, { maxBytes: Number.POSITIVE_INFINITY });
   await deps.store.putDocument({ id: blob.id, byteLength: blob.size, createdAt: now() });
   const job: JobRecord = {
     id: randomUUID(),

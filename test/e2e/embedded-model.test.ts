@@ -67,7 +67,7 @@ afterAll(async () => {
 
 function embedded(env: Record<string, string> = {}): LlmEndpoint {
   return createEndpoint(
-    loadConfig({ BLOOM_MODEL: model.path, EMBEDDED_THREADS: "2", DATA_DIR: model.dir, ...env }),
+    loadConfig({ BLOOM_MODEL: model.path, EMBEDDED_THREADS: "1", DATA_DIR: model.dir, ...env }),
   );
 }
 
@@ -112,7 +112,7 @@ describe("the embedded endpoint", () => {
     expect(result.grammarApplied).toBe(true);
     // Random weights write long strings: the answer is cut, but what there is follows the grammar.
     expect(result.text).toMatch(
-      /^\{"entities":\[(\]\}$|\{"type":"(person|place|organization|date|work|event)")/,
+      /^ ?\{"entities":\[(\]\}$|\{"type":"(person|place|organization|date|work|event)")/,
     );
   });
 

@@ -38,9 +38,10 @@ export async function startEmbeddedApp(
   const dataDir = await mkdtemp(join(tmpdir(), "palimpsest-embedded-"));
   const config = loadConfig({
     BLOOM_MODEL: model,
-    EMBEDDED_THREADS: "2",
+    EMBEDDED_THREADS: "1",
     LOG_LEVEL: "silent",
     DATA_DIR: dataDir,
+    // Tests run beside each other on few cores: one llama.cpp thread each keeps decoding from collapsing.
     // Random weights rarely close the JSON before the budget: keep each call short.
     MAX_NEW_TOKENS: "64",
     MODEL_REASKS: "0",

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { crc32 } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { editDistance } from "../../src/pipeline/ground/approximate.js";
 import { composePage } from "../../src/pipeline/ingest/compose-page.js";
@@ -135,6 +135,46 @@ export function blankPage(width: number, height: number, channels: 1 | 3 = 1): P
     .toColourspace(channels === 1 ? "b-w" : "srgb")
     .png()
     .toBuffer();
+}
+
+/**
+ * A multi-page TIFF whose pages all point at one deflated strip of grey pixels: a few KB that
+ * declare `pages` times `width` x `height` pixels, as a pixel bomb does.
+ */
+export function tiffReusingOneStrip(width: number, height: number, pages: number): Buffer {
+  const strip = deflateSync(Buffer.alloc(width * height, 0x80));
+  const entries: [tag: number, type: 3 | 4, value: number][] = [
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 8], // bits per sample
+    [259, 3, 8], // deflate
+    [262, 3, 1], // black is zero
+    [273, 4, 8], // the strip, right after the header
+    [277, 3, 1], // samples per pixel
+    [278, 4, height], // rows per strip
+    [279, 4, strip.length],
+  ];
+  const ifdBytes = 2 + entries.length * 12 + 4;
+  const firstIfd = 8 + strip.length;
+  const header = Buffer.alloc(8);
+  header.write("II*\0", 0, "latin1");
+  header.writeUInt32LE(firstIfd, 4);
+  const ifds = Buffer.alloc(ifdBytes * pages);
+  for (let page = 0; page < pages; page++) {
+    let at = page * ifdBytes;
+    ifds.writeUInt16LE(entries.length, at);
+    at += 2;
+    for (const [tag, type, value] of entries) {
+      ifds.writeUInt16LE(tag, at);
+      ifds.writeUInt16LE(type, at + 2);
+      ifds.writeUInt32LE(1, at + 4);
+      if (type === 3) ifds.writeUInt16LE(value, at + 8);
+      else ifds.writeUInt32LE(value, at + 8);
+      at += 12;
+    }
+    ifds.writeUInt32LE(page === pages - 1 ? 0 : firstIfd + (page + 1) * ifdBytes, at);
+  }
+  return Buffer.concat([header, strip, ifds]);
 }
 
 /** A PNG whose header declares the given size, with a few bytes of pixel data: a decompression bomb. */

@@ -80,3 +80,10 @@ export async function buildTruncatedPdf(): Promise<Uint8Array> {
   const bytes = await buildPdf(FRENCH_PAGES);
   return bytes.slice(0, Math.floor(bytes.length / 2));
 }
+
+/** One blank page `points` wide and high (14,400 is the largest PDF allows): a rendering bomb. */
+export async function buildHugePagePdf(points: number): Promise<Uint8Array> {
+  const document = await PDFDocument.create();
+  document.addPage([points, points]);
+  return document.save();
+}

@@ -78,19 +78,76 @@ export const EXPORTS = [
   ["webanno", "Web Annotation"],
 ] as const;
 
-async function send<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { accept: "application/json" } });
+/** Who the page works for, as GET /v1/session answers it. */
+export interface Session {
+  mode: "open" | "keys";
+  tenant: string;
+  role: "reader" | "submitter" | "admin";
+  key?: string;
+  csrfToken?: string;
+}
+
+/** Raised when the API answers 401: nobody is signed in (any more); main.ts shows the sign-in form. */
+export class SignInNeeded extends Error {}
+
+/** Fired on window when a request answers 401, wherever it was made. */
+export const SIGN_IN_NEEDED = "palimpsest:sign-in";
+
+/** The session's CSRF token, sent with every request that changes something (see headers()). */
+let csrfToken: string | undefined;
+
+/** JSON answers; the CSRF token on the requests that change something. */
+function headers(method = "GET"): Record<string, string> {
+  return {
+    accept: "application/json",
+    ...(method !== "GET" && csrfToken ? { "x-csrf-token": csrfToken } : {}),
+  };
+}
+
+/** The API's error message, or a 401 turned into SignInNeeded (and announced). */
+function failure(url: string, status: number, body: { error?: { message?: string } } | null): Error {
+  const message = body?.error?.message ?? `${url} answered ${status}`;
+  if (status !== 401) return new Error(message);
+  window.dispatchEvent(new Event(SIGN_IN_NEEDED));
+  return new SignInNeeded(message);
+}
+
+async function send<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, { ...init, headers: { ...headers(init.method), ...init.headers } });
   const body = (await response.json()) as T & { error?: { message?: string } };
-  if (!response.ok) throw new Error(body.error?.message ?? `${url} answered ${response.status}`);
+  if (!response.ok) throw failure(url, response.status, body);
   return body;
 }
 
 /** A DELETE, which answers 204 without a body when it succeeds. */
 async function remove(url: string): Promise<void> {
-  const response = await fetch(url, { method: "DELETE", headers: { accept: "application/json" } });
+  const response = await fetch(url, { method: "DELETE", headers: headers("DELETE") });
   if (response.ok) return;
-  const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-  throw new Error(body.error?.message ?? `${url} answered ${response.status}`);
+  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+  throw failure(url, response.status, body);
+}
+
+/** Who is signed in; SignInNeeded when nobody is (keys asked, no session). */
+export async function getSession(): Promise<Session> {
+  const session = await send<Session>("/v1/session");
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+/** Signs in with an API key: the session cookie is set by the answer, the key is not kept by the page. */
+export async function signIn(key: string): Promise<Session> {
+  const session = await send<Session>("/v1/session", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key }),
+  });
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+export async function signOut(): Promise<void> {
+  await remove("/v1/session");
+  csrfToken = undefined;
 }
 
 const at = (id: string) => encodeURIComponent(id);
@@ -139,6 +196,7 @@ export function upload(
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", archive ? "/v1/batches" : "/v1/documents");
+    for (const [name, value] of Object.entries(headers("POST"))) request.setRequestHeader(name, value);
     request.responseType = "json";
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
@@ -146,6 +204,7 @@ export function upload(
     request.addEventListener("load", () => {
       const body = request.response as (JobView & { error?: { message?: string } }) | null;
       if (request.status === 202 && body) resolve(body);
+      else if (request.status === 401) reject(failure("The upload", 401, body));
       else reject(new Error(body?.error?.message ?? `The upload failed (${request.status}).`));
     });
     request.addEventListener("error", () =>

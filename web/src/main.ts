@@ -6,6 +6,7 @@
 import { type DocumentView, showDocument } from "./document-view.js";
 import { showHome } from "./home.js";
 import { showJob } from "./job-page.js";
+import { startSession } from "./session.js";
 
 let shown: { path: string; controller: AbortController; document?: DocumentView } | undefined;
 
@@ -32,5 +33,11 @@ function route(): void {
   main.focus({ preventScroll: true });
 }
 
+/** The view shown stops (requests, timers): signing out, or a session that ended. */
+function leave(): void {
+  shown?.controller.abort();
+  shown = undefined;
+}
+
 window.addEventListener("hashchange", route);
-route();
+startSession({ start: route, stop: leave });

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { readFile, rename, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { runsEmbedded } from "../../endpoint/where.js";
 import { ERRORS, type ErrorCode } from "../../errors.js";
 import { archiveFormatOfFile } from "../../jobs/archive/entry.js";
 import { type JobProgress, jobProgress } from "../../jobs/progress.js";
@@ -53,7 +54,9 @@ export const batch: Command = {
     const services = await cliServices(config);
     // Mid-batch, documents wait out a model server that goes down (MODEL_DOWN_MAX_MS). One that does
     // not answer at the start is more likely a wrong BLOOM_ENDPOINT_URL: said at once (exit code 4).
-    await services.endpoint.probe();
+    // The embedded model is waited for instead: downloaded at the first run (with its progress), loaded.
+    if (runsEmbedded(config)) await services.endpoint.info();
+    else await services.endpoint.probe();
     const { store, jobs } = services;
     const option = values.profile as string | undefined;
     const profile = await profileOption(services, config, option);

@@ -3,8 +3,9 @@ import type { Command } from "../command.js";
 import { batch } from "./batch.js";
 import { evaluate } from "./eval.js";
 import { extract } from "./extract.js";
+import { keys } from "./keys.js";
 import { models } from "./models.js";
 import { profiles } from "./profiles.js";
 import { serve } from "./serve.js";
 
-export const COMMANDS: readonly Command[] = [serve, extract, batch, evaluate, profiles, models];
+export const COMMANDS: readonly Command[] = [serve, extract, batch, evaluate, profiles, models, keys];

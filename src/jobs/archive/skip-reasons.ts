@@ -14,6 +14,7 @@ export const SKIP_REASONS = {
   NOT_A_DOCUMENT: "it is not a document",
   TOO_LARGE: "it is larger than MAX_UPLOAD_BYTES",
   DUPLICATE_PATH: "another entry has the same path",
+  OVER_QUOTA: "the documents the tenant keeps would pass QUOTA_STORED_BYTES",
   UNREADABLE_ENTRY: "it could not be read",
   NOT_FOUND: "the file does not exist",
 } as const;

@@ -36,6 +36,8 @@ export interface IntakeDeps {
   maxDocumentBytes: number;
   /** Where a nested ZIP is written to be read (ZIP needs random access). */
   scratchDir: string;
+  /** Throws when the job's tenant has no room left for a document of this many bytes (its quota). */
+  checkRoom?: (bytes: number) => Promise<void>;
   now: () => number;
 }
 
@@ -94,7 +96,12 @@ export class Intake {
     }
     if (placement.size > this.deps.maxDocumentBytes)
       throw new SkipEntry("TOO_LARGE", `${placement.size} bytes`);
-    const { store, blobs, maxDocumentBytes, now } = this.deps;
+    const { store, blobs, maxDocumentBytes, now, checkRoom } = this.deps;
+    await checkRoom?.(placement.size).catch((error: unknown) => {
+      throw isPalimpsestError(error) && error.code === "QUOTA_EXCEEDED"
+        ? new SkipEntry("OVER_QUOTA", error.message)
+        : error;
+    });
     let blob: { id: string; size: number };
     try {
       blob = await blobs.write(whole, { maxBytes: maxDocumentBytes });

@@ -5,6 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import { checkStorage } from "../../auth/quotas.js";
 import type { Config } from "../../config.js";
 import type { Log } from "../../logger.js";
 import type { BlobStore } from "../../store/blobs.js";
@@ -47,6 +48,10 @@ export async function readJobSource(
       },
       maxDocumentBytes: config.maxUploadBytes,
       scratchDir: join(config.dataDir, "tmp"),
+      // Quotas are a key's: an open-mode or CLI job has none.
+      ...(job.createdBy === undefined
+        ? {}
+        : { checkRoom: (bytes: number) => checkStorage(store, config, job.tenant, bytes) }),
       now,
     },
     job.id,

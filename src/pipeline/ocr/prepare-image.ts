@@ -48,9 +48,12 @@ export async function leastPixels(bytes: Uint8Array, pages: number, limits: Imag
   const capped = ({ width, height }: { width: number; height: number }) =>
     Math.min(width * height, limits.pagePixels);
   const sizes = tiffPageSizes(bytes, pages);
-  if (sizes) return sizes.map(capped);
-  // The frames of the other formats (GIF, WebP) all have the first one's size.
-  return new Array<number>(pages).fill(capped(await imageMetadata(bytes, 0, limits.maxPixels)));
+  if (sizes?.length === pages) return sizes.map(capped);
+  const first = await imageMetadata(bytes, 0, limits.maxPixels);
+  // The frames of the other formats (GIF, WebP) all have the first one's size; of a TIFF whose
+  // chain could not be followed, only the first page is known.
+  const rest = first.format === "tiff" ? 0 : capped(first);
+  return [capped(first), ...new Array<number>(pages - 1).fill(rest)];
 }
 
 /** Pixels of a prepared image as the engine gets it. */
