@@ -5,39 +5,32 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CLI, runCli } from "../support/cli.js";
-import { type FakeHub, sha256Of, startFakeHub } from "../support/fake-hub.js";
+import { sha256Of, useHubFixture } from "../support/fake-hub.js";
 
 const CONTENT = randomBytes(4_000_000);
 const MODEL = "hf:bigscience/tiny-bloom/model.gguf";
 
-let hub: FakeHub;
-let dataDir: string;
-beforeAll(async () => {
-  hub = await startFakeHub({ files: { "bigscience/tiny-bloom/main/model.gguf": CONTENT } });
-});
-afterAll(() => hub.close());
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "models-cli-"));
-  hub.requests.length = 0;
-  hub.behave({});
-});
+const fixture = useHubFixture({ repo: "bigscience/tiny-bloom", content: CONTENT, dirPrefix: "models-cli-" });
 const children = new Set<ChildProcess>();
 afterEach(async () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   children.clear();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
-const FILE = () => join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main", "model.gguf");
-const env = () => ({ DATA_DIR: dataDir, HF_ENDPOINT: hub.url, BLOOM_MODEL: MODEL, LOG_LEVEL: "info" });
-const cdnRanges = () => hub.requests.filter((r) => r.path.startsWith("/cdn/")).map((r) => r.headers.range);
+const FILE = () => fixture.file();
+const env = () => ({
+  DATA_DIR: fixture.dataDir,
+  HF_ENDPOINT: fixture.hub.url,
+  BLOOM_MODEL: MODEL,
+  LOG_LEVEL: "info",
+});
+const cdnRanges = () =>
+  fixture.hub.requests.filter((r) => r.path.startsWith("/cdn/")).map((r) => r.headers.range);
 
 interface Output {
   code: number | null;
@@ -80,7 +73,7 @@ describe("palimpsest models", () => {
       .split("\n")
       .map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages[0]).toBe(
-      `model download: ${hub.url}/bigscience/tiny-bloom/resolve/main/model.gguf (4.0 MB) to ${FILE()}`,
+      `model download: ${fixture.hub.url}/bigscience/tiny-bloom/resolve/main/model.gguf (4.0 MB) to ${FILE()}`,
     );
     expect(messages.at(-1)).toMatch(
       new RegExp(`^model download: done: 4.0 MB in \\d+s, sha256 ${sha256Of(CONTENT)}$`),
@@ -92,7 +85,7 @@ describe("palimpsest models", () => {
   });
 
   it("resumes a pull killed with SIGKILL: Range from the partial's length, same bytes in the end", async () => {
-    hub.behave({ bytesPerSecond: 1_000_000 });
+    fixture.hub.behave({ bytesPerSecond: 1_000_000 });
     const killed = startPull();
     await partialOver(1_000_000, killed.child);
     killed.child.kill("SIGKILL");
@@ -105,8 +98,8 @@ describe("palimpsest models", () => {
       `* ${MODEL}\tpartial\t${percent}% of 4.0 MB (run "palimpsest models pull" to resume)`,
     );
 
-    hub.behave({});
-    hub.requests.length = 0;
+    fixture.hub.behave({});
+    fixture.hub.requests.length = 0;
     const again = await runCli(["models", "pull"], env());
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`${FILE()}\n`);
@@ -116,12 +109,12 @@ describe("palimpsest models", () => {
   }, 60_000);
 
   it("two pulls at once: one downloads, the other waits for it and prints the same path", async () => {
-    hub.behave({ bytesPerSecond: 100_000 });
+    fixture.hub.behave({ bytesPerSecond: 100_000 });
     const first = startPull();
     await partialOver(0, first.child);
     const second = startPull();
     await until(() => second.stderr().includes("waiting for it"), second.child);
-    hub.behave({});
+    fixture.hub.behave({});
     const [firstRun, secondRun] = await Promise.all([first.output, second.output]);
     expect([firstRun.code, secondRun.code]).toEqual([0, 0]);
     expect([firstRun.stdout, secondRun.stdout]).toEqual([`${FILE()}\n`, `${FILE()}\n`]);

@@ -8,6 +8,7 @@
  * announced size that lies. Every request is recorded with its headers.
  */
 import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -16,8 +17,11 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Logger, pino } from "pino";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
 
 export interface FakeHubBehaviour {
@@ -189,4 +193,52 @@ export function capturingLogger(): {
   const lines: Array<{ msg: string } & Record<string, unknown>> = [];
   const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
   return { logger, lines };
+}
+
+export interface HubFixture {
+  /** The running fake hub (set before the file's tests). */
+  readonly hub: FakeHub;
+  /** A fresh DATA_DIR for each test, removed after it. */
+  readonly dataDir: string;
+  /** Where the model file lands under DATA_DIR/models. */
+  file(): string;
+}
+
+/**
+ * The setup every model-download test file shares: one fake hub serving `content` as
+ * `hf:<repo>/model.gguf` for the whole file, a fresh DATA_DIR and a clean request log for each test.
+ */
+export function useHubFixture(options: {
+  repo: string;
+  content: Buffer;
+  dirPrefix: string;
+  separateCdn?: boolean;
+}): HubFixture {
+  let hub: FakeHub | undefined;
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    hub = await startFakeHub({
+      files: { [`${options.repo}/main/model.gguf`]: options.content },
+      ...(options.separateCdn ? { separateCdn: true } : {}),
+    });
+  });
+  afterAll(() => hub?.close());
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), options.dirPrefix));
+    hub?.requests.splice(0);
+    hub?.behave({});
+  });
+  afterEach(() => (dataDir ? rm(dataDir, { recursive: true, force: true }) : undefined));
+  const fixture: HubFixture = {
+    get hub() {
+      if (hub === undefined) throw new Error("the fake hub starts in beforeAll");
+      return hub;
+    },
+    get dataDir() {
+      if (dataDir === undefined) throw new Error("DATA_DIR is made in beforeEach");
+      return dataDir;
+    },
+    file: () => join(fixture.dataDir, "models", "hub", ...options.repo.split("/"), "main", "model.gguf"),
+  };
+  return fixture;
 }

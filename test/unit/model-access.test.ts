@@ -3,35 +3,25 @@
  * goes where, and a local BLOOM_MODEL path.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ensureModelFile } from "../../src/endpoint/embedded/model-file.js";
-import { capturingLogger, type FakeHub, hubConfig, startFakeHub } from "../support/fake-hub.js";
+import { capturingLogger, hubConfig, useHubFixture } from "../support/fake-hub.js";
 
 const CONTENT = randomBytes(200_000);
 const MODEL = "hf:bigscience/gated-bloom/model.gguf";
 
-let hub: FakeHub;
-let dataDir: string;
-beforeAll(async () => {
-  hub = await startFakeHub({
-    files: { "bigscience/gated-bloom/main/model.gguf": CONTENT },
-    separateCdn: true,
-  });
+const fixture = useHubFixture({
+  repo: "bigscience/gated-bloom",
+  content: CONTENT,
+  dirPrefix: "model-access-",
+  separateCdn: true,
 });
-afterAll(() => hub.close());
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "model-access-"));
-  hub.requests.length = 0;
-  hub.behave({});
-});
-afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
 const logger = () => capturingLogger().logger;
-const destination = () => join(dataDir, "models", "hub", "bigscience", "gated-bloom", "main", "model.gguf");
+const destination = () => fixture.file();
 
 /** A port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -45,7 +35,9 @@ async function closedPort(): Promise<number> {
 describe("ensureModelFile, reaching the hub", () => {
   it("offline: says which file, from where, and where to put it by hand", async () => {
     const hubUrl = `http://127.0.0.1:${await closedPort()}`;
-    const failure = ensureModelFile(hubConfig(hubUrl, dataDir, { model: MODEL }), { logger: logger() });
+    const failure = ensureModelFile(hubConfig(hubUrl, fixture.dataDir, { model: MODEL }), {
+      logger: logger(),
+    });
     await expect(failure).rejects.toMatchObject({
       code: "MODEL_NOT_AVAILABLE",
       retryable: true,
@@ -65,41 +57,48 @@ describe("ensureModelFile, reaching the hub", () => {
   });
 
   it("sends MODEL_HUB_TOKEN to the hub only: not to the CDN it redirects to, and never HF_TOKEN", async () => {
-    hub.behave({ requireToken: "hub-secret" });
-    const config = hubConfig(hub.url, dataDir, {
+    fixture.hub.behave({ requireToken: "hub-secret" });
+    const config = hubConfig(fixture.hub.url, fixture.dataDir, {
       model: MODEL,
       hubToken: "hub-secret",
       hfToken: "server-secret",
     });
     await expect(ensureModelFile(config, { logger: logger() })).resolves.toBe(destination());
-    expect(hub.requests.map((r) => [r.server, r.headers.authorization])).toEqual([
+    expect(fixture.hub.requests.map((r) => [r.server, r.headers.authorization])).toEqual([
       ["hub", "Bearer hub-secret"],
       ["cdn", undefined],
     ]);
-    expect(JSON.stringify(hub.requests)).not.toContain("server-secret");
+    expect(JSON.stringify(fixture.hub.requests)).not.toContain("server-secret");
   });
 
   it("without a token, sends no Authorization at all, even with HF_TOKEN set", async () => {
-    const config = hubConfig(hub.url, dataDir, { model: MODEL, hfToken: "server-secret" });
+    const config = hubConfig(fixture.hub.url, fixture.dataDir, { model: MODEL, hfToken: "server-secret" });
     await ensureModelFile(config, { logger: logger() });
-    expect(hub.requests.map((r) => r.headers.authorization)).toEqual([undefined, undefined]);
+    expect(fixture.hub.requests.map((r) => r.headers.authorization)).toEqual([undefined, undefined]);
   });
 
   it("401: says to set MODEL_HUB_TOKEN, or that the one set was refused", async () => {
-    hub.behave({ requireToken: "hub-secret" });
-    const without = ensureModelFile(hubConfig(hub.url, dataDir, { model: MODEL }), { logger: logger() });
+    fixture.hub.behave({ requireToken: "hub-secret" });
+    const without = ensureModelFile(hubConfig(fixture.hub.url, fixture.dataDir, { model: MODEL }), {
+      logger: logger(),
+    });
     await expect(without).rejects.toThrow(
       /the hub answered 401: the repository is private or gated.*set MODEL_HUB_TOKEN/,
     );
-    const wrong = ensureModelFile(hubConfig(hub.url, dataDir, { model: MODEL, hubToken: "nope" }), {
-      logger: logger(),
-    });
+    const wrong = ensureModelFile(
+      hubConfig(fixture.hub.url, fixture.dataDir, { model: MODEL, hubToken: "nope" }),
+      {
+        logger: logger(),
+      },
+    );
     await expect(wrong).rejects.toThrow(/the hub answered 401: MODEL_HUB_TOKEN was refused/);
     await expect(wrong).rejects.not.toThrow(/nope/);
   });
 
   it("404: says to check the reference", async () => {
-    const config = hubConfig(hub.url, dataDir, { model: "hf:bigscience/gated-bloom@v2/model.gguf" });
+    const config = hubConfig(fixture.hub.url, fixture.dataDir, {
+      model: "hf:bigscience/gated-bloom@v2/model.gguf",
+    });
     await expect(ensureModelFile(config, { logger: logger() })).rejects.toThrow(
       /the hub answered 404: no such file; check the owner, the repository, the revision and the file name/,
     );
@@ -108,18 +107,18 @@ describe("ensureModelFile, reaching the hub", () => {
 
 describe("ensureModelFile, local BLOOM_MODEL", () => {
   it("uses a readable file as it is, without the network", async () => {
-    const path = join(dataDir, "mine.gguf");
+    const path = join(fixture.dataDir, "mine.gguf");
     await writeFile(path, CONTENT);
-    const config = hubConfig("http://127.0.0.1:9", dataDir, { model: path });
+    const config = hubConfig("http://127.0.0.1:9", fixture.dataDir, { model: path });
     await expect(ensureModelFile(config, { logger: logger() })).resolves.toBe(path);
   });
 
   it.each([
-    ["does not exist", () => join(dataDir, "missing.gguf")],
-    ["is not a file", () => dataDir],
+    ["does not exist", () => join(fixture.dataDir, "missing.gguf")],
+    ["is not a file", () => fixture.dataDir],
   ])("names the path when it %s", async (problem, pathOf) => {
     const path = pathOf();
-    const failure = ensureModelFile(hubConfig("http://127.0.0.1:9", dataDir, { model: path }), {
+    const failure = ensureModelFile(hubConfig("http://127.0.0.1:9", fixture.dataDir, { model: path }), {
       logger: logger(),
     });
     await expect(failure).rejects.toMatchObject({ code: "MODEL_NOT_AVAILABLE" });

@@ -4,34 +4,26 @@
  * the ones announced or do not fit on the disk. Resuming is in model-resume.test.ts.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ensureModelFile } from "../../src/endpoint/embedded/model-file.js";
 import { defaultProgress } from "../../src/endpoint/embedded/progress.js";
-import { capturingLogger, type FakeHub, hubConfig, sha256Of, startFakeHub } from "../support/fake-hub.js";
+import { capturingLogger, hubConfig, sha256Of, useHubFixture } from "../support/fake-hub.js";
 
 const CONTENT = randomBytes(3 * 1024 * 1024);
 const MODEL = "hf:bigscience/tiny-bloom/model.gguf";
 
-let hub: FakeHub;
-let dataDir: string;
-beforeAll(async () => {
-  hub = await startFakeHub({ files: { "bigscience/tiny-bloom/main/model.gguf": CONTENT } });
+const fixture = useHubFixture({
+  repo: "bigscience/tiny-bloom",
+  content: CONTENT,
+  dirPrefix: "model-download-",
 });
-afterAll(() => hub.close());
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "model-download-"));
-  hub.requests.length = 0;
-  hub.behave({});
-});
-afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
-const FILE = () => join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main", "model.gguf");
+const FILE = () => fixture.file();
 const config = (overrides = {}) =>
-  hubConfig(hub.url, dataDir, { model: MODEL, modelDownloadIdleMs: 400, ...overrides });
-const cdnRequests = () => hub.requests.filter((r) => r.path.startsWith("/cdn/"));
+  hubConfig(fixture.hub.url, fixture.dataDir, { model: MODEL, modelDownloadIdleMs: 400, ...overrides });
+const cdnRequests = () => fixture.hub.requests.filter((r) => r.path.startsWith("/cdn/"));
 const exists = (path: string) =>
   stat(path).then(
     () => true,
@@ -45,28 +37,28 @@ describe("ensureModelFile, downloading", () => {
     expect(path).toBe(FILE());
     expect((await readFile(path)).equals(CONTENT)).toBe(true);
     // The hub's redirect followed to the CDN; one request each, for the whole file.
-    expect(hub.requests).toHaveLength(2);
+    expect(fixture.hub.requests).toHaveLength(2);
     expect(cdnRequests().map((r) => r.headers.range)).toEqual([undefined]);
     expect(
-      (await readdir(join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main"))).sort(),
+      (await readdir(join(fixture.dataDir, "models", "hub", "bigscience", "tiny-bloom", "main"))).sort(),
     ).toEqual(["model.gguf", "model.gguf.verified.json"]);
     const record = JSON.parse(await readFile(`${path}.verified.json`, "utf8"));
     expect(record).toMatchObject({ sha256: sha256Of(CONTENT), checkedAgainst: "hub", reference: MODEL });
     // Logged without a terminal: where from, where to, how big; then the checksum at the end.
     expect(lines[0]?.msg).toContain(
-      `${hub.url}/bigscience/tiny-bloom/resolve/main/model.gguf (3.1 MB) to ${path}`,
+      `${fixture.hub.url}/bigscience/tiny-bloom/resolve/main/model.gguf (3.1 MB) to ${path}`,
     );
     expect(lines.at(-1)?.msg).toContain(`sha256 ${sha256Of(CONTENT)}`);
 
     // A hub that cannot be reached does not matter any more, and the file is not hashed again.
     lines.length = 0;
-    const offline = hubConfig("http://127.0.0.1:9", dataDir, { model: MODEL });
+    const offline = hubConfig("http://127.0.0.1:9", fixture.dataDir, { model: MODEL });
     await expect(ensureModelFile(offline, { logger })).resolves.toBe(path);
     expect(lines).toEqual([]);
   });
 
   it("stops a download that receives nothing for MODEL_DOWNLOAD_IDLE_MS and keeps what came", async () => {
-    hub.behave({ hangAfterBytes: 1_000_000 });
+    fixture.hub.behave({ hangAfterBytes: 1_000_000 });
     const started = Date.now();
     const failure = ensureModelFile(config(), { logger: capturingLogger().logger });
     await expect(failure).rejects.toMatchObject({ code: "MODEL_NOT_AVAILABLE" });
@@ -78,7 +70,7 @@ describe("ensureModelFile, downloading", () => {
   });
 
   it("rejects on abort with the signal's reason, never with a path, and keeps the partial", async () => {
-    hub.behave({ bytesPerSecond: 2_000_000 });
+    fixture.hub.behave({ bytesPerSecond: 2_000_000 });
     const controller = new AbortController();
     const reason = new Error("shutting down");
     const failure = ensureModelFile(config(), {
@@ -97,7 +89,7 @@ describe("ensureModelFile, downloading", () => {
   });
 
   it("refuses bytes whose sha256 is not the hub's, leaving nothing behind", async () => {
-    hub.behave({ corrupt: true });
+    fixture.hub.behave({ corrupt: true });
     const failure = ensureModelFile(config(), { logger: capturingLogger().logger });
     await expect(failure).rejects.toMatchObject({ code: "MODEL_NOT_AVAILABLE" });
     const served = Buffer.from(CONTENT);
@@ -106,7 +98,9 @@ describe("ensureModelFile, downloading", () => {
       `sha256 is ${sha256Of(served)}, but ${sha256Of(CONTENT)} was expected`,
     );
     await expect(failure).rejects.toThrow(/\(the hub's checksum of the file\); the download was deleted/);
-    expect(await readdir(join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main"))).toEqual([]);
+    expect(await readdir(join(fixture.dataDir, "models", "hub", "bigscience", "tiny-bloom", "main"))).toEqual(
+      [],
+    );
   });
 
   it("refuses, before writing a byte, a file the hub says differs from BLOOM_MODEL_SHA256", async () => {
@@ -116,22 +110,24 @@ describe("ensureModelFile, downloading", () => {
     await expect(failure).rejects.toThrow(
       /the hub now serves a file whose sha256 is .* not 0{64} \(BLOOM_MODEL_SHA256\)/,
     );
-    expect(await readdir(join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main"))).toEqual([]);
+    expect(await readdir(join(fixture.dataDir, "models", "hub", "bigscience", "tiny-bloom", "main"))).toEqual(
+      [],
+    );
   });
 
   it("says how much space is needed, and where, when the disk cannot hold the file", async () => {
-    hub.behave({ announcedSize: 2 ** 52 });
+    fixture.hub.behave({ announcedSize: 2 ** 52 });
     const failure = ensureModelFile(config(), { logger: capturingLogger().logger });
     await expect(failure).rejects.toMatchObject({ code: "MODEL_NOT_AVAILABLE" });
     await expect(failure).rejects.toThrow(
-      `not enough free disk space: 4503599627.4 MB is needed in ${join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main")}`,
+      `not enough free disk space: 4503599627.4 MB is needed in ${join(fixture.dataDir, "models", "hub", "bigscience", "tiny-bloom", "main")}`,
     );
   });
 
   it("checks a file put there by hand once, and refuses it when it is not the expected one", async () => {
     await ensureModelFile(config(), { logger: capturingLogger().logger });
     await rm(`${FILE()}.verified.json`);
-    const offline = hubConfig("http://127.0.0.1:9", dataDir, { model: MODEL });
+    const offline = hubConfig("http://127.0.0.1:9", fixture.dataDir, { model: MODEL });
     const { logger, lines } = capturingLogger();
     await expect(ensureModelFile(offline, { logger })).resolves.toBe(FILE());
     expect(lines.map((l) => l.msg)).toEqual([`model file: computing the sha256 of ${FILE()} (once)`]);

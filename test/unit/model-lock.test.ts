@@ -4,34 +4,22 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { describe, expect, it } from "vitest";
 import { acquireLock } from "../../src/endpoint/embedded/download-lock.js";
 import { ensureModelFile } from "../../src/endpoint/embedded/model-file.js";
-import { capturingLogger, type FakeHub, hubConfig, startFakeHub } from "../support/fake-hub.js";
+import { capturingLogger, hubConfig, useHubFixture } from "../support/fake-hub.js";
 
 const CONTENT = randomBytes(1_000_000);
 const MODEL = "hf:bigscience/tiny-bloom/model.gguf";
 
-let hub: FakeHub;
-let dataDir: string;
-beforeAll(async () => {
-  hub = await startFakeHub({ files: { "bigscience/tiny-bloom/main/model.gguf": CONTENT } });
-});
-afterAll(() => hub.close());
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "model-lock-"));
-  hub.requests.length = 0;
-  hub.behave({});
-});
-afterEach(() => rm(dataDir, { recursive: true, force: true }));
+const fixture = useHubFixture({ repo: "bigscience/tiny-bloom", content: CONTENT, dirPrefix: "model-lock-" });
 
-const FILE = () => join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main", "model.gguf");
+const FILE = () => fixture.file();
 const LOCK = () => `${FILE()}.lock`;
-const config = () => hubConfig(hub.url, dataDir, { model: MODEL });
-const cdnGets = () => hub.requests.filter((r) => r.path.startsWith("/cdn/")).length;
+const config = () => hubConfig(fixture.hub.url, fixture.dataDir, { model: MODEL });
+const cdnGets = () => fixture.hub.requests.filter((r) => r.path.startsWith("/cdn/")).length;
 
 /** A pid no process has any more. */
 function deadPid(): number {
@@ -48,7 +36,7 @@ async function leaveLock(pid: number, ageMs = 0): Promise<void> {
 
 describe("the download lock", () => {
   it("lets one of two simultaneous calls download; the other waits and uses its file", async () => {
-    hub.behave({ bytesPerSecond: 4_000_000 });
+    fixture.hub.behave({ bytesPerSecond: 4_000_000 });
     const first = capturingLogger();
     const second = capturingLogger();
     const paths = await Promise.all([

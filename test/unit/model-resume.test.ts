@@ -4,41 +4,34 @@
  * was complete when the process stopped.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { describe, expect, it } from "vitest";
 import { ensureModelFile } from "../../src/endpoint/embedded/model-file.js";
-import { capturingLogger, type FakeHub, hubConfig, startFakeHub } from "../support/fake-hub.js";
+import { capturingLogger, hubConfig, useHubFixture } from "../support/fake-hub.js";
 
 const CONTENT = randomBytes(3 * 1024 * 1024);
 const MODEL = "hf:bigscience/tiny-bloom/model.gguf";
 
-let hub: FakeHub;
-let dataDir: string;
-beforeAll(async () => {
-  hub = await startFakeHub({ files: { "bigscience/tiny-bloom/main/model.gguf": CONTENT } });
+const fixture = useHubFixture({
+  repo: "bigscience/tiny-bloom",
+  content: CONTENT,
+  dirPrefix: "model-resume-",
 });
-afterAll(() => hub.close());
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "model-resume-"));
-  hub.requests.length = 0;
-  hub.behave({});
-});
-afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
-const FILE = () => join(dataDir, "models", "hub", "bigscience", "tiny-bloom", "main", "model.gguf");
-const config = () => hubConfig(hub.url, dataDir, { model: MODEL, modelDownloadIdleMs: 400 });
-const ranges = () => hub.requests.filter((r) => r.path.startsWith("/cdn/")).map((r) => r.headers.range);
+const FILE = () => fixture.file();
+const config = () => hubConfig(fixture.hub.url, fixture.dataDir, { model: MODEL, modelDownloadIdleMs: 400 });
+const ranges = () =>
+  fixture.hub.requests.filter((r) => r.path.startsWith("/cdn/")).map((r) => r.headers.range);
 
 /** Stops the first download after `bytes` (the hub hangs, the idle timeout ends it). */
 async function interruptAfter(bytes: number): Promise<void> {
-  hub.behave({ hangAfterBytes: bytes });
+  fixture.hub.behave({ hangAfterBytes: bytes });
   await expect(ensureModelFile(config(), { logger: capturingLogger().logger })).rejects.toThrow(
     /no data came/,
   );
-  hub.behave({});
-  hub.requests.length = 0;
+  fixture.hub.behave({});
+  fixture.hub.requests.length = 0;
 }
 
 async function leavePartial(bytes: Buffer, info?: object): Promise<void> {
@@ -59,7 +52,7 @@ describe("ensureModelFile, resuming", () => {
 
   it("writes from the start when the server answers the Range with the whole file", async () => {
     await interruptAfter(500_000);
-    hub.behave({ ignoreRange: true });
+    fixture.hub.behave({ ignoreRange: true });
     const path = await ensureModelFile(config(), { logger: capturingLogger().logger });
     expect(ranges()).toEqual(["bytes=500000-"]);
     expect((await readFile(path)).equals(CONTENT)).toBe(true);
@@ -86,7 +79,7 @@ describe("ensureModelFile, resuming", () => {
   it("finishes a partial that was complete when the process stopped, without the network", async () => {
     await leavePartial(CONTENT, { reference: MODEL, url: "", size: CONTENT.length });
     const path = await ensureModelFile(config(), { logger: capturingLogger().logger });
-    expect(hub.requests).toEqual([]);
+    expect(fixture.hub.requests).toEqual([]);
     expect((await readFile(path)).equals(CONTENT)).toBe(true);
   });
 });
