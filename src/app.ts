@@ -15,8 +15,11 @@ import { extractRoutes } from "./api/extract.js";
 import { healthRoutes } from "./api/health.js";
 import { jobRoutes } from "./api/jobs.js";
 import { announceOpenMode } from "./api/open-mode.js";
+import { checkHost } from "./api/plugins/allowed-hosts.js";
 import { authentication } from "./api/plugins/authentication.js";
+import { corsOrigins } from "./api/plugins/cors.js";
 import { keyRateLimit } from "./api/plugins/rate-limit.js";
+import { securityHeaders } from "./api/plugins/security-headers.js";
 import { schemaRoutes } from "./api/schemas.js";
 import { sessionRoutes } from "./api/session.js";
 import { usageRoutes } from "./api/usage.js";
@@ -26,9 +29,6 @@ import { Authenticator } from "./auth/authenticator.js";
 import { startupMode } from "./auth/mode.js";
 import { packageVersion } from "./package-info.js";
 import type { Services } from "./services.js";
-
-/** Multipart text fields (profile, language, a custom schema) are small; this bounds them. */
-const MAX_FIELD_BYTES = 1024 * 1024;
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config } = services;
@@ -48,8 +48,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   registerErrorHandling(app, config.maxUploadBytes);
   closeStrayConnections(app, config.shutdownGraceMs);
+  // Before every route: headers, Host and origins apply to the API, the review page and /docs alike.
+  await securityHeaders(app);
+  checkHost(app, config);
+  await corsOrigins(app, config);
+  // Of the text fields (profile, language, a custom schema...), a schema is the largest.
   await app.register(multipart, {
-    limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: MAX_FIELD_BYTES },
+    limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: config.schemaMaxBytes },
   });
   await registerDocs(app, packageVersion());
   await webRoutes(app);

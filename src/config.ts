@@ -62,6 +62,32 @@ const ratio: Parser<number> = (raw) => {
   return value;
 };
 
+/** Comma-separated host names or IP addresses, lower-cased; IPv6 ones in brackets, as a Host header has them. */
+const hostNames: Parser<string[]> = (raw) =>
+  raw
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const name = entry.includes(":") && !entry.startsWith("[") ? `[${entry}]` : entry;
+      if (name !== "*" && !/^([a-z0-9_-]+\.)*[a-z0-9_-]+\.?$|^\[[0-9a-f:.]+\]$/.test(name))
+        throw new Error(`expected host names such as "archive.example.org" or "10.0.0.5", got "${entry}"`);
+      return name.replace(/\.$/, "");
+    });
+
+/** Comma-separated web origins (scheme, host and port, no path), such as "https://archive.example.org". */
+const origins: Parser<string[]> = (raw) =>
+  raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const parsed = URL.canParse(entry) ? new URL(entry) : undefined;
+      if (!/^https?:$/.test(parsed?.protocol ?? "") || parsed?.pathname !== "/" || parsed.search || parsed.hash)
+        throw new Error(`expected origins such as "https://archive.example.org" (no path), got "${entry}"`);
+      return parsed.origin;
+    });
+
 /** Every setting, with its variable name, default and meaning (the README table is made from this). */
 export const SETTINGS = {
   port: { env: "PORT", default: 3000, parse: integer(0, 65535), description: "HTTP port of the API." },
@@ -70,6 +96,20 @@ export const SETTINGS = {
     default: "127.0.0.1",
     parse: text,
     description: "Interface the API listens on (0.0.0.0 in a container).",
+  },
+  allowedHosts: {
+    env: "ALLOWED_HOSTS",
+    default: undefined,
+    parse: hostNames,
+    description:
+      "Host names (comma-separated) requests may be addressed to; others get 421 HOST_NOT_ALLOWED, so a foreign web page cannot reach the service by rebinding its own name to this address. Unset: localhost, 127.0.0.1, [::1] and HOST. * lets any through (a proxy in front checks it).",
+  },
+  corsOrigins: {
+    env: "CORS_ORIGINS",
+    default: undefined,
+    parse: origins,
+    description:
+      "Web origins (comma-separated, e.g. https://archive.example.org) whose pages may call the API from a browser (CORS, without cookies). Unset: none.",
   },
   auth: {
     env: "AUTH",
@@ -237,10 +277,10 @@ export const SETTINGS = {
   },
   schemaMaxNodes: {
     env: "SCHEMA_MAX_NODES",
-    default: 20_000,
+    default: 1000,
     parse: integer(100),
     description:
-      "Most JSON values (objects, arrays, strings, numbers) in a profile schema (the built-in ones have under 200); larger ones are refused before compiling.",
+      "Most JSON values (objects, arrays, strings, numbers) in a profile schema, each $ref counted as its target wherever it is used (the built-in ones: under 300); larger ones are refused before compiling, as compiling and validating time grow with it.",
   },
   outputMaxStringLength: {
     env: "OUTPUT_MAX_STRING_LENGTH",

@@ -8,6 +8,8 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  /** The request's Host header names no host of ALLOWED_HOSTS (a rebound DNS name, a misrouted request). */
+  HOST_NOT_ALLOWED: { status: 421, retryable: false },
   ENCRYPTED_PDF: { status: 422, retryable: false },
   CORRUPT_DOCUMENT: { status: 422, retryable: false },
   TOO_MANY_PAGES: { status: 422, retryable: false },

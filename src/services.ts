@@ -32,7 +32,7 @@ export async function createServices(
   logger: Logger,
   endpointDeps: Omit<EndpointDeps, "logger"> = {},
 ): Promise<Services> {
-  const profiles = await loadProfiles(config.profilesDir ? [config.profilesDir] : []);
+  const profiles = await loadProfiles(config.profilesDir ? [config.profilesDir] : [], config);
   const endpoint = createEndpoint(config, { logger, ...endpointDeps });
   const ocr = await createOcr(config, logger);
   const { store, blobs } = openStore(config);

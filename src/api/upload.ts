@@ -109,6 +109,12 @@ async function readMultipart(
         if (file)
           throw new PalimpsestError("BAD_REQUEST", "Send one file per request; use batch jobs for many.");
         file = { content: await save(part.file), filename: part.filename };
+      } else if (part.valueTruncated) {
+        // Cut at the multipart field limit: parsing what is left would only report broken JSON.
+        throw new PalimpsestError(
+          "PAYLOAD_TOO_LARGE",
+          `The field "${part.fieldname}" is larger than a text field may be (SCHEMA_MAX_BYTES).`,
+        );
       } else {
         fields[part.fieldname] = part.value;
       }

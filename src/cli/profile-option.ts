@@ -1,12 +1,11 @@
 /** The `--profile NAME|FILE.json` option of the commands that run the pipeline. */
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import type { Config } from "../config.js";
 import type { Profile } from "../profiles/profile.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
 
-/** A profile by name, a custom profile file (ending in .json), or DEFAULT_PROFILE when absent. */
+/** A profile by name, a custom profile file (ending in .json, named after its hash), or DEFAULT_PROFILE when absent. */
 export async function profileOption(
   services: Services,
   config: Config,
@@ -15,7 +14,7 @@ export async function profileOption(
   if (option?.endsWith(".json")) {
     return resolveProfile(
       services.profiles,
-      { profile: basename(option, ".json"), schema: await readFile(option, "utf8") },
+      { schema: await readFile(option, "utf8") },
       config.defaultProfile,
     );
   }

@@ -9,6 +9,7 @@ import type { Profile } from "../profiles/profile.js";
 import type { ProfileRegistry } from "../profiles/registry.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { JobRecord } from "../store/port.js";
+import { failureKey } from "./failure-memory.js";
 import { resultFingerprint } from "./fingerprint.js";
 
 export interface JobContext {
@@ -16,6 +17,8 @@ export interface JobContext {
   /** The job's options for the pipeline (language, script, OCR models), as runPipeline takes them. */
   options: Pick<PipelineInput, "language" | "script" | "ocrModels">;
   fingerprint: string;
+  /** What a document's hard failure is remembered under (failure-memory.ts). */
+  failureKey: string;
   /** Whose results the tasks make and reuse, and the key whose quotas they count against. */
   tenant: string;
   createdBy?: string;
@@ -37,10 +40,12 @@ export function jobContext(
     ...(script ? { script } : {}),
     ...(ocrModels ? { ocrModels } : {}),
   };
+  const fingerprint = resultFingerprint({ config, info, profile, options });
   return {
     profile,
     options,
-    fingerprint: resultFingerprint({ config, info, profile, options }),
+    fingerprint,
+    failureKey: failureKey({ tenant: job.tenant, fingerprint }, config),
     tenant: job.tenant,
     ...(job.createdBy === undefined ? {} : { createdBy: job.createdBy }),
   };

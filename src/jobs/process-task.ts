@@ -12,6 +12,7 @@ import { isPalimpsestError, PalimpsestError } from "../errors.js";
 import { type PipelineDeps, runPipeline } from "../pipeline/run.js";
 import type { BlobStore } from "../store/blobs.js";
 import type { Store, StoredError, TaskRecord } from "../store/port.js";
+import { isRemembered } from "./failure-memory.js";
 import type { JobContext } from "./job-context.js";
 import type { TaskCalls } from "./job-endpoint.js";
 
@@ -42,21 +43,28 @@ export async function processTask(
 ): Promise<void> {
   const { store, owner, now } = env;
   const logger = env.pipeline.logger;
+  let job: JobContext | undefined;
   try {
     if (task.attempts > env.config.jobAttempts)
       throw new PalimpsestError(
         "DOCUMENT_INTERRUPTED",
         `Processing this document was interrupted ${task.attempts - 1} times (the process stopped while reading it); it is not tried again. Check the service log for a crash or an out-of-memory kill.`,
       );
-    const job = await jobContext();
+    job = await jobContext();
     const earlier = await store.findResult(task.documentId, job.fingerprint, job.tenant);
     if (earlier) {
       await store.completeTask(task.id, owner, { reusedResultId: earlier.id }, now());
       return;
     }
+    const failed = await store.findFailure(task.documentId, job.failureKey);
+    if (failed) {
+      logger.info({ code: failed.code, task: task.id }, "document failed so before: not read again");
+      await store.failTask(task.id, owner, failed, undefined, now());
+      return;
+    }
     // A key past its OCR pages of the day: its documents fail (QUOTA_EXCEEDED, retried as retryable).
     if (job.createdBy !== undefined) await checkOcrPages(store, env.config, job.createdBy, now());
-    const bytes = await env.blobs.read(task.documentId);
+    const bytes = () => env.blobs.read(task.documentId);
     const extraction = await runPipeline(
       { bytes, profile: job.profile, filename: task.path, ...job.options, requester: task.jobId, signal },
       env.pipeline,
@@ -98,6 +106,7 @@ export async function processTask(
     const retryAt = retry ? now() + env.config.jobRetryDelayMs * 2 ** (task.attempts - 1) : undefined;
     if (stored.code === "INTERNAL") logger.error({ err: error, task: task.id }, "document failed");
     else logger.info({ code: stored.code, task: task.id, retryAt }, "document failed");
+    if (job && isRemembered(stored)) await store.rememberFailure(task.documentId, job.failureKey, stored, now());
     await store.failTask(task.id, owner, stored, retryAt, now());
   }
 }

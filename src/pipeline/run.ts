@@ -41,7 +41,11 @@ export interface PipelineDeps {
 }
 
 export interface PipelineInput {
-  bytes: Uint8Array;
+  /**
+   * The document, or how to read it: read when its turn to be parsed comes, and let go once it is,
+   * so the documents held whole in memory are the few being parsed, not all those in progress.
+   */
+  bytes: Uint8Array | (() => Promise<Uint8Array>);
   profile: Profile;
   filename?: string;
   /** ISO 639-1 code given by the user; detected when absent. */
@@ -82,8 +86,8 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
   const { config, endpoint, logger } = deps;
   const clock = stageClock();
 
-  const read = () =>
-    ingest(input.bytes, {
+  const read = async () =>
+    ingest(typeof input.bytes === "function" ? await input.bytes() : input.bytes, {
       maxPages: config.maxPages,
       filename: input.filename,
       ocr: deps.ocr,

@@ -13,6 +13,7 @@ import { describeErrors, show } from "./error-messages.js";
 import { linearRegExp } from "./linear-regexp.js";
 import { DEFAULT_VERBATIM, METADATA_SCHEMA, type Metadata } from "./metadata.js";
 import type { Profile } from "./profile.js";
+import { expansionProblem } from "./schema-expansion.js";
 import {
   checkSchemaBytes,
   DEFAULT_SCHEMA_LIMITS,
@@ -51,6 +52,18 @@ function fragment(at: readonly string[]): string {
     .split("/")
     .map((segment) => encodeURIComponent(segment))
     .join("/");
+}
+
+/**
+ * Before anything else meets the schema (a stringify, ajv, the grammar): its nesting and size, then its
+ * size with references followed, each check bounded by the limit it enforces.
+ */
+function checkLimits(name: string, schema: JsonObject, grammar: JsonObject, limits: SchemaLimits): void {
+  const shape = schemaShapeProblem(schema, limits);
+  if (shape !== undefined) throw invalid(name, [shape]);
+  checkSchemaBytes(name, Buffer.byteLength(JSON.stringify(schema)), limits);
+  const expansion = expansionProblem(grammar, limits);
+  if (expansion !== undefined) throw invalid(name, [expansion]);
 }
 
 /** Meta-validates and compiles the schema; throws the problems, since nothing else can be checked without it. */
@@ -162,10 +175,8 @@ export function compileProfile(
       'the name must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
     ]);
   if (!isObject(schema)) throw invalid(name, [`a profile is a JSON Schema object (got ${show(schema)})`]);
-  const shapeProblem = schemaShapeProblem(schema, limits);
-  if (shapeProblem !== undefined) throw invalid(name, [shapeProblem]);
-  checkSchemaBytes(name, Buffer.byteLength(JSON.stringify(schema)), limits);
   const { "x-palimpsest": rawMetadata, ...grammar } = schema;
+  checkLimits(name, schema, grammar, limits);
 
   const ajv = new Ajv2020({
     allErrors: true,

@@ -8,13 +8,17 @@ import { basename, join } from "node:path";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
 import { packageRoot } from "../package-info.js";
 import { compileProfile } from "./compile.js";
+import { customProfiles } from "./custom.js";
 import type { Profile } from "./profile.js";
+import { DEFAULT_SCHEMA_LIMITS, type SchemaLimits } from "./schema-limits.js";
 
 export interface ProfileRegistry {
   /** The profile called `name`; UNKNOWN_PROFILE (listing the available names) when there is none. */
   get(name: string): Profile;
   /** Every profile, sorted by name. */
   list(): Profile[];
+  /** A schema sent with a request (or its JSON text), compiled under the same limits (see custom.ts). */
+  custom(schema: unknown): Profile;
 }
 
 /** The built-in profiles: schemas/ at the package root (found the same way from src/ and dist/src/). */
@@ -22,7 +26,7 @@ export function builtinProfilesDir(): string {
   return join(packageRoot(), "schemas");
 }
 
-async function readProfileFile(file: string): Promise<Profile> {
+async function readProfileFile(file: string, limits: SchemaLimits): Promise<Profile> {
   const name = basename(file, ".json");
   let schema: unknown;
   try {
@@ -38,7 +42,7 @@ async function readProfileFile(file: string): Promise<Profile> {
     );
   }
   try {
-    return compileProfile(name, schema);
+    return compileProfile(name, schema, limits);
   } catch (error) {
     if (!isPalimpsestError(error)) throw error;
     throw new PalimpsestError("INVALID_PROFILE", `${file}: ${error.message}`, {
@@ -69,11 +73,14 @@ async function jsonFiles(dir: string): Promise<string[]> {
 }
 
 /** Loads the built-in profiles and those of `dirs` (e.g. PROFILES_DIR); two files may not share a name. */
-export async function loadProfiles(dirs: readonly string[] = []): Promise<ProfileRegistry> {
+export async function loadProfiles(
+  dirs: readonly string[] = [],
+  limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS,
+): Promise<ProfileRegistry> {
   const profiles = new Map<string, { profile: Profile; file: string }>();
   for (const dir of [builtinProfilesDir(), ...dirs]) {
     for (const file of await jsonFiles(dir)) {
-      const profile = await readProfileFile(file);
+      const profile = await readProfileFile(file, limits);
       const earlier = profiles.get(profile.name);
       if (earlier !== undefined)
         throw new PalimpsestError(
@@ -99,5 +106,6 @@ export async function loadProfiles(dirs: readonly string[] = []): Promise<Profil
       return found.profile;
     },
     list: () => [...sorted],
+    custom: customProfiles(limits),
   };
 }

@@ -23,7 +23,8 @@ export function overlongString(item: unknown, maxLength: number): string | undef
   for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
     const { value } = visit;
     if (typeof value === "string" && value.length > maxLength)
-      return `"${pointerOf(pathOf(visit)) || "/"}" is ${value.length} characters long, more than the ${maxLength} allowed (OUTPUT_MAX_STRING_LENGTH)`;
+      // Named as describeErrors names fields: the path below the item, or "the item" itself.
+      return `${visit.parent === undefined ? "the item" : `"${pointerOf(pathOf(visit)).slice(1)}"`} is ${value.length} characters long, more than the ${maxLength} allowed (OUTPUT_MAX_STRING_LENGTH)`;
     if (value !== null && typeof value === "object")
       for (const [key, child] of Object.entries(value)) pending.push({ value: child, key, parent: visit });
   }

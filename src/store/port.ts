@@ -346,6 +346,12 @@ export interface Store {
     name?: string;
   }): Promise<{ results: ResultSummary[]; next?: string }>;
 
+  // Hard failures of documents (jobs/failure-memory.ts)
+  /** Remembers that the document failed so under `key`; a second failure for the same key keeps the first. */
+  rememberFailure(documentId: string, key: string, error: StoredError, now: number): Promise<void>;
+  /** The failure remembered for the document under `key`; none once the document is deleted. */
+  findFailure(documentId: string, key: string): Promise<StoredError | undefined>;
+
   // Model-response cache
   getCachedResponse(key: string): Promise<string | undefined>;
   putCachedResponse(key: string, value: string, now: number): Promise<void>;

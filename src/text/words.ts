@@ -27,3 +27,29 @@ export function isWordCharacter(character: string): boolean {
 export function isInsideWord(text: string, index: number): boolean {
   return isWordCharacter(characterBefore(text, index)) && isWordCharacter(characterAt(text, index));
 }
+
+/** Runs of word characters, as UTF-16 ranges of `text`. */
+export function wordRanges(text: string): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  let start = -1;
+  let i = 0;
+  while (i <= text.length) {
+    const character = characterAt(text, i);
+    const inWord = character !== "" && isWordCharacter(character);
+    if (inWord && start < 0) start = i;
+    if (!inWord && start >= 0) {
+      found.push({ start, end: i });
+      start = -1;
+    }
+    i += Math.max(1, character.length);
+  }
+  return found;
+}
+
+/**
+ * A lowercase letter followed by a capital: a word boundary too, since OCR and transcriptions glue
+ * words together ("àLebrun", "ParisM.") and names start with capitals.
+ */
+export function isCaseSeam(text: string, index: number): boolean {
+  return /^\p{Ll}$/u.test(characterBefore(text, index)) && /^\p{Lu}$/u.test(characterAt(text, index));
+}

@@ -3,11 +3,14 @@
  * a fresh, empty store, e.g. `storeContract("SQLite", () => new SqliteStore(":memory:"))`.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { JobRecord, NewResult, Store } from "../../src/store/port.js";
+import { DEFAULT_TENANT } from "../../src/auth/roles.js";
+import type { KeyRecord, NewJob, NewResult, Store } from "../../src/store/port.js";
 
 const T0 = 1_000_000;
+/** The tenant of jobs created without one. */
+const TENANT = DEFAULT_TENANT;
 
-const job = (id: string, overrides: Partial<JobRecord> = {}): JobRecord => ({
+const job = (id: string, overrides: Partial<NewJob> = {}): NewJob => ({
   id,
   kind: "batch",
   state: "running",
@@ -51,15 +54,18 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       return (await store.getTask(task?.id as number))?.resultId as number;
     };
     const latest = async (options: Partial<Parameters<Store["listLatestResults"]>[0]> = {}) =>
-      (await store.listLatestResults({ limit: 100, ...options })).results.map((r) => [
+      (await store.listLatestResults({ tenant: TENANT, limit: 100, ...options })).results.map((r) => [
         r.documentId,
         r.profile,
       ]);
 
-    it("keeps one document per content hash", async () => {
+    it("keeps one document per content hash, the tenant's from its first job's task on it", async () => {
       await store.putDocument({ id: "d1", byteLength: 99, createdAt: T0 + 5 });
-      expect(await store.getDocument("d1")).toEqual({ id: "d1", byteLength: 10, createdAt: T0 });
-      expect(await store.getDocument("nope")).toBeUndefined();
+      expect(await store.getDocument("d1", TENANT)).toBeUndefined();
+      await store.createJob(job("j", { createdAt: T0 + 7 }), [{ path: "a", documentId: "d1" }]);
+      expect(await store.getDocument("d1", TENANT)).toEqual({ id: "d1", byteLength: 10, createdAt: T0 + 7 });
+      expect(await store.getDocument("d1", "other")).toBeUndefined();
+      expect(await store.getDocument("nope", TENANT)).toBeUndefined();
     });
 
     it("creates a job with its tasks, queued in source order", async () => {
@@ -86,19 +92,19 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
     });
 
     it("lists recent jobs newest first, page by page, undisturbed by jobs created meanwhile", async () => {
-      expect(await store.listRecentJobs({ limit: 10 })).toEqual({ jobs: [] });
+      expect(await store.listRecentJobs({ tenant: TENANT, limit: 10 })).toEqual({ jobs: [] });
       for (const id of ["j1", "j2", "j3", "j4", "j5"]) await store.createJob(job(id));
-      const all = await store.listRecentJobs({ limit: 5 });
+      const all = await store.listRecentJobs({ tenant: TENANT, limit: 5 });
       expect(all.jobs.map((j) => j.id)).toEqual(["j5", "j4", "j3", "j2", "j1"]);
       expect(all.jobs[0]).toEqual(await store.getJob("j5"));
       expect(all.next).toBeUndefined();
 
-      const first = await store.listRecentJobs({ limit: 2 });
+      const first = await store.listRecentJobs({ tenant: TENANT, limit: 2 });
       expect(first.jobs.map((j) => j.id)).toEqual(["j5", "j4"]);
       await store.createJob(job("j6"));
-      const second = await store.listRecentJobs({ limit: 2, before: first.next as string });
+      const second = await store.listRecentJobs({ tenant: TENANT, limit: 2, before: first.next as string });
       expect(second.jobs.map((j) => j.id)).toEqual(["j3", "j2"]);
-      const third = await store.listRecentJobs({ limit: 2, before: second.next as string });
+      const third = await store.listRecentJobs({ tenant: TENANT, limit: 2, before: second.next as string });
       expect(third.jobs.map((j) => j.id)).toEqual(["j1"]);
       expect(third.next).toBeUndefined();
     });
@@ -110,18 +116,25 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       await store.createJob(job("d", { kind: "document", state: "done" }));
       const ids = async (options: Parameters<Store["listRecentJobs"]>[0]) =>
         (await store.listRecentJobs(options)).jobs.map((j) => j.id);
-      expect(await ids({ limit: 10, kind: "document" })).toEqual(["d", "a"]);
-      expect(await ids({ limit: 10, state: "done" })).toEqual(["d", "b"]);
-      expect(await ids({ limit: 10, kind: "document", state: "running" })).toEqual(["a"]);
-      expect(await ids({ limit: 10, kind: "batch", state: "running" })).toEqual([]);
+      expect(await ids({ tenant: TENANT, limit: 10, kind: "document" })).toEqual(["d", "a"]);
+      expect(await ids({ tenant: TENANT, limit: 10, state: "done" })).toEqual(["d", "b"]);
+      expect(await ids({ tenant: TENANT, limit: 10, kind: "document", state: "running" })).toEqual(["a"]);
+      expect(await ids({ tenant: TENANT, limit: 10, kind: "batch", state: "running" })).toEqual([]);
 
-      const first = await store.listRecentJobs({ limit: 1, kind: "document" });
+      const first = await store.listRecentJobs({ tenant: TENANT, limit: 1, kind: "document" });
       expect(first.jobs.map((j) => j.id)).toEqual(["d"]);
-      const last = await store.listRecentJobs({ limit: 1, kind: "document", before: first.next as string });
+      const last = await store.listRecentJobs({
+        tenant: TENANT,
+        limit: 1,
+        kind: "document",
+        before: first.next as string,
+      });
       expect(last.jobs.map((j) => j.id)).toEqual(["a"]);
       expect(last.next).toBeUndefined();
 
-      await expect(store.listRecentJobs({ limit: 1, before: "not a cursor" })).rejects.toMatchObject({
+      await expect(
+        store.listRecentJobs({ tenant: TENANT, limit: 1, before: "not a cursor" }),
+      ).rejects.toMatchObject({
         code: "BAD_REQUEST",
       });
     });
@@ -163,7 +176,7 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       const a = await store.claimTask("j1", "w1", T0);
       const b = await store.claimTask("j1", "w1", T0);
       expect(await store.completeTask(a?.id as number, "w2", { result: result() }, T0)).toBe(false);
-      expect(await store.findResult("d1", "f1")).toBeUndefined();
+      expect(await store.findResult("d1", "f1", TENANT)).toBeUndefined();
 
       expect(await store.completeTask(a?.id as number, "w1", { result: result() }, T0 + 10)).toBe(true);
       const done = await store.getTask(a?.id as number);
@@ -193,7 +206,7 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       ];
       await store.completeTask(a?.id as number, "w", { result: result({ extraction: "first" }) }, T0);
       await store.completeTask(copy?.id as number, "w", { result: result({ extraction: "second" }) }, T0);
-      const first = await store.findResult("d1", "f1");
+      const first = await store.findResult("d1", "f1", TENANT);
       expect(first?.extraction).toBe("first");
       expect((await store.getTask(copy?.id as number))?.resultId).toBe(first?.id);
 
@@ -404,14 +417,14 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
         { result: result({ fingerprint: "f2", profile: "baptism" }) },
         T0,
       );
-      expect((await store.latestResult("d1"))?.profile).toBe("baptism");
-      expect((await store.latestResult("d1", "default"))?.fingerprint).toBe("f1");
-      expect(await store.latestResult("d2")).toBeUndefined();
-      expect((await store.listResults("d1")).map((r) => r.fingerprint)).toEqual(["f1", "f2"]);
+      expect((await store.latestResult("d1", TENANT))?.profile).toBe("baptism");
+      expect((await store.latestResult("d1", TENANT, "default"))?.fingerprint).toBe("f1");
+      expect(await store.latestResult("d2", TENANT)).toBeUndefined();
+      expect((await store.listResults("d1", TENANT)).map((r) => r.fingerprint)).toEqual(["f1", "f2"]);
     });
 
     it("lists the latest result of each document and profile, newest first, with its figures", async () => {
-      expect(await store.listLatestResults({ limit: 10 })).toEqual({ results: [] });
+      expect(await store.listLatestResults({ tenant: TENANT, limit: 10 })).toEqual({ results: [] });
       const figures = { name: "lettres/1790.pdf", mediaType: "application/pdf", mentions: 4, rejected: 1 };
       await storeResult("d1", { fingerprint: "f1", profile: "default" }, T0);
       await storeResult("d2", { fingerprint: "f1", profile: "default" }, T0 + 1);
@@ -419,7 +432,7 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       // Run again with the same profile under other settings: still one entry, the newer result.
       const rerun = await storeResult("d1", { fingerprint: "f3", profile: "default", ...figures }, T0 + 3);
 
-      const { results, next } = await store.listLatestResults({ limit: 10 });
+      const { results, next } = await store.listLatestResults({ tenant: TENANT, limit: 10 });
       expect(results.map((r) => [r.documentId, r.profile, r.fingerprint])).toEqual([
         ["d1", "default", "f3"],
         ["d1", "baptism", "f2"],
@@ -428,6 +441,7 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect(next).toBeUndefined();
       expect(results[0]).toEqual({
         id: rerun,
+        tenant: TENANT,
         documentId: "d1",
         fingerprint: "f3",
         profile: "default",
@@ -436,25 +450,31 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
         chunks: 3,
         createdAt: T0 + 3,
       });
-      expect((await store.listResults("d1")).at(-1)).toEqual(results[0]);
+      expect((await store.listResults("d1", TENANT)).at(-1)).toEqual(results[0]);
       expect(await store.getResult(rerun)).toEqual({ ...results[0], extraction: '{"entities":[]}' });
     });
 
     it("pages the latest results by cursor: no pair twice, and one with a newer result moves ahead", async () => {
       for (const id of ["d4", "d5"]) await store.putDocument({ id, byteLength: 10, createdAt: T0 });
       for (const id of ["d1", "d2", "d3", "d4"]) await storeResult(id);
-      const first = await store.listLatestResults({ limit: 2 });
+      const first = await store.listLatestResults({ tenant: TENANT, limit: 2 });
       expect(first.results.map((r) => r.documentId)).toEqual(["d4", "d3"]);
 
       await storeResult("d5");
       await storeResult("d4", { fingerprint: "f2" });
       await storeResult("d1", { fingerprint: "f2" });
-      const second = await store.listLatestResults({ limit: 2, before: first.next as string });
+      const second = await store.listLatestResults({
+        tenant: TENANT,
+        limit: 2,
+        before: first.next as string,
+      });
       expect(second.results.map((r) => r.documentId)).toEqual(["d2"]);
       expect(second.next).toBeUndefined();
       expect((await latest()).map(([document]) => document)).toEqual(["d1", "d4", "d5", "d3", "d2"]);
 
-      await expect(store.listLatestResults({ limit: 1, before: "not a cursor" })).rejects.toMatchObject({
+      await expect(
+        store.listLatestResults({ tenant: TENANT, limit: 1, before: "not a cursor" }),
+      ).rejects.toMatchObject({
         code: "BAD_REQUEST",
       });
     });
@@ -471,9 +491,10 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect(await latest({ profile: "default", mediaType: "application/pdf" })).toEqual([]);
       expect(await latest({ profile: "unknown" })).toEqual([]);
 
-      const first = await store.listLatestResults({ limit: 1, profile: "baptism" });
+      const first = await store.listLatestResults({ tenant: TENANT, limit: 1, profile: "baptism" });
       expect(first.results.map((r) => r.documentId)).toEqual(["d2"]);
       const last = await store.listLatestResults({
+        tenant: TENANT,
         limit: 1,
         profile: "baptism",
         before: first.next as string,
@@ -527,9 +548,11 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect(await tasksOf("j1")).toEqual([]);
       expect(await store.getTask(task?.id as number)).toBeUndefined();
       expect(await store.listSkipped("j1", { limit: 10 })).toEqual([]);
-      expect((await store.listRecentJobs({ limit: 10 })).jobs.map((j) => j.id)).not.toContain("j1");
-      expect(await store.getDocument("d1")).toBeDefined();
-      expect((await store.findResult("d1", "j1"))?.id).toBe(task?.resultId);
+      expect((await store.listRecentJobs({ tenant: TENANT, limit: 10 })).jobs.map((j) => j.id)).not.toContain(
+        "j1",
+      );
+      expect(await store.getDocument("d1", TENANT)).toBeDefined();
+      expect((await store.findResult("d1", "j1", TENANT))?.id).toBe(task?.resultId);
       expect(await latest()).toEqual([
         ["d2", "default"],
         ["d1", "default"],
@@ -557,11 +580,11 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       await storeResult("d1", { fingerprint: "f1", profile: "default" });
       await storeResult("d1", { fingerprint: "f2", profile: "baptism" });
       await finishedJob("j1", ["d1", "d2"]);
-      expect(await store.deleteDocument("d1")).toEqual({ outcome: "deleted" });
-      expect(await store.getDocument("d1")).toBeUndefined();
-      expect(await store.latestResult("d1")).toBeUndefined();
-      expect(await store.listResults("d1")).toEqual([]);
-      expect(await store.findResult("d1", "f1")).toBeUndefined();
+      expect(await store.deleteDocument("d1", TENANT)).toEqual({ outcome: "deleted", orphaned: true });
+      expect(await store.getDocument("d1", TENANT)).toBeUndefined();
+      expect(await store.latestResult("d1", TENANT)).toBeUndefined();
+      expect(await store.listResults("d1", TENANT)).toEqual([]);
+      expect(await store.findResult("d1", "f1", TENANT)).toBeUndefined();
       expect(await latest()).toEqual([["d2", "default"]]);
       // The job stays, one document less; its progress counts what is left.
       expect((await tasksOf("j1")).map((t) => [t.path, t.documentId])).toEqual([["p1", "d2"]]);
@@ -572,10 +595,11 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
         modelCalls: 3,
       });
       expect((await store.getJob("j1"))?.state).toBe("done");
-      expect(await store.deleteDocument("d1")).toEqual({ outcome: "missing" });
+      expect(await store.deleteDocument("d1", TENANT)).toEqual({ outcome: "missing" });
       // The same bytes stored again are a new document.
       await store.putDocument({ id: "d1", byteLength: 10, createdAt: T0 + 1 });
-      expect(await store.getDocument("d1")).toEqual({ id: "d1", byteLength: 10, createdAt: T0 + 1 });
+      await store.createJob(job("again", { createdAt: T0 + 1 }), [{ path: "p", documentId: "d1" }]);
+      expect(await store.getDocument("d1", TENANT)).toEqual({ id: "d1", byteLength: 10, createdAt: T0 + 1 });
     });
 
     it("deletes a document's own document job with it, and keeps the batches it was in", async () => {
@@ -583,7 +607,7 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       const task = await store.claimTask("upload", "w", T0);
       await store.completeTask(task?.id as number, "w", { result: result() }, T0);
       await finishedJob("batch", ["d1", "d2"]);
-      expect(await store.deleteDocument("d1")).toEqual({ outcome: "deleted" });
+      expect(await store.deleteDocument("d1", TENANT)).toEqual({ outcome: "deleted", orphaned: true });
       expect(await store.getJob("upload")).toBeUndefined();
       expect((await tasksOf("batch")).map((t) => t.documentId)).toEqual(["d2"]);
     });
@@ -595,17 +619,29 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
         { path: "b", documentId: "d1" },
       ]);
       const inUse = { outcome: "in-use", jobId: "j1" };
-      expect(await store.deleteDocument("d1")).toEqual(inUse);
+      expect(await store.deleteDocument("d1", TENANT)).toEqual(inUse);
       await store.claimTask("j1", "w", T0);
       const running = await store.claimTask("j1", "w", T0);
       await store.cancelJob("j1", T0);
       // Cancelled, but its task on the document still runs: its worker may yet write a result.
-      expect(await store.deleteDocument("d1")).toEqual(inUse);
-      expect(await store.listResults("d1")).toHaveLength(1);
+      expect(await store.deleteDocument("d1", TENANT)).toEqual(inUse);
+      expect(await store.listResults("d1", TENANT)).toHaveLength(1);
       expect(await tasksOf("j1")).toHaveLength(2);
       await store.releaseTask(running?.id as number, "w", "cancelled", T0);
-      expect(await store.deleteDocument("d1")).toEqual({ outcome: "deleted" });
+      expect(await store.deleteDocument("d1", TENANT)).toEqual({ outcome: "deleted", orphaned: true });
       expect((await tasksOf("j1")).map((t) => t.documentId)).toEqual(["d2"]);
+    });
+
+    it("remembers a document's failure under its key, the first one kept, until the document goes", async () => {
+      const corrupt = { code: "CORRUPT_DOCUMENT", message: "damaged", retryable: false };
+      await store.rememberFailure("d1", "k1", corrupt, T0);
+      await store.rememberFailure("d1", "k1", { ...corrupt, message: "later" }, T0 + 1);
+      expect(await store.findFailure("d1", "k1")).toEqual(corrupt);
+      expect(await store.findFailure("d1", "k2")).toBeUndefined();
+      expect(await store.findFailure("d2", "k1")).toBeUndefined();
+      await finishedJob("j1", ["d1"]);
+      await store.deleteDocument("d1", TENANT);
+      expect(await store.findFailure("d1", "k1")).toBeUndefined();
     });
 
     it("caches model responses, keeping the first value of a key", async () => {
@@ -635,6 +671,131 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect((await store.getTask(c?.id as number))?.state).toBe("cancelled");
       expect(await store.listWorkers()).toEqual([]);
       expect(await store.claimUnpacking("j3", "alive")).toBeDefined();
+    });
+
+    /** A finished job of `tenant` over d1 with one result under `fingerprint`; answers the result's id. */
+    const tenantResult = async (tenant: string, jobId: string, fingerprint = "f1") => {
+      await store.createJob(job(jobId, { tenant }), [{ path: `${tenant}.txt`, documentId: "d1" }]);
+      const task = await store.claimTask(jobId, "w", T0);
+      await store.completeTask(
+        task?.id as number,
+        "w",
+        { result: result({ fingerprint, name: `${tenant}.txt` }) },
+        T0,
+      );
+      return (await store.getTask(task?.id as number))?.resultId as number;
+    };
+
+    it("gives each tenant its own view of the same bytes: results, listings, jobs", async () => {
+      const a = await tenantResult("a", "ja");
+      const b = await tenantResult("b", "jb");
+      expect(a).not.toBe(b);
+      expect((await store.getJob("ja"))?.tenant).toBe("a");
+      expect((await store.findResult("d1", "f1", "a"))?.id).toBe(a);
+      expect((await store.findResult("d1", "f1", "b"))?.id).toBe(b);
+      expect(await store.findResult("d1", "f1", "c")).toBeUndefined();
+      expect((await store.getResult(b))?.tenant).toBe("b");
+      expect((await store.latestResult("d1", "b"))?.name).toBe("b.txt");
+      expect((await store.listResults("d1", "a")).map((r) => r.id)).toEqual([a]);
+      const names = async (tenant: string) =>
+        (await store.listLatestResults({ tenant, limit: 10 })).results.map((r) => r.name);
+      expect([await names("a"), await names("b"), await names("c")]).toEqual([["a.txt"], ["b.txt"], []]);
+      const jobs = async (tenant: string) =>
+        (await store.listRecentJobs({ tenant, limit: 10 })).jobs.map((j) => j.id);
+      expect([await jobs("a"), await jobs("b")]).toEqual([["ja"], ["jb"]]);
+      expect(await store.getDocument("d1", "c")).toBeUndefined();
+    });
+
+    it("deletes one tenant's document, leaving another's with the same bytes; the last one frees them", async () => {
+      await tenantResult("a", "ja");
+      await tenantResult("b", "jb");
+      expect(await store.deleteDocument("d1", "c")).toEqual({ outcome: "missing" });
+      expect(await store.deleteDocument("d1", "a")).toEqual({ outcome: "deleted", orphaned: false });
+      expect(await store.getDocument("d1", "a")).toBeUndefined();
+      expect(await store.latestResult("d1", "a")).toBeUndefined();
+      expect(await store.getJob("ja")).toBeDefined();
+      expect(await tasksOf("ja")).toEqual([]);
+      expect((await store.latestResult("d1", "b"))?.name).toBe("b.txt");
+      expect((await tasksOf("jb")).map((t) => t.state)).toEqual(["done"]);
+      expect(await store.deleteDocument("d1", "b")).toEqual({ outcome: "deleted", orphaned: true });
+    });
+
+    it("refuses to delete a tenant's document only for that tenant's unfinished jobs", async () => {
+      await tenantResult("a", "ja");
+      await store.createJob(job("jb", { tenant: "b" }), [{ path: "b.txt", documentId: "d1" }]);
+      expect(await store.deleteDocument("d1", "b")).toEqual({ outcome: "in-use", jobId: "jb" });
+      expect(await store.deleteDocument("d1", "a")).toEqual({ outcome: "deleted", orphaned: false });
+    });
+
+    it("counts the bytes a tenant keeps, each document once, and a key's jobs not finished", async () => {
+      await store.createJob(job("j1", { tenant: "a", createdBy: "k1" }), [
+        { path: "x", documentId: "d1" },
+        { path: "y", documentId: "d1" },
+        { path: "z", documentId: "d2" },
+      ]);
+      await store.createJob(job("j2", { tenant: "a", createdBy: "k1", state: "done" }));
+      await store.createJob(job("j3", { tenant: "a", createdBy: "k2", state: "unpacking" }));
+      await store.upsertTask("j3", "w", "d3", 1);
+      expect(await store.storedBytes("a")).toBe(30);
+      expect(await store.storedBytes("b")).toBe(0);
+      expect(await store.countActiveJobs("k1")).toBe(1);
+      expect(await store.countActiveJobs("k2")).toBe(1);
+      expect(await store.countActiveJobs("k3")).toBe(0);
+      expect((await store.getJob("j1"))?.createdBy).toBe("k1");
+    });
+
+    const key = (id: string, overrides: Partial<KeyRecord> = {}): KeyRecord => ({
+      id,
+      tenant: "a",
+      role: "reader",
+      hash: `hash-${id}`,
+      createdAt: T0,
+      ...overrides,
+    });
+
+    it("keeps API keys by hash, and revokes them for good", async () => {
+      expect(await store.hasKeys()).toBe(false);
+      await store.createKey(key("k1", { name: "lab" }));
+      await store.createKey(key("k2", { role: "admin", tenant: "b", createdAt: T0 + 1 }));
+      expect(await store.hasKeys()).toBe(true);
+      expect(await store.getKey("k1")).toEqual(key("k1", { name: "lab" }));
+      expect(await store.getKey("nope")).toBeUndefined();
+      expect(await store.revokeKey("k1", T0 + 5)).toBe(true);
+      expect(await store.revokeKey("k1", T0 + 6)).toBe(false);
+      expect(await store.revokeKey("nope", T0 + 6)).toBe(false);
+      expect((await store.listKeys()).map((k) => [k.id, k.revokedAt])).toEqual([
+        ["k1", T0 + 5],
+        ["k2", undefined],
+      ]);
+      // Revoking every key does not make the store keyless.
+      await store.revokeKey("k2", T0 + 7);
+      expect(await store.hasKeys()).toBe(true);
+    });
+
+    it("finds a session while it and its key are valid, and forgets expired ones", async () => {
+      await store.createKey(key("k1"));
+      await store.createSession({ hash: "s1", keyId: "k1", createdAt: T0, expiresAt: T0 + 100 });
+      expect((await store.findSession("s1", T0 + 99))?.id).toBe("k1");
+      expect(await store.findSession("s1", T0 + 100)).toBeUndefined();
+      expect(await store.findSession("s2", T0)).toBeUndefined();
+      await store.createSession({ hash: "s2", keyId: "k1", createdAt: T0 + 200, expiresAt: T0 + 300 });
+      // s1 expired before s2 was made: gone even for a clock turned back.
+      expect(await store.findSession("s1", T0)).toBeUndefined();
+      await store.deleteSession("s2");
+      expect(await store.findSession("s2", T0 + 250)).toBeUndefined();
+      await store.createSession({ hash: "s3", keyId: "k1", createdAt: T0 + 200, expiresAt: T0 + 300 });
+      await store.revokeKey("k1", T0 + 210);
+      expect(await store.findSession("s3", T0 + 220)).toBeUndefined();
+    });
+
+    it("adds up a key's OCR pages per day", async () => {
+      await store.createKey(key("k1"));
+      expect(await store.ocrPages("k1", "2030-01-01")).toBe(0);
+      await store.addOcrPages("k1", "2030-01-01", 3);
+      await store.addOcrPages("k1", "2030-01-01", 4);
+      await store.addOcrPages("k1", "2030-01-02", 1);
+      expect(await store.ocrPages("k1", "2030-01-01")).toBe(7);
+      expect(await store.ocrPages("k1", "2030-01-02")).toBe(1);
     });
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_TENANT } from "../../src/auth/roles.js";
 import { MIGRATIONS } from "../../src/store/sqlite/schema.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { storeContract } from "./store-contract.js";
@@ -49,7 +50,11 @@ describe("SQLite store", () => {
     old.close();
 
     const store = new SqliteStore(file);
-    expect((await store.listRecentJobs({ limit: 10, kind: "batch" })).jobs.map((j) => j.id)).toEqual(["old"]);
+    expect(
+      (await store.listRecentJobs({ tenant: DEFAULT_TENANT, limit: 10, kind: "batch" })).jobs.map(
+        (j) => j.id,
+      ),
+    ).toEqual(["old"]);
     await store.close();
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
@@ -92,9 +97,10 @@ describe("SQLite store", () => {
     old.close();
 
     const store = new SqliteStore(file);
-    const { results } = await store.listLatestResults({ limit: 10 });
+    const { results } = await store.listLatestResults({ tenant: DEFAULT_TENANT, limit: 10 });
     expect(results.map(({ id: _, ...result }) => result)).toEqual([
       {
+        tenant: DEFAULT_TENANT,
         documentId: "d2",
         fingerprint: "f",
         profile: "baptism",
@@ -107,6 +113,7 @@ describe("SQLite store", () => {
         createdAt: 20,
       },
       {
+        tenant: DEFAULT_TENANT,
         documentId: "d1",
         fingerprint: "f",
         profile: "default",
@@ -119,7 +126,12 @@ describe("SQLite store", () => {
         createdAt: 10,
       },
     ]);
-    expect((await store.listLatestResults({ limit: 10, name: "acte" })).results).toHaveLength(1);
+    expect(
+      (await store.listLatestResults({ tenant: DEFAULT_TENANT, limit: 10, name: "acte" })).results,
+    ).toHaveLength(1);
+    // What was stored before tenants is the default tenant's.
+    expect((await store.getDocument("d2", DEFAULT_TENANT))?.byteLength).toBe(1);
+    expect((await store.getJob("j"))?.tenant).toBe(DEFAULT_TENANT);
     const [task] = await store.listTasks("j", { limit: 1 });
     expect((await store.getResult(task?.resultId as number))?.name).toBe("lots/Acte 12.pdf");
     await store.close();
@@ -142,6 +154,6 @@ describe("SQLite store", () => {
     const raw = new Database(file);
     raw.pragma("user_version = 999");
     raw.close();
-    await expect(new SqliteStore(file).getDocument("x")).rejects.toThrow(/newer Palimpsest/);
+    await expect(new SqliteStore(file).getDocument("x", DEFAULT_TENANT)).rejects.toThrow(/newer Palimpsest/);
   });
 });

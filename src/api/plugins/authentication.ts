@@ -113,12 +113,18 @@ function sameOrigin(request: FastifyRequest): boolean {
     const site = request.headers["sec-fetch-site"];
     return site === undefined || site === "same-origin" || site === "none";
   }
-  let host: string;
+  const forwarded = request.headers["x-forwarded-host"];
+  return [request.headers.host, typeof forwarded === "string" ? forwarded : undefined].some(
+    (host) => host !== undefined && sameHost(origin, host),
+  );
+}
+
+/** Whether `origin` names `host` (a Host header), default ports included: http://a and a:80 are one. */
+function sameHost(origin: string, host: string): boolean {
   try {
-    host = new URL(origin).host;
+    const from = new URL(origin);
+    return from.host === new URL(`${from.protocol}//${host}`).host;
   } catch {
     return false;
   }
-  const forwarded = request.headers["x-forwarded-host"];
-  return host === request.headers.host || (typeof forwarded === "string" && host === forwarded);
 }

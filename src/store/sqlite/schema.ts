@@ -203,4 +203,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX results_by_profile ON results (profile, id);
   CREATE INDEX results_by_tenant ON results (tenant, id);
   `,
+  // Hard failures remembered for a document's bytes (jobs/failure-memory.ts), gone with the document.
+  `
+  CREATE TABLE document_failures (
+    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    error TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, key)
+  );
+  `,
 ];

@@ -654,6 +654,20 @@ export class SqliteStore implements Store {
     return { results: page.map(toResultSummary), ...next };
   }
 
+  async rememberFailure(documentId: string, key: string, error: StoredError, now: number): Promise<void> {
+    this.sql(
+      "INSERT INTO document_failures (document_id, key, error, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    ).run(documentId, key, JSON.stringify(error), now);
+  }
+
+  async findFailure(documentId: string, key: string): Promise<StoredError | undefined> {
+    const row = this.sql("SELECT error FROM document_failures WHERE document_id = ? AND key = ?").get(
+      documentId,
+      key,
+    ) as { error: string } | undefined;
+    return row && (JSON.parse(row.error) as StoredError);
+  }
+
   async getCachedResponse(key: string): Promise<string | undefined> {
     return (this.sql("SELECT value FROM responses WHERE key = ?").get(key) as { value: string } | undefined)
       ?.value;

@@ -1,0 +1,204 @@
+/**
+ * Many parallel large uploads against the running service, as a hostile client (or a crowd) sends
+ * them: CLIENTS clients at once each upload a document of SIZE_MB MiB (each one different bytes) to
+ * POST /v1/documents as the raw body, and send it again after the Retry-After of a 503, until it is
+ * taken. Meanwhile /health is asked every 100 ms. Prints the service's peak memory (VmHWM) and its
+ * memory at rest, /health latency (median, p99, worst), uploads taken and refused, and the time it took.
+ *
+ * The service is the built `palimpsest serve` in a child process (its own DATA_DIR, a TGI test
+ * server in this process). The documents are junk behind a PNG signature, which jobs refuse at once as
+ * damaged (CORRUPT_DOCUMENT): the figures are those of receiving and storing uploads, not of reading
+ * documents.
+ *
+ *   npx tsx bench/hostile-uploads.ts                   CLIENTS=50 SIZE_MB=48 by default
+ *   MAX_UPLOAD_BYTES_IN_FLIGHT=1099511627776 npx tsx bench/hostile-uploads.ts   (no limit on bytes in flight)
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startTgiTestServer } from "../test/support/tgi-server.js";
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** The built command, as users run it (the bench builds it first). */
+const CLI = ["dist/src/cli/main.js"];
+const CLIENTS = env("CLIENTS", 50);
+const SIZE = env("SIZE_MB", 48) * 1024 * 1024;
+const CHUNK = 64 * 1024;
+/** Filler shared by all uploads (random, so nothing compresses it); each upload starts with its own bytes. */
+const FILLER = randomBytes(CHUNK);
+/** A PNG signature before junk: a damaged image, which a job refuses without decoding it in JavaScript. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface Memory {
+  rssMiB: number;
+  hwmMiB: number;
+}
+
+function memoryOf(pid: number): Memory | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rssMiB: kib("VmRSS") / 1024, hwmMiB: kib("VmHWM") / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** One upload: SIZE bytes, the first ones naming it, streamed as they are sent. */
+function body(name: string): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= SIZE) return void this.push(null);
+      const chunk = sent === 0 ? Buffer.concat([PNG_SIGNATURE, Buffer.from(name), FILLER]) : FILLER;
+      const part = chunk.subarray(0, Math.min(CHUNK, SIZE - sent));
+      sent += part.length;
+      this.push(part);
+    },
+  });
+}
+
+/** Sends the upload once: its status, and the Retry-After of a 503 (the rest of the body is not sent). */
+function post(port: number, name: string): Promise<{ status: number; retryAfter: number }> {
+  return new Promise((resolve, reject) => {
+    const source = body(name);
+    const req = request({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: `/v1/documents?filename=${name}.png`,
+      headers: { "content-type": "application/octet-stream", "content-length": SIZE },
+    });
+    req.on("response", (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      const retryAfter = Number(response.headers["retry-after"] ?? 1);
+      if (status === 503) {
+        source.unpipe(req);
+        req.destroy();
+      }
+      response.on("end", () => resolve({ status, retryAfter }));
+      response.on("error", () => resolve({ status, retryAfter }));
+    });
+    req.on("error", (error) => {
+      // A 503 answered before the body was sent: the connection is closed under the rest of it.
+      if (req.destroyed) return;
+      reject(error);
+    });
+    source.pipe(req);
+  });
+}
+
+async function upload(port: number, name: string, tally: { taken: number; busy: number; other: number }) {
+  for (;;) {
+    const { status, retryAfter } = await post(port, name);
+    if (status === 202) return void tally.taken++;
+    if (status !== 503) return void tally.other++;
+    tally.busy++;
+    await sleep(retryAfter * 1000);
+  }
+}
+
+/** /health every 100 ms until stopped: each answer's latency, in ms. */
+function watchHealth(port: number): { stop(): Promise<number[]> } {
+  const latencies: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      await response?.text();
+      latencies.push(performance.now() - started);
+      await sleep(100);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return latencies;
+    },
+  };
+}
+
+function percentile(values: number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
+}
+
+async function startService(port: number, dataDir: string, modelUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...CLI, "serve"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      BLOOM_ENDPOINT_URL: modelUrl,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let tries = 0; tries < 300; tries++) {
+    const answered = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+    if (answered?.ok) return child;
+    await sleep(100);
+  }
+  child.kill();
+  throw new Error("the service did not start");
+}
+
+async function main() {
+  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  const model = await startTgiTestServer({ respond: () => '{"entities":[]}' });
+  const dataDir = await mkdtemp(join(tmpdir(), "bench-uploads-"));
+  const port = await freePort();
+  const service = await startService(port, dataDir, model.url);
+  try {
+    await sleep(1000);
+    const rest = memoryOf(service.pid as number);
+    let peak = rest?.rssMiB ?? 0;
+    const sampler = setInterval(() => {
+      const memory = memoryOf(service.pid as number);
+      if (memory) peak = Math.max(peak, memory.hwmMiB);
+    }, 100);
+    const health = watchHealth(port);
+    const tally = { taken: 0, busy: 0, other: 0 };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CLIENTS }, (_, n) => upload(port, `upload-${n}`, tally)));
+    const seconds = (performance.now() - started) / 1000;
+    // The jobs refuse the documents: their reading (the whole document in memory) counts too.
+    await sleep(3000);
+    const latencies = await health.stop();
+    clearInterval(sampler);
+    const limit = process.env.MAX_UPLOAD_BYTES_IN_FLIGHT ?? "268435456 (default)";
+    console.log(`\n${CLIENTS} clients, ${SIZE / 1024 / 1024} MiB each, MAX_UPLOAD_BYTES_IN_FLIGHT=${limit}`);
+    console.log(
+      "| uploads taken | 503 UPLOADS_BUSY | other answers | seconds | memory at rest | peak memory (VmHWM) | /health median | p99 | worst | answers over 1 s |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
+    console.log(
+      `| ${tally.taken} | ${tally.busy} | ${tally.other} | ${seconds.toFixed(1)} | ${rest?.rssMiB.toFixed(0)} MiB | ${peak.toFixed(0)} MiB | ${percentile(latencies, 0.5).toFixed(1)} ms | ${percentile(latencies, 0.99).toFixed(1)} ms | ${Math.max(...latencies).toFixed(0)} ms | ${latencies.filter((ms) => ms > 1000).length} of ${latencies.length} |`,
+    );
+  } finally {
+    service.kill("SIGTERM");
+    await new Promise((resolve) => service.once("exit", resolve));
+    await model.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,285 @@
+/**
+ * How a place of the source text differs from what the model wrote, and whether that difference is
+ * OCR noise or a different fact. Both are folded (case, diacritics, long s, ligatures, line-end
+ * hyphenation), then their letters and digits are aligned, spaces and punctuation left out (so glued
+ * and split words cost nothing). The alignment never edits a number when it can avoid it: a digit,
+ * or a letter of a Roman numeral, may only stand against itself or a letter OCR reads for it ("1S28"
+ * for "1828"); any other edit of one is a different number.
+ */
+import { fold } from "../../text/fold.js";
+import { isDigit, isDigitLookalike, numberCharacters } from "../../text/numbers.js";
+import { characterAt, isCaseSeam, isWordCharacter } from "../../text/words.js";
+import { type AlignmentPolicy, nameBudget, nearMissBudget, wordBudget } from "./policy.js";
+
+/** What kind of difference a fuzzy citation has from the model's text. */
+export type DifferenceKind =
+  | "case"
+  | "diacritics"
+  /** Long s, ligatures, Fraktur letters. */
+  | "letterforms"
+  /** A word broken at a line end. */
+  | "hyphenation"
+  /** Line breaks, spaces, words glued together or split. */
+  | "spacing"
+  | "punctuation"
+  /** Letters OCR confuses (c/e, rn/m, 1/l, S/5...). */
+  | "ocr"
+  /** Other letters added, dropped or changed. */
+  | "letters";
+
+export type Verdict =
+  /** Within the policy's budget: may be cited. */
+  | "match"
+  /** Over the budget, within twice it: rejected or flagged, as the policy says. */
+  | "near_miss"
+  /** Close, but a number differs: never cited. */
+  | "different_number"
+  /** Nothing to do with the mention. */
+  | "unrelated";
+
+export interface Comparison {
+  /** Letters and digits added, dropped or changed (an OCR confusion of two letters for one counts one). */
+  edits: number;
+  differences: DifferenceKind[];
+  verdict: Verdict;
+}
+
+interface Letter {
+  character: string;
+  start: number;
+  end: number;
+  word: number;
+  number: boolean;
+}
+
+/** Pairs of letters (folded) OCR takes for each other. */
+const CONFUSED = new Set(["ce", "eo", "ao", "il", "ij", "lt", "nu", "hb", "fs", "ft", "vy", "uv"]);
+/** Pairs of letters OCR reads as one, and that one. */
+const CONFUSED_PAIRS: readonly [string, string][] = [
+  ["rn", "m"],
+  ["cl", "d"],
+  ["vv", "w"],
+  ["ii", "u"],
+  ["li", "h"],
+];
+const HYPHENATION = /^(?:[-\u2010=][ \t]*[\r\n\u2028]\s*|[\u00ac\u2e17]\s*|\u00ad)$/u;
+/** An edit of a number weighs more than any run of letter edits, so the alignment avoids it if it can. */
+const NUMBER_EDIT = 1000;
+
+type Step = "match" | "substitute" | "drop" | "add" | "pair";
+
+export function compareMention(mention: string, source: string, policy: AlignmentPolicy): Comparison {
+  const a = letters(mention);
+  const b = letters(source);
+  const steps = align(a, b);
+  const length = Math.max(a.length, b.length);
+  let edits = 0;
+  let numberEdits = 0;
+  const differences = new Set<DifferenceKind>(separatorDifferences(mention, a, source, b));
+  const wordEdits = new Map<number, number>();
+  const wordSourceLetters = new Map<number, number>();
+  for (const step of steps) {
+    const word = a[Math.min(step.i, a.length - 1)]?.word ?? 0;
+    wordSourceLetters.set(word, (wordSourceLetters.get(word) ?? 0) + step.sourceLetters);
+    if (step.kind === "match") {
+      const kind = unitDifference(
+        mention.slice(a[step.i]?.start, a[step.i]?.end),
+        source.slice(b[step.j]?.start, b[step.j]?.end),
+      );
+      if (kind !== undefined) differences.add(kind);
+      continue;
+    }
+    edits++;
+    if (step.numberEdit) numberEdits++;
+    else wordEdits.set(word, (wordEdits.get(word) ?? 0) + 1);
+    differences.add(step.confusion ? "ocr" : "letters");
+  }
+  const verdict = judge(policy, { length, edits, numberEdits, wordEdits, wordSourceLetters, a });
+  return { edits, differences: [...differences].sort(), verdict };
+}
+
+function judge(
+  policy: AlignmentPolicy,
+  counts: {
+    length: number;
+    edits: number;
+    numberEdits: number;
+    wordEdits: Map<number, number>;
+    wordSourceLetters: Map<number, number>;
+    a: Letter[];
+  },
+): Verdict {
+  const { length, edits, numberEdits } = counts;
+  const letterEdits = edits - numberEdits;
+  const near = nearMissBudget(policy, length);
+  if (numberEdits > 0) return letterEdits <= near ? "different_number" : "unrelated";
+  const wordsFit = [...counts.wordEdits].every(([word, n]) => {
+    const own = counts.a.filter((letter) => letter.word === word).length;
+    return n <= wordBudget(policy, Math.max(own, counts.wordSourceLetters.get(word) ?? 0));
+  });
+  if (edits <= nameBudget(policy, length) && wordsFit) return "match";
+  return edits <= near ? "near_miss" : "unrelated";
+}
+
+/** The letters and digits of a text, folded, with where each comes from and which word it is in. */
+function letters(text: string): Letter[] {
+  const folded = fold(text);
+  const numbers = numberCharacters(text);
+  const found: Letter[] = [];
+  let word = 0;
+  for (let i = 0; i < folded.text.length; ) {
+    const character = characterAt(folded.text, i);
+    const start = folded.toInput[i] as number;
+    const end = folded.toInputEnd[i] as number;
+    i += character.length;
+    if (!isWordCharacter(character)) continue;
+    const previous = found.at(-1);
+    if (previous !== undefined && previous.end <= start) {
+      const between = text.slice(previous.end, start);
+      const split = (between !== "" && !HYPHENATION.test(between)) || isCaseSeam(text, start);
+      if (split) word++;
+    }
+    found.push({ character, start, end, word, number: numbers[start] ?? false });
+  }
+  return found;
+}
+
+interface AlignedStep {
+  kind: Step;
+  /** Index of the mention's letter the step is at (for an addition: the letter after it). */
+  i: number;
+  j: number;
+  /** Letters of the source the step consumes. */
+  sourceLetters: number;
+  numberEdit: boolean;
+  confusion: boolean;
+}
+
+/** Weighted edit distance with its trace (texts are names: a few dozen letters). */
+function align(a: Letter[], b: Letter[]): AlignedStep[] {
+  const n = a.length;
+  const m = b.length;
+  const width = m + 1;
+  const cost = new Float64Array((n + 1) * width);
+  const from = new Array<AlignedStep | undefined>((n + 1) * width);
+  const set = (i: number, j: number, value: number, step: AlignedStep) => {
+    const at = i * width + j;
+    if (from[at] === undefined || value < (cost[at] as number)) {
+      cost[at] = value;
+      from[at] = step;
+    }
+  };
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      if (i === 0 && j === 0) continue;
+      const x = a[i - 1];
+      const y = b[j - 1];
+      if (x !== undefined && y !== undefined) {
+        const step = substitution(x, y, i - 1, j - 1);
+        set(i, j, at(cost, width, i - 1, j - 1) + weight(step), step);
+      }
+      if (x !== undefined) {
+        const step = edit("drop", i - 1, j, 0, x.number);
+        set(i, j, at(cost, width, i - 1, j) + weight(step), step);
+      }
+      if (y !== undefined) {
+        const step = edit("add", i, j - 1, 1, y.number);
+        set(i, j, at(cost, width, i, j - 1) + weight(step), step);
+      }
+      for (const [left, right] of CONFUSED_PAIRS) {
+        for (const [mine, theirs] of [
+          [left, right],
+          [right, left],
+        ] as const) {
+          if (i < mine.length || j < theirs.length) continue;
+          const ours = a.slice(i - mine.length, i);
+          const source = b.slice(j - theirs.length, j);
+          if (ours.map((l) => l.character).join("") !== mine) continue;
+          if (source.map((l) => l.character).join("") !== theirs) continue;
+          const number = [...ours, ...source].some((l) => l.number);
+          const step = { ...edit("pair", i - mine.length, j - theirs.length, theirs.length, number), confusion: true };
+          set(i, j, at(cost, width, i - mine.length, j - theirs.length) + weight(step), step);
+        }
+      }
+    }
+  }
+  const steps: AlignedStep[] = [];
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    const step = from[i * width + j] as AlignedStep;
+    steps.push(step);
+    i = step.i;
+    j = step.j;
+  }
+  return steps.reverse();
+}
+
+function at(cost: Float64Array, width: number, i: number, j: number): number {
+  return cost[i * width + j] as number;
+}
+
+function edit(kind: Step, i: number, j: number, sourceLetters: number, numberEdit: boolean): AlignedStep {
+  return { kind, i, j, sourceLetters, numberEdit, confusion: false };
+}
+
+function weight(step: AlignedStep): number {
+  if (step.kind === "match") return 0;
+  return step.numberEdit ? NUMBER_EDIT : 1;
+}
+
+function substitution(x: Letter, y: Letter, i: number, j: number): AlignedStep {
+  if (x.character === y.character) return edit("match", i, j, 1, false);
+  const confusion = isConfusion(x.character, y.character);
+  const digits = isDigit(x.character) || isDigit(y.character);
+  // A digit may stand against a letter OCR reads for it, a Roman numeral's letter against its look-alike.
+  const numberEdit = (x.number || y.number) && !(confusion && (digits || !isDigit(x.character)));
+  return { ...edit("substitute", i, j, 1, numberEdit), confusion };
+}
+
+function isConfusion(x: string, y: string): boolean {
+  if (isDigit(x) !== isDigit(y)) return isDigit(x) ? isDigitLookalike(y, x) : isDigitLookalike(x, y);
+  if (isDigit(x)) return false;
+  return CONFUSED.has(x < y ? `${x}${y}` : `${y}${x}`);
+}
+
+/** How two characters that fold alike differ. */
+function unitDifference(mine: string, theirs: string): DifferenceKind | undefined {
+  if (mine === theirs) return undefined;
+  if (mine.toLowerCase() === theirs.toLowerCase()) return "case";
+  const bare = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  if (bare(mine) === bare(theirs) && mine.normalize("NFKD") !== mine.normalize("NFD")) return "letterforms";
+  return bare(mine) === bare(theirs) ? "diacritics" : "letterforms";
+}
+
+/** Differences in what stands between letters: hyphenation, spacing, punctuation. */
+function separatorDifferences(mention: string, a: Letter[], source: string, b: Letter[]): DifferenceKind[] {
+  const ours = separators(mention, a);
+  const theirs = separators(source, b);
+  const kinds: DifferenceKind[] = [];
+  const hyphens = (list: string[]) => list.filter((s) => HYPHENATION.test(s)).join("|");
+  if (hyphens(ours) !== hyphens(theirs)) kinds.push("hyphenation");
+  const rest = (list: string[], keep: RegExp) =>
+    list
+      .filter((s) => !HYPHENATION.test(s))
+      .map((s) => s.replace(keep, ""))
+      .filter((s) => s !== "")
+      .join("|");
+  if (rest(ours, /\s/gu) !== rest(theirs, /\s/gu)) kinds.push("punctuation");
+  if (rest(ours, /\S/gu) !== rest(theirs, /\S/gu) || wordCount(a) !== wordCount(b)) kinds.push("spacing");
+  return kinds;
+}
+
+function separators(text: string, found: Letter[]): string[] {
+  const list: string[] = [];
+  for (let k = 1; k < found.length; k++) {
+    const previous = found[k - 1] as Letter;
+    const current = found[k] as Letter;
+    if (previous.end < current.start) list.push(text.slice(previous.end, current.start));
+  }
+  return list;
+}
+
+function wordCount(found: Letter[]): number {
+  return (found.at(-1)?.word ?? -1) + 1;
+}
