@@ -10,7 +10,9 @@
  * damaged (CORRUPT_DOCUMENT): the figures are those of receiving and storing uploads, not of reading
  * documents.
  *
- *   npx tsx bench/hostile-uploads.ts                   CLIENTS=50 SIZE_MB=48 by default
+ *   npx tsx bench/hostile-uploads.ts                   CLIENTS=50 SIZE_MB=48 FORM=raw by default
+ *   FORM=multipart | FORM=json                         the file as a multipart field, or as JSON {"text": ...}
+ *                                                      (with an unknown profile: parsed, then refused with 404)
  *   MAX_UPLOAD_BYTES_IN_FLIGHT=1099511627776 npx tsx bench/hostile-uploads.ts   (no limit on bytes in flight)
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -33,8 +35,12 @@ const SIZE = env("SIZE_MB", 48) * 1024 * 1024;
 const CHUNK = 64 * 1024;
 /** Filler shared by all uploads (random, so nothing compresses it); each upload starts with its own bytes. */
 const FILLER = randomBytes(CHUNK);
+/** Hexadecimal digits, for a JSON string. */
+const HEX_FILLER = Buffer.from(FILLER.toString("hex").slice(0, CHUNK));
 /** A PNG signature before junk: a damaged image, which a job refuses without decoding it in JavaScript. */
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** raw (the file as the body), multipart (field `file`) or json (`{"text": ...}`). */
+const FORM = process.env.FORM ?? "raw";
 
 interface Memory {
   rssMiB: number;
@@ -59,13 +65,42 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** One upload: SIZE bytes, the first ones naming it, streamed as they are sent. */
-function body(name: string): Readable {
+interface Form {
+  type: string;
+  /** The body is `head`, filler up to SIZE bytes, then `tail`. */
+  head: Buffer;
+  fill: Buffer;
+  tail: Buffer;
+}
+
+/** One upload in the form asked for, starting with its own name so that every one is different. */
+function form(name: string): Form {
+  const document = Buffer.concat([PNG_SIGNATURE, Buffer.from(name)]);
+  if (FORM === "json") {
+    // An unknown profile: the body is parsed, then refused, so only receiving it costs.
+    const head = Buffer.from(`{"profile":"no-such-profile","text":"${name}`);
+    return { type: "application/json", head, fill: HEX_FILLER, tail: Buffer.from('"}') };
+  }
+  if (FORM === "multipart") {
+    const boundary = `bench-${randomBytes(16).toString("hex")}`;
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}.png"\r\nContent-Type: image/png\r\n\r\n`;
+    return {
+      type: `multipart/form-data; boundary=${boundary}`,
+      head: Buffer.concat([Buffer.from(head), document]),
+      fill: FILLER,
+      tail: Buffer.from(`\r\n--${boundary}--\r\n`),
+    };
+  }
+  return { type: "application/octet-stream", head: document, fill: FILLER, tail: Buffer.alloc(0) };
+}
+
+/** The body, streamed as it is sent. */
+function body({ head, fill, tail }: Form): Readable {
   let sent = 0;
   return new Readable({
     read() {
-      if (sent >= SIZE) return void this.push(null);
-      const chunk = sent === 0 ? Buffer.concat([PNG_SIGNATURE, Buffer.from(name), FILLER]) : FILLER;
+      if (sent >= SIZE) return void this.push(sent++ === SIZE ? tail : null);
+      const chunk = sent === 0 ? Buffer.concat([head, fill]) : fill;
       const part = chunk.subarray(0, Math.min(CHUNK, SIZE - sent));
       sent += part.length;
       this.push(part);
@@ -76,13 +111,14 @@ function body(name: string): Readable {
 /** Sends the upload once: its status, and the Retry-After of a 503 (the rest of the body is not sent). */
 function post(port: number, name: string): Promise<{ status: number; retryAfter: number }> {
   return new Promise((resolve, reject) => {
-    const source = body(name);
+    const upload = form(name);
+    const source = body(upload);
     const req = request({
       host: "127.0.0.1",
       port,
       method: "POST",
       path: `/v1/documents?filename=${name}.png`,
-      headers: { "content-type": "application/octet-stream", "content-length": SIZE },
+      headers: { "content-type": upload.type, "content-length": SIZE + upload.tail.length },
     });
     req.on("response", (response) => {
       response.resume();
@@ -107,7 +143,7 @@ function post(port: number, name: string): Promise<{ status: number; retryAfter:
 async function upload(port: number, name: string, tally: { taken: number; busy: number; other: number }) {
   for (;;) {
     const { status, retryAfter } = await post(port, name);
-    if (status === 202) return void tally.taken++;
+    if (status === 202 || (FORM === "json" && status === 404)) return void tally.taken++;
     if (status !== 503) return void tally.other++;
     tally.busy++;
     await sleep(retryAfter * 1000);
@@ -185,7 +221,9 @@ async function main() {
     const latencies = await health.stop();
     clearInterval(sampler);
     const limit = process.env.MAX_UPLOAD_BYTES_IN_FLIGHT ?? "268435456 (default)";
-    console.log(`\n${CLIENTS} clients, ${SIZE / 1024 / 1024} MiB each, MAX_UPLOAD_BYTES_IN_FLIGHT=${limit}`);
+    console.log(
+      `\n${CLIENTS} clients, ${SIZE / 1024 / 1024} MiB each, ${FORM}, MAX_UPLOAD_BYTES_IN_FLIGHT=${limit}`,
+    );
     console.log(
       "| uploads taken | 503 UPLOADS_BUSY | other answers | seconds | memory at rest | peak memory (VmHWM) | /health median | p99 | worst | answers over 1 s |",
     );

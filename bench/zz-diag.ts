@@ -32,6 +32,12 @@ for (const { file, map } of prepared) {
     const show = (s: { type: string; start: number; end: number }) => `${s.type} [${toks.slice(s.start, s.end).map((t) => t.text).join(" ")}] ctx: ${toks.slice(Math.max(0, s.start - 5), s.end + 5).map((t) => t.text).join(" ")}`;
     for (const s of spans.gold) if (!p.has(key(s))) console.log(`${basename(file.path)} ${d.gold.id} FN ${show(s)}`);
     for (const s of spans.predicted) if (!g.has(key(s))) console.log(`${basename(file.path)} ${d.gold.id} FP ${show(s)}`);
+    if (process.env.DOC === d.gold.id) {
+      const text = d.gold.text;
+      const cp = [...text];
+      for (const m of d.gold.mentions) console.log("GOLD", m.type, m.start, m.end, JSON.stringify(m.text));
+      for (const e of d.extraction?.entities ?? []) console.log("PRED", e.type, e.start, e.end, JSON.stringify(e.text), e.modelText ?? "", e.alignment);
+    }
     for (const r of d.extraction?.rejected ?? []) if (mode === "verbatim") console.log(`${basename(file.path)} ${d.gold.id} REJ ${r.reason} ${r.message}`);
   }
 }

@@ -22,8 +22,8 @@ import { keyRateLimit } from "./api/plugins/rate-limit.js";
 import { securityHeaders } from "./api/plugins/security-headers.js";
 import { schemaRoutes } from "./api/schemas.js";
 import { sessionRoutes } from "./api/session.js";
-import { usageRoutes } from "./api/usage.js";
 import { limitUploadsInFlight } from "./api/uploads-in-flight.js";
+import { usageRoutes } from "./api/usage.js";
 import { webRoutes } from "./api/web.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { startupMode } from "./auth/mode.js";
@@ -61,7 +61,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (scope) => healthRoutes(scope, services, authenticator));
   // Everything under /v1: each route declares the role it needs (plugins/authentication.ts).
   await app.register(async (scope) => {
-    await authentication(scope, authenticator);
+    await authentication(scope, authenticator, config.corsOrigins);
     await keyRateLimit(scope, config);
     // After authentication: a request refused for its key never takes a share of the uploads in flight.
     limitUploadsInFlight(scope, config);

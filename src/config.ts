@@ -47,6 +47,8 @@ const url: Parser<string> = (raw) => {
 
 const text: Parser<string> = (raw) => raw.trim();
 
+const onOff: Parser<boolean> = (raw) => oneOf("on", "off", "true", "false")(raw).match(/^(on|true)$/) !== null;
+
 /** Tesseract model names joined by "+", e.g. "eng+fra" or "frk"; script models as "script/Fraktur". */
 const ocrModels: Parser<string> = (raw) => {
   const value = raw.trim();
@@ -83,7 +85,12 @@ const origins: Parser<string[]> = (raw) =>
     .filter((entry) => entry !== "")
     .map((entry) => {
       const parsed = URL.canParse(entry) ? new URL(entry) : undefined;
-      if (!/^https?:$/.test(parsed?.protocol ?? "") || parsed?.pathname !== "/" || parsed.search || parsed.hash)
+      if (
+        !/^https?:$/.test(parsed?.protocol ?? "") ||
+        parsed?.pathname !== "/" ||
+        parsed.search ||
+        parsed.hash
+      )
         throw new Error(`expected origins such as "https://archive.example.org" (no path), got "${entry}"`);
       return parsed.origin;
     });
@@ -370,6 +377,27 @@ export const SETTINGS = {
     parse: integer(0, 5),
     description:
       "Times the model is asked again with the validation errors when its output breaks the schema.",
+  },
+  alignmentFuzzy: {
+    env: "ALIGNMENT_FUZZY",
+    default: true,
+    parse: onOff,
+    description:
+      "Whether a mention may be cited on source text that differs from the model's by a few letters (OCR noise); off: only as written, up to case, accents, spacing and line-end hyphens. Numbers must always agree. A request's `fuzzy` overrides it.",
+  },
+  alignmentMaxEditRatio: {
+    env: "ALIGNMENT_MAX_EDIT_RATIO",
+    default: 0.17,
+    parse: ratio,
+    description:
+      "Share of a name's letters and digits that may differ from the model's (names under 4 letters: none; one word of a name: at most twice this). A request's `maxEditRatio` overrides it.",
+  },
+  alignmentNearMisses: {
+    env: "ALIGNMENT_NEAR_MISSES",
+    default: "reject" as const,
+    parse: oneOf("reject", "flag"),
+    description:
+      "Mentions whose closest text differs by more than that, up to twice as much: reject (rejected as too_different) or flag (cited, with nearMiss set). A request's `nearMisses` overrides it.",
   },
   ocrEngine: {
     env: "OCR_ENGINE",

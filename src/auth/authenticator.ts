@@ -21,7 +21,10 @@ export interface Principal {
 
 /** Whose a job submitted by the principal is: its tenant's, counted against its key. */
 export function jobOwner(principal: Principal): { tenant: string; createdBy?: string } {
-  return { tenant: principal.tenant, ...(principal.keyId === undefined ? {} : { createdBy: principal.keyId }) };
+  return {
+    tenant: principal.tenant,
+    ...(principal.keyId === undefined ? {} : { createdBy: principal.keyId }),
+  };
 }
 
 /** Everyone in open mode: an admin of the default tenant. */

@@ -2,10 +2,12 @@
  * CSV (RFC 4180: comma-separated, CRLF line ends, quoted where needed, UTF-8, header line): one row
  * per mention. Each attribute of the profile gets its own `attributes.<name>` column (a date's EDTF
  * `value` can be sorted on in a spreadsheet); nested values are written as JSON. Box, OCR confidence
- * and `fields` columns appear only when some mention has them. Cells are the text as extracted, never altered.
+ * and `fields` columns appear only when some mention has them. Cells are the text as extracted, but for
+ * those a spreadsheet would run as a formula (csv-options.ts).
  */
 import { stringify } from "csv-stringify/sync";
 import type { Extraction } from "../pipeline/extraction.js";
+import { CSV_OPTIONS } from "./csv-options.js";
 import { type MentionRow, mentionRows } from "./mention-rows.js";
 
 /** A mention's columns, in order, with the MentionRow field each one shows. */
@@ -72,7 +74,7 @@ export function csv(extractions: Extraction[]): string {
       ...(hasFields ? [cell(row.fields)] : []),
     ];
   });
-  return stringify([header, ...records], { record_delimiter: "windows" });
+  return stringify([header, ...records], CSV_OPTIONS);
 }
 
 function cell(value: unknown): string {

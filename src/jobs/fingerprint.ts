@@ -19,6 +19,8 @@ import type { Profile } from "../profiles/profile.js";
 const OPERATIONAL: ReadonlySet<keyof Config> = new Set<keyof Config>([
   "port",
   "host",
+  "allowedHosts",
+  "corsOrigins",
   "auth",
   "sessionTtlMs",
   "rateLimitPerMinute",
@@ -69,7 +71,7 @@ export function resultFingerprint(input: {
   config: Config;
   info: EndpointInfo;
   profile: Profile;
-  /** The job's pipeline options (language, script, OCR models). */
+  /** The job's pipeline options (language, script, OCR models, alignment policy). */
   options: object;
 }): string {
   const { config, info, profile, options } = input;
@@ -79,7 +81,14 @@ export function resultFingerprint(input: {
   const identity = {
     palimpsest: packageVersion(),
     model: [info.kind, info.modelId, info.maxInputTokens, info.maxTotalTokens],
-    profile: [profile.name, profile.version, profile.schema, profile.verbatimPaths],
+    profile: [
+      profile.name,
+      profile.version,
+      profile.schema,
+      profile.verbatimPaths,
+      profile.derived,
+      profile.alignment ?? {},
+    ],
     prompts,
     options,
     settings: settings.sort(([a], [b]) => (a < b ? -1 : 1)),

@@ -106,7 +106,8 @@ export async function processTask(
     const retryAt = retry ? now() + env.config.jobRetryDelayMs * 2 ** (task.attempts - 1) : undefined;
     if (stored.code === "INTERNAL") logger.error({ err: error, task: task.id }, "document failed");
     else logger.info({ code: stored.code, task: task.id, retryAt }, "document failed");
-    if (job && isRemembered(stored)) await store.rememberFailure(task.documentId, job.failureKey, stored, now());
+    if (job && isRemembered(stored))
+      await store.rememberFailure(task.documentId, job.failureKey, stored, now());
     await store.failTask(task.id, owner, stored, retryAt, now());
   }
 }

@@ -6,6 +6,7 @@
 import { pipeline, Readable } from "node:stream";
 import { stringify } from "csv-stringify";
 import { MENTION_COLUMNS, mentionCells } from "../export/csv.js";
+import { CSV_OPTIONS } from "../export/csv-options.js";
 import { mentionRows } from "../export/mention-rows.js";
 import type { Extraction } from "../pipeline/extraction.js";
 import type { Store, StoredError, TaskState } from "../store/port.js";
@@ -98,9 +99,5 @@ export function csvOf(lines: AsyncIterable<ResultLine>): Readable {
     })(),
   );
   // pipeline (not pipe): a failure while reading the store ends the CSV stream with the error.
-  return pipeline(
-    rows,
-    stringify({ header: true, columns: [...CSV_COLUMNS], record_delimiter: "windows" }),
-    () => {},
-  );
+  return pipeline(rows, stringify({ ...CSV_OPTIONS, header: true, columns: [...CSV_COLUMNS] }), () => {});
 }

@@ -12,6 +12,7 @@ export interface JobOwner {
   tenant: string;
   createdBy?: string;
 }
+
 import type { JobRunner } from "./runner.js";
 
 export interface SubmitDeps {

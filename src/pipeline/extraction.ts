@@ -2,7 +2,7 @@
  * The result of one document, as the API answers it and the CLI writes it.
  * Every offset here is in Unicode code points, half-open [start, end), into `text`.
  */
-import type { Alignment, Box, PageReading, RejectedItem, Warning } from "./types.js";
+import type { Alignment, Box, DifferenceKind, PageReading, RejectedItem, Warning } from "./types.js";
 
 export interface OutputSpan {
   start: number;
@@ -12,6 +12,12 @@ export interface OutputSpan {
   line: number;
   alignment: Alignment;
   modelText?: string;
+  /** Of a fuzzy span: letters and digits added, dropped or changed (0 when only case, accents, spacing differ). */
+  editDistance?: number;
+  /** Of a fuzzy span: what differs from the model's text. */
+  differences?: DifferenceKind[];
+  /** Over the alignment policy's edit budget, cited only because near misses are flagged, not rejected. */
+  nearMiss?: true;
   /** Union of the boxes of the words the span covers, in page pixels (OCR and XML pages). */
   bbox?: Box;
   /** OCR confidence (0-1) of the least sure word the span covers, where the source gives one. */
@@ -23,13 +29,34 @@ export interface OutputSpan {
 export interface OutputMention extends OutputSpan {
   /** Stable within the document: m1, m2... in reading order. */
   id: string;
-  /** Groups the mentions of one entity (same type and same folded text). */
+  /** Groups the mentions of one entity (same type, same name as a reader compares names: see the README). */
   entity: string;
+  /** The entity's most frequent form in the text. */
+  entityName: string;
   type: string;
   attributes: Record<string, unknown>;
+  /** What was changed in the model's answer for this mention, and why (a derived value dropped). */
+  warnings?: Warning[];
   /** Other verbatim fields of the item located in the text, keyed by JSON pointer. */
   fields?: Record<string, OutputSpan>;
 }
+
+/** A range of the text, in code points, with where it stands. */
+export interface OutputRange {
+  start: number;
+  end: number;
+  text: string;
+  page: number;
+  line: number;
+}
+
+/** What the model answered that was not kept; offsets in code points. */
+export type OutputRejected = Omit<RejectedItem, "occurrences" | "nearest"> & {
+  /** outside_passage: where the text does stand in the document (the first few places). */
+  occurrences?: OutputRange[];
+  /** different_number, too_different: the passage's closest text. */
+  nearest?: OutputRange;
+};
 
 export interface OutputPage {
   number: number;
@@ -68,7 +95,7 @@ export interface Extraction {
   model: { id: string; server: string; grammar: boolean };
   text: string;
   entities: OutputMention[];
-  rejected: RejectedItem[];
+  rejected: OutputRejected[];
   warnings: Warning[];
   stats: {
     chunks: number;

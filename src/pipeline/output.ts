@@ -6,10 +6,17 @@ import type { EndpointInfo } from "../endpoint/port.js";
 import type { Profile } from "../profiles/profile.js";
 import { CodePointIndex } from "../text/code-points.js";
 import type { ExtractStats } from "./extract/extract-chunk.js";
-import type { Extraction, OutputMention, OutputSpan, StageTimings } from "./extraction.js";
+import type {
+  Extraction,
+  OutputMention,
+  OutputRange,
+  OutputRejected,
+  OutputSpan,
+  StageTimings,
+} from "./extraction.js";
 import type { MergedMention } from "./ground/merge.js";
 import { TextLocator } from "./locate.js";
-import type { RejectedItem, SourceDocument, Span } from "./types.js";
+import type { RejectedItem, SourceDocument, Span, TextRange } from "./types.js";
 
 export interface OutputInput {
   document: SourceDocument;
@@ -39,6 +46,9 @@ export function toExtraction(input: OutputInput): Extraction {
       line: locator.line(s.start),
       alignment: s.alignment,
       ...(s.modelText === undefined ? {} : { modelText: s.modelText }),
+      ...(s.editDistance === undefined ? {} : { editDistance: s.editDistance }),
+      ...(s.differences === undefined ? {} : { differences: s.differences }),
+      ...(s.nearMiss ? { nearMiss: s.nearMiss } : {}),
       ...(bbox ? { bbox } : {}),
       ...(confidence === undefined ? {} : { confidence, lowConfidence: confidence < input.lowConfidence }),
     };
@@ -48,12 +58,26 @@ export function toExtraction(input: OutputInput): Extraction {
     return {
       id: `m${i + 1}`,
       entity: mention.entity,
+      entityName: mention.entityName,
       type: mention.type,
       ...span(mention.span),
       attributes: mention.attributes,
       ...(fields.length > 0 ? { fields: Object.fromEntries(fields.map(([key, s]) => [key, span(s)])) } : {}),
+      ...(mention.warnings ? { warnings: mention.warnings } : {}),
     };
   });
+  const range = (r: TextRange): OutputRange => ({
+    start: codePoints.toCodePoint(r.start),
+    end: codePoints.toCodePoint(r.end),
+    text: r.text,
+    page: locator.page(r.start),
+    line: locator.line(r.start),
+  });
+  const rejected = input.rejected.map(({ occurrences, nearest, ...item }): OutputRejected => ({
+    ...item,
+    ...(occurrences ? { occurrences: occurrences.map(range) } : {}),
+    ...(nearest ? { nearest: range(nearest) } : {}),
+  }));
   const { chunks, modelCalls, retries, reasks, splits, promptTokens, outputTokens, timings } = input.stats;
   return {
     document: {
@@ -77,7 +101,7 @@ export function toExtraction(input: OutputInput): Extraction {
     model: { id: input.info.modelId, server: input.info.kind, grammar: input.grammar },
     text: document.text,
     entities,
-    rejected: input.rejected,
+    rejected,
     warnings: document.warnings,
     stats: { chunks, modelCalls, retries, reasks, splits, promptTokens, outputTokens, timings },
   };

@@ -14,8 +14,10 @@ import { emptyExtractStats, extractChunk } from "./extract/extract-chunk.js";
 import { detectLanguage } from "./extract/language.js";
 import { buildPrompt } from "./extract/prompt.js";
 import type { Extraction } from "./extraction.js";
+import { DocumentText } from "./ground/document-text.js";
 import { groundChunkItems } from "./ground/ground.js";
 import { mergeGroundedItems } from "./ground/merge.js";
+import { type AlignmentPolicy, resolvePolicy, servicePolicy } from "./ground/policy.js";
 import { ingest } from "./ingest/index.js";
 import { normalizeForModel } from "./normalize/index.js";
 import type { OcrReader } from "./ocr/reader.js";
@@ -31,6 +33,9 @@ export interface PipelineDeps {
     | "reasks"
     | "documentTimeoutMs"
     | "ocrLowConfidence"
+    | "alignmentFuzzy"
+    | "alignmentMaxEditRatio"
+    | "alignmentNearMisses"
   >;
   endpoint: LlmEndpoint;
   logger: Log;
@@ -54,6 +59,8 @@ export interface PipelineInput {
   script?: string;
   /** Tesseract models to read scans with, overriding the choice from language and script. */
   ocrModels?: string[];
+  /** The request's alignment policy, over the profile's and the service's. */
+  alignment?: Partial<AlignmentPolicy>;
   /** Who the document is processed for (a job, a client): OCR goes round between requesters. */
   requester?: string;
   signal?: AbortSignal;
@@ -142,6 +149,8 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
   const answers = (await Promise.all(chunks.map((chunk) => extractChunk(chunk, context)))).flat();
   clock.lap("extract");
 
+  const policy = resolvePolicy(servicePolicy(config), input.profile.alignment, input.alignment);
+  const whole = new DocumentText(document.text);
   const grounded = answers.map((answer) =>
     groundChunkItems({
       source: document.text,
@@ -150,6 +159,9 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
       items: answer.items,
       verbatimPaths: input.profile.verbatimPaths,
       exampleMentions: input.profile.exampleMentions,
+      policy,
+      derived: input.profile.derived,
+      document: whole,
     }),
   );
   const mentions = mergeGroundedItems(grounded.flatMap((g) => g.grounded));

@@ -134,6 +134,22 @@ export type ModelItem = Record<string, unknown>;
 
 export type Alignment = "exact" | "fuzzy";
 
+/** What kind of difference a fuzzy citation has from the model's text. */
+export type DifferenceKind =
+  | "case"
+  | "diacritics"
+  /** Long s, ligatures, Fraktur letters. */
+  | "letterforms"
+  /** A word broken at a line end. */
+  | "hyphenation"
+  /** Line breaks, spaces, words glued together or split. */
+  | "spacing"
+  | "punctuation"
+  /** Letters OCR confuses (c/e, rn/m, 1/l, S/5...). */
+  | "ocr"
+  /** Other letters added, dropped or changed. */
+  | "letters";
+
 /** A verbatim string of an item located in the source text. Offsets are UTF-16 units inside the pipeline. */
 export interface Span {
   start: number;
@@ -143,6 +159,19 @@ export interface Span {
   alignment: Alignment;
   /** What the model wrote, when it differs from `text`. */
   modelText?: string;
+  /** Of a fuzzy span: letters and digits added, dropped or changed (0 when only case, accents, spacing differ). */
+  editDistance?: number;
+  /** Of a fuzzy span: what differs, in alphabetical order. */
+  differences?: DifferenceKind[];
+  /** Over the policy's edit budget, kept because the request asked near misses to be flagged, not rejected. */
+  nearMiss?: true;
+}
+
+/** A range of the source text (UTF-16 units inside the pipeline). */
+export interface TextRange {
+  start: number;
+  end: number;
+  text: string;
 }
 
 /** An item of the model's answer whose verbatim fields were all found in the source. */
@@ -157,10 +186,19 @@ export interface GroundedItem {
   fieldSpans: Record<string, Span>;
   /** Chunk the item came from. */
   chunk: number;
+  /** What was changed in the model's answer and why (a derived value dropped). */
+  warnings?: Warning[];
 }
 
 export type RejectionReason =
-  | "ungrounded"
+  /** The text stands nowhere in the document: a hallucination. */
+  | "not_in_document"
+  /** The text stands elsewhere in the document, not in the passage the model was given. */
+  | "outside_passage"
+  /** The passage has the text with a number changed: a date, a year, an amount, a Roman numeral. */
+  | "different_number"
+  /** The passage's closest text differs by more than the alignment policy allows. */
+  | "too_different"
   | "copied_from_example"
   | "schema_invalid"
   | "unparseable_output"
@@ -173,4 +211,8 @@ export interface RejectedItem {
   /** The item (or raw output) as the model gave it. */
   item: unknown;
   chunk: number;
+  /** outside_passage: where the text does stand in the document (the first few places). */
+  occurrences?: TextRange[];
+  /** different_number, too_different: the passage's closest text. */
+  nearest?: TextRange;
 }

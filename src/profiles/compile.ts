@@ -145,6 +145,24 @@ function verbatimProblems(root: JsonObject, variants: Located[], paths: readonly
   return problems;
 }
 
+function derivedProblems(
+  root: JsonObject,
+  variants: Located[],
+  derived: Record<string, string>,
+  paths: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  for (const [pointer, from] of Object.entries(derived)) {
+    if (variants.every((variant) => checkVerbatimPointer(root, variant, pointer) === "absent"))
+      problems.push(`x-palimpsest: derived attribute "${pointer}" names no field of the item schema`);
+    if (!paths.includes(from))
+      problems.push(
+        `x-palimpsest: derived attribute "${pointer}" is read off "${from}", which is not one of the verbatim fields`,
+      );
+  }
+  return problems;
+}
+
 function exampleProblems(validate: Check, metadata: Metadata, paths: readonly string[]): string[] {
   const problems: string[] = [];
   for (const [index, example] of (metadata.examples ?? []).entries()) {
@@ -203,7 +221,9 @@ export function compileProfile(
     throw invalid(name, problems);
 
   const verbatimPaths = metadata.verbatim ?? DEFAULT_VERBATIM;
+  const derived = metadata.derived ?? {};
   problems.push(...verbatimProblems(grammar, variants, verbatimPaths));
+  problems.push(...derivedProblems(grammar, variants, derived, verbatimPaths));
   if (problems.length === 0) problems.push(...exampleProblems(validate, metadata, verbatimPaths));
   if (problems.length > 0) throw invalid(name, problems);
 
@@ -258,5 +278,7 @@ export function compileProfile(
       ),
     ),
     itemTypes,
+    derived,
+    ...(metadata.alignment ? { alignment: metadata.alignment } : {}),
   };
 }

@@ -1,4 +1,6 @@
 /** An extraction profile: a JSON Schema 2020-12 file of schemas/ (or a user's), compiled. */
+import type { DerivedFields } from "../pipeline/ground/derived.js";
+import type { AlignmentPolicy } from "../pipeline/ground/policy.js";
 import type { ModelItem } from "../pipeline/types.js";
 import type { JsonObject } from "./schema-nav.js";
 
@@ -31,4 +33,8 @@ export interface Profile {
   exampleMentions: Set<string>;
   /** The values the items' `type` can take; empty when some item schema leaves `type` free. */
   itemTypes: string[];
+  /** Attributes read off a verbatim field (pointer to pointer), checked against its cited text. */
+  derived: DerivedFields;
+  /** The profile's alignment policy, over the service's. */
+  alignment?: Partial<AlignmentPolicy>;
 }

@@ -149,6 +149,14 @@ describe("open mode (loopback, no key yet)", () => {
       payload: { text: letter },
     });
     expect([foreign.statusCode, foreign.json().error.code]).toEqual([403, "CSRF_REJECTED"]);
+    // A key that is not one does not make it a key's request.
+    const fakeKey = await harness.app.inject({
+      method: "POST",
+      url: "/v1/documents",
+      headers: { origin: "http://evil.example", authorization: "Bearer nonsense" },
+      payload: { text: letter },
+    });
+    expect(fakeKey.statusCode).toBe(403);
     const own = await harness.app.inject({
       method: "POST",
       url: "/v1/documents",

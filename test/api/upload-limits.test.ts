@@ -57,7 +57,11 @@ describe("uploads in flight", () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.headers["retry-after"]).toBe("5");
     expect(refused.json()).toMatchObject({
-      error: { code: "UPLOADS_BUSY", retryable: true, message: expect.stringContaining("MAX_UPLOAD_BYTES_IN_FLIGHT") },
+      error: {
+        code: "UPLOADS_BUSY",
+        retryable: true,
+        message: expect.stringContaining("MAX_UPLOAD_BYTES_IN_FLIGHT"),
+      },
     });
     // Small enough to fit beside the one in flight.
     expect((await post(text(150, "c"), 150)).statusCode).toBe(202);
@@ -89,8 +93,14 @@ describe("uploads in flight", () => {
 
 describe("large uploads", () => {
   it.each([
-    ["the raw body", async (bytes: Buffer) => ({ payload: bytes, headers: { "content-type": "text/plain" } })],
-    ["a multipart file", (bytes: Buffer) => multipartBody({ bytes, filename: "lettre.txt", type: "text/plain" })],
+    [
+      "the raw body",
+      async (bytes: Buffer) => ({ payload: bytes, headers: { "content-type": "text/plain" } }),
+    ],
+    [
+      "a multipart file",
+      (bytes: Buffer) => multipartBody({ bytes, filename: "lettre.txt", type: "text/plain" }),
+    ],
   ])("stores %s from its file under DATA_DIR/uploads, and removes the file", async (_form, body) => {
     const bytes = Buffer.from(text(15_000, "f").replace(/f/g, (_, i: number) => String(i % 10)));
     const response = await harness.app.inject({ method: "POST", url: "/v1/extract", ...(await body(bytes)) });

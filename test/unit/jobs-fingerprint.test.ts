@@ -33,6 +33,7 @@ describe("result fingerprint", () => {
     ["other OCR models", { options: { ocrModels: ["frk"] } }],
     ["another output budget", { config: loadConfig({ MAX_NEW_TOKENS: "256" }) }],
     ["another chunk overlap", { config: loadConfig({ CHUNK_OVERLAP: "0.2" }) }],
+    ["another cap on the model's strings", { config: loadConfig({ OUTPUT_MAX_STRING_LENGTH: "100" }) }],
   ])("changes with %s", (_label, changes) => {
     expect(fingerprint(changes)).not.toBe(fingerprint());
   });
@@ -43,6 +44,8 @@ describe("result fingerprint", () => {
     ["timeouts and retries", { MODEL_TIMEOUT_MS: "5000", MODEL_RETRIES: "1", JOB_ATTEMPTS: "9" }],
     ["the token", { HF_TOKEN: "hf_secret" }],
     ["where data is kept", { DATA_DIR: "/elsewhere", STORE_PATH: ":memory:" }],
+    ["the schema limits", { SCHEMA_MAX_BYTES: "2048", SCHEMA_MAX_DEPTH: "16", SCHEMA_MAX_NODES: "500" }],
+    ["hosts and origins", { ALLOWED_HOSTS: "archive.lan", CORS_ORIGINS: "https://catalogue.example.org" }],
   ])("does not change with %s", (_label, env) => {
     expect(fingerprint({ config: loadConfig(env) })).toBe(fingerprint());
   });

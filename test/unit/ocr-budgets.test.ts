@@ -7,8 +7,8 @@ import sharp from "sharp";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ingest } from "../../src/pipeline/ingest/index.js";
 import { OcrBudget } from "../../src/pipeline/ocr/budget.js";
-import { buildHugePagePdf, buildPdf } from "../support/pdf-fixtures.js";
 import { blankPage, fakeEngine, readerWith, tiffReusingOneStrip } from "../support/ocr.js";
+import { buildHugePagePdf, buildPdf } from "../support/pdf-fixtures.js";
 
 const budgetSpent = (budget: "pixels" | "seconds") => ({
   code: "OCR_BUDGET_EXCEEDED",
@@ -31,7 +31,10 @@ describe("OCR budgets", () => {
   it("reads a TIFF within the budget, every page of the one strip", async () => {
     const engine = fakeEngine();
     const tiff = tiffReusingOneStrip(300, 400, 3);
-    const document = await ingest(tiff, { maxPages: 5, ocr: readerWith(engine, { documentPixels: 360_000 }) });
+    const document = await ingest(tiff, {
+      maxPages: 5,
+      ocr: readerWith(engine, { documentPixels: 360_000 }),
+    });
     expect(document.pages.map((page) => [page.width, page.height, page.needsOcr])).toEqual([
       [300, 400, false],
       [300, 400, false],

@@ -26,7 +26,12 @@ declare module "fastify" {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export async function authentication(scope: FastifyInstance, authenticator: Authenticator): Promise<void> {
+/** `trustedOrigins`: other origins whose pages may change things without a key (CORS_ORIGINS). */
+export async function authentication(
+  scope: FastifyInstance,
+  authenticator: Authenticator,
+  trustedOrigins: readonly string[] = [],
+): Promise<void> {
   await scope.register(cookie);
   scope.decorateRequest("principal", undefined);
   scope.addHook("onRoute", (route) => {
@@ -37,15 +42,14 @@ export async function authentication(scope: FastifyInstance, authenticator: Auth
   });
   scope.addHook("onRequest", async (request, reply) => {
     const access = request.routeOptions.config.access as Access;
-    const bearer = bearerKey(request);
     const unsafe = !SAFE_METHODS.has(request.method);
-    // A key is never sent by a browser on its own: only requests without one can be forged by a page.
-    if (unsafe && bearer === undefined && !sameOrigin(request))
+    const principal = await identify(request, authenticator, bearerKey(request));
+    // A browser never adds a key on its own: only requests without a valid one can be forged by a page.
+    if (unsafe && principal?.via !== "bearer" && !sameOrigin(request, trustedOrigins))
       throw new PalimpsestError(
         "CSRF_REJECTED",
         "A state-changing request from another origin is refused; send the API key as Authorization: Bearer.",
       );
-    const principal = await identify(request, authenticator, bearer);
     if (!principal) {
       if (access === "public") return;
       reply.header("www-authenticate", 'Bearer realm="palimpsest"');
@@ -103,16 +107,17 @@ function csrfHeader(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Whether a browser sent the request from a page of this service: its Origin names the host the request
- * was sent to (X-Forwarded-Host behind a proxy: a page cannot set that header on a form post), or, without
+ * Whether a browser sent the request from a page of this service, or of a trusted origin: its Origin
+ * names the host the request was sent to (X-Forwarded-Host behind a proxy: a page cannot set that header on a form post), or, without
  * an Origin, Sec-Fetch-Site does not say another site. Clients other than browsers send neither.
  */
-function sameOrigin(request: FastifyRequest): boolean {
+function sameOrigin(request: FastifyRequest, trustedOrigins: readonly string[]): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) {
     const site = request.headers["sec-fetch-site"];
     return site === undefined || site === "same-origin" || site === "none";
   }
+  if (trustedOrigins.includes(origin)) return true;
   const forwarded = request.headers["x-forwarded-host"];
   return [request.headers.host, typeof forwarded === "string" ? forwarded : undefined].some(
     (host) => host !== undefined && sameHost(origin, host),

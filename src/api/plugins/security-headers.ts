@@ -2,9 +2,9 @@
  * Headers that keep a browser from turning the service's own pages against it (@fastify/helmet): a
  * Content-Security-Policy that runs only the service's script files (no inline script, nothing from
  * elsewhere, no plugins), no framing by any page (clickjacking), no MIME sniffing, no Referer sent
- * with the links of a page that shows archive documents. The review page (web/) and the Swagger UI at
- * /docs load scripts and styles only from files, so one policy serves both; images may be data: URLs,
- * which Swagger UI's stylesheet uses for its icons.
+ * with the links of a page that shows archive documents. The review page (web/) loads scripts and
+ * styles only from files; the Swagger UI at /docs does too, but adds <style> elements as it renders,
+ * which its routes alone allow (relaxStyles). Images may be data: URLs, as Swagger UI's icons are.
  */
 import helmet from "@fastify/helmet";
 import type { FastifyInstance } from "fastify";
@@ -32,4 +32,9 @@ export async function securityHeaders(app: FastifyInstance): Promise<void> {
     // Served over plain HTTP on a laptop or a LAN: HSTS belongs to the TLS proxy in front, if any.
     strictTransportSecurity: false,
   });
+}
+
+/** The policy with inline styles allowed, for /docs: script stays as strict as everywhere else. */
+export function relaxStyles(policy: string): string {
+  return policy.replace(/(^|;)\s*style-src [^;]*/, "$1style-src 'self' 'unsafe-inline'");
 }

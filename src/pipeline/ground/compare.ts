@@ -9,23 +9,8 @@
 import { fold } from "../../text/fold.js";
 import { isDigit, isDigitLookalike, numberCharacters } from "../../text/numbers.js";
 import { characterAt, isCaseSeam, isWordCharacter } from "../../text/words.js";
+import type { DifferenceKind } from "../types.js";
 import { type AlignmentPolicy, nameBudget, nearMissBudget, wordBudget } from "./policy.js";
-
-/** What kind of difference a fuzzy citation has from the model's text. */
-export type DifferenceKind =
-  | "case"
-  | "diacritics"
-  /** Long s, ligatures, Fraktur letters. */
-  | "letterforms"
-  /** A word broken at a line end. */
-  | "hyphenation"
-  /** Line breaks, spaces, words glued together or split. */
-  | "spacing"
-  | "punctuation"
-  /** Letters OCR confuses (c/e, rn/m, 1/l, S/5...). */
-  | "ocr"
-  /** Other letters added, dropped or changed. */
-  | "letters";
 
 export type Verdict =
   /** Within the policy's budget: may be cited. */
@@ -54,14 +39,17 @@ interface Letter {
 
 /** Pairs of letters (folded) OCR takes for each other. */
 const CONFUSED = new Set(["ce", "eo", "ao", "il", "ij", "lt", "nu", "hb", "fs", "ft", "vy", "uv"]);
-/** Pairs of letters OCR reads as one, and that one. */
+/** Two letters OCR reads as one, or one as two: the mention's side, then the source's. */
 const CONFUSED_PAIRS: readonly [string, string][] = [
   ["rn", "m"],
   ["cl", "d"],
   ["vv", "w"],
   ["ii", "u"],
   ["li", "h"],
-];
+].flatMap(([x, y]) => [
+  [x as string, y as string],
+  [y as string, x as string],
+]);
 const HYPHENATION = /^(?:[-\u2010=][ \t]*[\r\n\u2028]\s*|[\u00ac\u2e17]\s*|\u00ad)$/u;
 /** An edit of a number weighs more than any run of letter edits, so the alignment avoids it if it can. */
 const NUMBER_EDIT = 1000;
@@ -75,26 +63,35 @@ export function compareMention(mention: string, source: string, policy: Alignmen
   const length = Math.max(a.length, b.length);
   let edits = 0;
   let numberEdits = 0;
+  let freeEdits = 0;
   const differences = new Set<DifferenceKind>(separatorDifferences(mention, a, source, b));
   const wordEdits = new Map<number, number>();
   const wordSourceLetters = new Map<number, number>();
   for (const step of steps) {
-    const word = a[Math.min(step.i, a.length - 1)]?.word ?? 0;
+    // An addition stands between two letters of the mention: it belongs to the word before it.
+    const word = a[step.kind === "add" ? Math.max(0, step.i - 1) : step.i]?.word ?? 0;
     wordSourceLetters.set(word, (wordSourceLetters.get(word) ?? 0) + step.sourceLetters);
     if (step.kind === "match") {
-      const kind = unitDifference(
-        mention.slice(a[step.i]?.start, a[step.i]?.end),
-        source.slice(b[step.j]?.start, b[step.j]?.end),
-      );
-      if (kind !== undefined) differences.add(kind);
+      const unitOf = (text: string, letter: Letter | undefined) => text.slice(letter?.start, letter?.end);
+      for (const kind of unitDifferences(unitOf(mention, a[step.i]), unitOf(source, b[step.j])))
+        differences.add(kind);
       continue;
     }
     edits++;
-    if (step.numberEdit) numberEdits++;
-    else wordEdits.set(word, (wordEdits.get(word) ?? 0) + 1);
     differences.add(step.confusion ? "ocr" : "letters");
+    // A digit read as its look-alike letter is the same number: the number check has vouched for it.
+    if (step.digitLookalike) freeEdits++;
+    else if (step.numberEdit) numberEdits++;
+    else wordEdits.set(word, (wordEdits.get(word) ?? 0) + 1);
   }
-  const verdict = judge(policy, { length, edits, numberEdits, wordEdits, wordSourceLetters, a });
+  const verdict = judge(policy, {
+    length,
+    edits: edits - freeEdits,
+    numberEdits,
+    wordEdits,
+    wordSourceLetters,
+    a,
+  });
   return { edits, differences: [...differences].sort(), verdict };
 }
 
@@ -153,20 +150,25 @@ interface AlignedStep {
   sourceLetters: number;
   numberEdit: boolean;
   confusion: boolean;
+  /** A digit against a letter OCR reads for it. */
+  digitLookalike: boolean;
 }
 
 /** Weighted edit distance with its trace (texts are names: a few dozen letters). */
 function align(a: Letter[], b: Letter[]): AlignedStep[] {
+  if (a.length === b.length && a.every((letter, k) => letter.character === b[k]?.character)) {
+    return a.map((_, k) => edit("match", k, k, 1, false));
+  }
   const n = a.length;
   const m = b.length;
   const width = m + 1;
   const cost = new Float64Array((n + 1) * width);
   const from = new Array<AlignedStep | undefined>((n + 1) * width);
   const set = (i: number, j: number, value: number, step: AlignedStep) => {
-    const at = i * width + j;
-    if (from[at] === undefined || value < (cost[at] as number)) {
-      cost[at] = value;
-      from[at] = step;
+    const cell = i * width + j;
+    if (from[cell] === undefined || value < (cost[cell] as number)) {
+      cost[cell] = value;
+      from[cell] = step;
     }
   };
   for (let i = 0; i <= n; i++) {
@@ -186,20 +188,13 @@ function align(a: Letter[], b: Letter[]): AlignedStep[] {
         const step = edit("add", i, j - 1, 1, y.number);
         set(i, j, at(cost, width, i, j - 1) + weight(step), step);
       }
-      for (const [left, right] of CONFUSED_PAIRS) {
-        for (const [mine, theirs] of [
-          [left, right],
-          [right, left],
-        ] as const) {
-          if (i < mine.length || j < theirs.length) continue;
-          const ours = a.slice(i - mine.length, i);
-          const source = b.slice(j - theirs.length, j);
-          if (ours.map((l) => l.character).join("") !== mine) continue;
-          if (source.map((l) => l.character).join("") !== theirs) continue;
-          const number = [...ours, ...source].some((l) => l.number);
-          const step = { ...edit("pair", i - mine.length, j - theirs.length, theirs.length, number), confusion: true };
-          set(i, j, at(cost, width, i - mine.length, j - theirs.length) + weight(step), step);
-        }
+      for (const [mine, theirs] of CONFUSED_PAIRS) {
+        if (!endsWith(a, i, mine) || !endsWith(b, j, theirs)) continue;
+        const i0 = i - mine.length;
+        const j0 = j - theirs.length;
+        const number = a.slice(i0, i).some((l) => l.number) || b.slice(j0, j).some((l) => l.number);
+        const step = { ...edit("pair", i0, j0, theirs.length, number), confusion: true };
+        set(i, j, at(cost, width, i0, j0) + weight(step), step);
       }
     }
   }
@@ -215,12 +210,21 @@ function align(a: Letter[], b: Letter[]): AlignedStep[] {
   return steps.reverse();
 }
 
+/** Whether the letters before index `end` spell `text` (ASCII letters, one per entry). */
+function endsWith(found: Letter[], end: number, text: string): boolean {
+  if (end < text.length) return false;
+  for (let k = 0; k < text.length; k++) {
+    if (found[end - text.length + k]?.character !== text[k]) return false;
+  }
+  return true;
+}
+
 function at(cost: Float64Array, width: number, i: number, j: number): number {
   return cost[i * width + j] as number;
 }
 
 function edit(kind: Step, i: number, j: number, sourceLetters: number, numberEdit: boolean): AlignedStep {
-  return { kind, i, j, sourceLetters, numberEdit, confusion: false };
+  return { kind, i, j, sourceLetters, numberEdit, confusion: false, digitLookalike: false };
 }
 
 function weight(step: AlignedStep): number {
@@ -231,10 +235,9 @@ function weight(step: AlignedStep): number {
 function substitution(x: Letter, y: Letter, i: number, j: number): AlignedStep {
   if (x.character === y.character) return edit("match", i, j, 1, false);
   const confusion = isConfusion(x.character, y.character);
-  const digits = isDigit(x.character) || isDigit(y.character);
-  // A digit may stand against a letter OCR reads for it, a Roman numeral's letter against its look-alike.
-  const numberEdit = (x.number || y.number) && !(confusion && (digits || !isDigit(x.character)));
-  return { ...edit("substitute", i, j, 1, numberEdit), confusion };
+  const digitLookalike = confusion && (isDigit(x.character) || isDigit(y.character));
+  // A digit may stand against a letter OCR reads for it, a Roman numeral's I against an l: noise.
+  return { ...edit("substitute", i, j, 1, (x.number || y.number) && !confusion), confusion, digitLookalike };
 }
 
 function isConfusion(x: string, y: string): boolean {
@@ -244,12 +247,17 @@ function isConfusion(x: string, y: string): boolean {
 }
 
 /** How two characters that fold alike differ. */
-function unitDifference(mine: string, theirs: string): DifferenceKind | undefined {
-  if (mine === theirs) return undefined;
-  if (mine.toLowerCase() === theirs.toLowerCase()) return "case";
-  const bare = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-  if (bare(mine) === bare(theirs) && mine.normalize("NFKD") !== mine.normalize("NFD")) return "letterforms";
-  return bare(mine) === bare(theirs) ? "diacritics" : "letterforms";
+function unitDifferences(mine: string, theirs: string): DifferenceKind[] {
+  if (mine === theirs) return [];
+  const bare = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "");
+  const kinds: DifferenceKind[] = [];
+  if (bare(mine) !== bare(theirs) && bare(mine).toLowerCase() !== bare(theirs).toLowerCase())
+    return ["letterforms"];
+  if (bare(mine) !== mine.normalize("NFD") || bare(theirs) !== theirs.normalize("NFD")) {
+    if (bare(mine) === bare(theirs) || mine.toLowerCase() !== theirs.toLowerCase()) kinds.push("diacritics");
+  }
+  if (bare(mine) !== bare(theirs)) kinds.push("case");
+  return kinds;
 }
 
 /** Differences in what stands between letters: hyphenation, spacing, punctuation. */

@@ -1,87 +1,111 @@
 import { type FoldedText, fold, foldKey, toInputRange } from "../../text/fold.js";
-import { characterAt, characterBefore, isInsideWord, isWordCharacter } from "../../text/words.js";
+import { characterAt, characterBefore, isCaseSeam, isInsideWord, isWordCharacter } from "../../text/words.js";
 import type { Alignment, Chunk, NormalizedText } from "../types.js";
 import { approximateMatches } from "./approximate.js";
+import { type Comparison, compareMention } from "./compare.js";
+import type { AlignmentPolicy } from "./policy.js";
+import { nearMissBudget } from "./policy.js";
+
+/**
+ * How a place sits among the words of the source:
+ * - word: whole words;
+ * - glued: one edge inside a longer word whose rest is a word of the document ("Allemagneà",
+ *   "deRome"): OCR glued two words;
+ * - piece: one edge inside a longer word ("Rome" in "Romeo");
+ * - inner: both edges inside one word ("Itaie" in "limitaient").
+ */
+export type Fit = "word" | "glued" | "piece" | "inner";
 
 /** A place in the source text where a mention may stand (UTF-16 indices into the source). */
 export interface Candidate {
   start: number;
   end: number;
   alignment: Alignment;
+  fit: Fit;
+  /** Lower is better: 0 as written, 1 folded, higher for edits. */
+  rank: number;
+  /** How a fuzzy place differs from the mention. */
+  comparison?: Comparison;
 }
 
-/** Share of a folded mention's length that approximate matching may edit (OCR noise, not rewording). */
-const MAX_EDIT_RATIO = 0.2;
+/** Is this folded word a word of the document (standing alone somewhere)? */
+export type Vocabulary = (foldedWord: string) => boolean;
 
 /**
  * One chunk's region of the source text, searched for the mentions the model gave for that chunk.
  * The region is toSource[chunk.start]..toSource[chunk.end]; its folded form is built on first need.
  */
 export class ChunkRegion {
-  private readonly start: number;
+  /** The region's range in the source. */
+  readonly start: number;
+  readonly end: number;
   private readonly source: string;
   private readonly sourceText: string;
   private readonly normalized: NormalizedText;
   private readonly chunk: Chunk;
+  private readonly isWord: Vocabulary;
   private foldedText: FoldedText | undefined;
 
-  constructor(source: string, normalized: NormalizedText, chunk: Chunk) {
+  constructor(source: string, normalized: NormalizedText, chunk: Chunk, isWord: Vocabulary) {
     this.source = source;
     this.normalized = normalized;
     this.chunk = chunk;
+    this.isWord = isWord;
     this.start = sourceIndex(normalized, chunk.start);
-    this.sourceText = source.slice(this.start, sourceIndex(normalized, chunk.end));
+    this.end = sourceIndex(normalized, chunk.end);
+    this.sourceText = source.slice(this.start, this.end);
   }
 
   /**
-   * Where `mention` (already trimmed) may stand, as tiers from best to worst; within a tier, in text
-   * order. Tiers: exact hits at word boundaries (in the source, or in the normalised text the model
-   * saw), folded hits at word boundaries, then exact and folded hits inside longer words ("Rome" in
-   * "Romeo", or in OCR-glued words), then approximate hits (snapped to words). Hits inside words count
-   * only when the mention stands nowhere as a word of its own: a repeated "Rome" must not land in
-   * "Romeo" once the one "Rome" is taken. `exactOnly` keeps the exact tiers. A generator, so that the
-   * costly approximate search runs only when every better place is taken.
+   * Where `mention` (already trimmed) stands as written (in the source, or in the normalised text
+   * the model saw) or folded (case, diacritics, long s, ligatures, line-end hyphens, spacing), in
+   * text order. `exactOnly` keeps the places as written.
    */
-  *tiers(mention: string, exactOnly: boolean): Generator<Candidate[]> {
-    const seen = new Set<string>();
-    const isWhole = (hit: Candidate) => this.atWordBoundaries(hit);
-    const foldedMention = foldKey(mention);
-    const exact = this.distinct(this.exactHits(mention), seen);
-    yield exact.filter(isWhole);
-    const folded = exactOnly ? [] : this.distinct(this.foldedHits(mention, foldedMention), seen);
-    yield folded.filter(isWhole);
-    if (!exact.some(isWhole) && !folded.some(isWhole)) {
-      yield exact.filter((hit) => !isWhole(hit));
-      yield folded.filter((hit) => !isWhole(hit));
-    }
-    if (!exactOnly) yield this.distinct(this.approximateHits(mention, foldedMention), seen);
-  }
-
-  private *exactHits(mention: string): Generator<Candidate> {
-    for (const at of occurrences(this.sourceText, mention)) {
-      yield this.candidate(this.start + at, this.start + at + mention.length, mention);
-    }
+  textHits(mention: string, exactOnly: boolean, policy: AlignmentPolicy): Candidate[] {
+    const found = new Map<string, Candidate>();
+    const add = (from: number, to: number) => {
+      const candidate = this.candidate(from, to, mention, policy);
+      const key = `${candidate.start}:${candidate.end}`;
+      const known = found.get(key);
+      if (candidate.end > candidate.start && (known === undefined || candidate.rank < known.rank))
+        found.set(key, candidate);
+    };
+    for (const at of occurrences(this.sourceText, mention)) add(this.start + at, this.start + at + mention.length);
     const chunkText = this.normalized.text.slice(this.chunk.start, this.chunk.end);
     for (const at of occurrences(chunkText, mention)) {
-      const from = sourceIndex(this.normalized, this.chunk.start + at);
-      const to = sourceIndex(this.normalized, this.chunk.start + at + mention.length);
-      yield this.candidate(from, to, mention);
+      add(
+        sourceIndex(this.normalized, this.chunk.start + at),
+        sourceIndex(this.normalized, this.chunk.start + at + mention.length),
+      );
     }
+    if (!exactOnly) {
+      const folded = foldKey(mention);
+      for (const at of occurrences(this.folded.text, folded)) {
+        const range = toInputRange(this.folded, at, at + folded.length);
+        add(this.start + range.start, this.start + range.end);
+      }
+    }
+    return [...found.values()].sort((a, b) => a.start - b.start || a.end - b.end);
   }
 
-  private *foldedHits(mention: string, foldedMention: string): Generator<Candidate> {
-    for (const at of occurrences(this.folded.text, foldedMention)) {
-      yield this.fromFolded(at, at + foldedMention.length, mention);
+  /**
+   * Places within a few edits of `mention`, snapped to whole words, each with how it compares to the
+   * mention under `policy` (its verdict says whether it may be cited).
+   */
+  approximateHits(mention: string, policy: AlignmentPolicy): Candidate[] {
+    const folded = foldKey(mention);
+    const letters = folded.replace(/[^\p{L}\p{N}]/gu, "").length;
+    const near = nearMissBudget(policy, letters);
+    if (near === 0) return [];
+    // Spaces and punctuation cost nothing to the policy but one edit each to the search.
+    const slack = /[^\p{L}\p{N}]/u.test(folded) ? 1 : 0;
+    const hits: Candidate[] = [];
+    for (const match of approximateMatches(folded, this.folded.text, near + slack)) {
+      const range = toInputRange(this.folded, match.start, match.end);
+      const candidate = this.candidate(this.start + range.start, this.start + range.end, mention, policy);
+      if (candidate.end > candidate.start && candidate.comparison?.verdict !== "unrelated") hits.push(candidate);
     }
-  }
-
-  private *approximateHits(mention: string, foldedMention: string): Generator<Candidate> {
-    const maxEdits = Math.floor(foldedMention.length * MAX_EDIT_RATIO);
-    // Below one allowed edit the search could only repeat the folded one (mentions under 5 characters).
-    if (maxEdits === 0) return;
-    for (const match of approximateMatches(foldedMention, this.folded.text, maxEdits)) {
-      yield this.fromFolded(match.start, match.end, mention);
-    }
+    return hits;
   }
 
   private get folded(): FoldedText {
@@ -89,13 +113,8 @@ export class ChunkRegion {
     return this.foldedText;
   }
 
-  private fromFolded(start: number, end: number, mention: string): Candidate {
-    const range = toInputRange(this.folded, start, end);
-    return this.candidate(this.start + range.start, this.start + range.end, mention);
-  }
-
   /** A candidate trimmed of the whitespace and punctuation around it that the mention does not have. */
-  private candidate(from: number, to: number, mention: string): Candidate {
+  private candidate(from: number, to: number, mention: string, policy: AlignmentPolicy): Candidate {
     // Punctuation is stray only where the mention has a letter or digit at that edge ("Munich." for
     // "Munich"), not where the mention itself ends with punctuation ("M." stays "M.").
     const stripStart = isWordCharacter(characterAt(mention, 0));
@@ -109,33 +128,37 @@ export class ChunkRegion {
       end -= characterBefore(this.source, end).length;
     }
     const text = this.source.slice(start, end);
-    return { start, end, alignment: text === mention ? "exact" : "fuzzy" };
+    const fit = this.fit(start, end);
+    if (text === mention) return { start, end, alignment: "exact", fit, rank: 0 };
+    const comparison = compareMention(mention, text, policy);
+    return { start, end, alignment: "fuzzy", fit, rank: 1 + 2 * comparison.edits, comparison };
   }
 
-  private atWordBoundaries(candidate: Candidate): boolean {
-    return isWordBoundary(this.source, candidate.start) && isWordBoundary(this.source, candidate.end);
-  }
-
-  /** Drops empty candidates and those already produced by an earlier, better search. */
-  private distinct(candidates: Iterable<Candidate>, seen: Set<string>): Candidate[] {
-    const kept: Candidate[] = [];
-    for (const candidate of candidates) {
-      const key = `${candidate.start}:${candidate.end}`;
-      if (candidate.end <= candidate.start || seen.has(key)) continue;
-      seen.add(key);
-      kept.push(candidate);
-    }
-    return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+  private fit(start: number, end: number): Fit {
+    const startInside = !isWordBoundary(this.source, start);
+    const endInside = !isWordBoundary(this.source, end);
+    if (!startInside && !endInside) return "word";
+    if (startInside && endInside) return "inner";
+    const rest = startInside ? this.source.slice(wordStart(this.source, start), start) : this.source.slice(end, wordEnd(this.source, end));
+    return this.isWord(foldKey(rest)) ? "glued" : "piece";
   }
 }
 
-/**
- * Where a word may start or end. A lowercase letter followed by a capital is a boundary too: OCR and
- * transcriptions glue words together ("àLebrun", "ParisM."), and names start with capitals.
- */
-function isWordBoundary(text: string, index: number): boolean {
-  if (!isInsideWord(text, index)) return true;
-  return /^\p{Ll}$/u.test(characterBefore(text, index)) && /^\p{Lu}$/u.test(characterAt(text, index));
+/** Where a word may start or end: not inside a word, or at a lowercase letter followed by a capital. */
+export function isWordBoundary(text: string, index: number): boolean {
+  return !isInsideWord(text, index) || isCaseSeam(text, index);
+}
+
+function wordStart(text: string, index: number): number {
+  let at = index;
+  while (!isWordBoundary(text, at)) at -= characterBefore(text, at).length;
+  return at;
+}
+
+function wordEnd(text: string, index: number): number {
+  let at = index;
+  while (!isWordBoundary(text, at)) at += characterAt(text, at).length;
+  return at;
 }
 
 function isStrayEdge(character: string, stripsPunctuation: boolean): boolean {
@@ -143,14 +166,14 @@ function isStrayEdge(character: string, stripsPunctuation: boolean): boolean {
 }
 
 /** Every start index of `needle` in `haystack`, overlapping ones included. */
-function occurrences(haystack: string, needle: string): number[] {
+export function occurrences(haystack: string, needle: string): number[] {
   const found: number[] = [];
   if (needle === "") return found;
   for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) found.push(at);
   return found;
 }
 
-function sourceIndex(normalized: NormalizedText, index: number): number {
+export function sourceIndex(normalized: NormalizedText, index: number): number {
   const mapped = normalized.toSource[index];
   if (mapped === undefined) {
     throw new RangeError(

@@ -3,6 +3,7 @@
  * cited for it. Set for the service (ALIGNMENT_* settings), for a profile (`x-palimpsest.alignment`)
  * and for a request (`fuzzy`, `maxEditRatio`, `nearMisses`), each overriding the one before.
  */
+import { SETTINGS } from "../../config.js";
 import { PalimpsestError } from "../../errors.js";
 
 export interface AlignmentPolicy {
@@ -40,6 +41,13 @@ export function nearMissBudget(policy: AlignmentPolicy, length: number): number 
   if (length < SHORTEST_EDITABLE) return 0;
   return Math.max(1, 2 * nameBudget(policy, length));
 }
+
+/** The policy of a service left at its default settings. */
+export const DEFAULT_POLICY: AlignmentPolicy = {
+  fuzzy: SETTINGS.alignmentFuzzy.default,
+  maxEditRatio: SETTINGS.alignmentMaxEditRatio.default,
+  nearMisses: SETTINGS.alignmentNearMisses.default,
+};
 
 /** The service's policy from its settings. */
 export function servicePolicy(config: {

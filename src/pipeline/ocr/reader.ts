@@ -17,13 +17,7 @@ import type { Box, OcrReason } from "../types.js";
 import { OcrBudget } from "./budget.js";
 import { chooseModels, type ModelChoice, type OcrHints } from "./models.js";
 import type { OcrEngine } from "./port.js";
-import {
-  countImagePages,
-  leastPixels,
-  type PreparedImage,
-  pixelsOf,
-  prepareImage,
-} from "./prepare-image.js";
+import { countImagePages, leastPixels, type PreparedImage, pixelsOf, prepareImage } from "./prepare-image.js";
 
 export interface PageImage {
   bytes: Uint8Array;
@@ -128,7 +122,9 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
           `${ocr.name} failed on this page: timed out after ${options.pageTimeoutMs} ms (OCR_PAGE_TIMEOUT_MS)`,
           { cause: error },
         );
-      throw new OcrPageError(`${ocr.name} failed on this page: ${(error as Error).message}`, { cause: error });
+      throw new OcrPageError(`${ocr.name} failed on this page: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return pageText(hocr, prepared, image, { engine: ocr.name, model: models.join("+") });
   };

@@ -29,6 +29,7 @@ import type {
   TaskState,
   WorkerRecord,
 } from "../port.js";
+import { SqliteAccess } from "./access.js";
 import {
   type DocumentRow,
   type JobRow,
@@ -43,7 +44,6 @@ import {
   toWorker,
   type WorkerRow,
 } from "./rows.js";
-import { SqliteAccess } from "./access.js";
 import { MIGRATIONS } from "./schema.js";
 
 /** How long a writer waits for another process's transaction before giving up. */
@@ -127,7 +127,12 @@ export class SqliteStore implements Store {
     { outcome: "deleted"; orphaned: boolean } | { outcome: "in-use"; jobId: string } | { outcome: "missing" }
   > {
     return this.write(() => {
-      if (!this.sql("SELECT 1 FROM document_owners WHERE tenant = ? AND document_id = ?").get(tenant, documentId))
+      if (
+        !this.sql("SELECT 1 FROM document_owners WHERE tenant = ? AND document_id = ?").get(
+          tenant,
+          documentId,
+        )
+      )
         return { outcome: "missing" };
       // A running task of a cancelled job is still being worked on: its worker would write a result.
       const user = this.sql(
@@ -153,7 +158,9 @@ export class SqliteStore implements Store {
       this.sql("DELETE FROM results WHERE document_id = ? AND tenant = ?").run(documentId, tenant);
       this.sql("DELETE FROM document_owners WHERE tenant = ? AND document_id = ?").run(tenant, documentId);
       // Every tenant with a task on the document owns it: without owners, nothing refers to it.
-      const orphaned = !this.sql("SELECT 1 FROM document_owners WHERE document_id = ? LIMIT 1").get(documentId);
+      const orphaned = !this.sql("SELECT 1 FROM document_owners WHERE document_id = ? LIMIT 1").get(
+        documentId,
+      );
       if (orphaned) this.sql("DELETE FROM documents WHERE id = ?").run(documentId);
       return { outcome: "deleted", orphaned };
     });
@@ -589,12 +596,14 @@ export class SqliteStore implements Store {
     return earliest;
   }
 
-  async findResult(documentId: string, fingerprint: string, tenant: string): Promise<ResultRecord | undefined> {
-    const row = this.sql("SELECT * FROM results WHERE tenant = ? AND document_id = ? AND fingerprint = ?").get(
-      tenant,
-      documentId,
-      fingerprint,
-    ) as ResultRow | undefined;
+  async findResult(
+    documentId: string,
+    fingerprint: string,
+    tenant: string,
+  ): Promise<ResultRecord | undefined> {
+    const row = this.sql(
+      "SELECT * FROM results WHERE tenant = ? AND document_id = ? AND fingerprint = ?",
+    ).get(tenant, documentId, fingerprint) as ResultRow | undefined;
     return row && toResult(row);
   }
 
@@ -603,7 +612,11 @@ export class SqliteStore implements Store {
     return row && toResult(row);
   }
 
-  async latestResult(documentId: string, tenant: string, profile?: string): Promise<ResultRecord | undefined> {
+  async latestResult(
+    documentId: string,
+    tenant: string,
+    profile?: string,
+  ): Promise<ResultRecord | undefined> {
     const row = this.sql(
       `SELECT * FROM results WHERE document_id = @document AND tenant = @tenant
          AND (@profile IS NULL OR profile = @profile)
