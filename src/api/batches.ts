@@ -38,7 +38,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
           tags: ["batches"],
           summary: "Queue every document of a ZIP or TAR archive; answers 202 with the batch",
           description:
-            "Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`) or the raw archive as the body, options (and `filename`, the archive's name) in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch.",
+            "Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`, `fuzzy`, `maxEditRatio`, `nearMisses`) or the raw archive as the body, options (and `filename`, the archive's name) in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch.",
           consumes: ["multipart/form-data", ...ARCHIVE_TYPES],
         },
       },

@@ -1,9 +1,11 @@
 /** POST /v1/extract: one document in, its grounded entities out, in the same request. */
 import type { FastifyInstance } from "fastify";
 import { checkOcrPages, countOcrPages } from "../auth/quotas.js";
+import { requestAlignment } from "../pipeline/ground/policy.js";
 import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
+import { ALIGNMENT_QUERY } from "./alignment-options.js";
 import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
 import { caller } from "./plugins/authentication.js";
 import { queueUpload } from "./queue-upload.js";
@@ -30,7 +32,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
         tags: ["extract"],
         summary: "Extract grounded entities from one document",
         description:
-          'Send a text file or a PDF as multipart/form-data (field `file`, optional fields `profile`, `language`, `schema`), as JSON `{ "text": "..." }`, or as the raw body. Offsets in the answer are Unicode code points into `text`.',
+          'Send a text file or a PDF as multipart/form-data (field `file`, optional fields `profile`, `language`, `schema`, and the alignment options below), as JSON `{ "text": "..." }`, or as the raw body. Offsets in the answer are Unicode code points into `text`.',
         consumes: ["multipart/form-data", "application/json", ...RAW_TYPES],
         querystring: {
           type: "object",
@@ -50,6 +52,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
               description:
                 'Tesseract models for scans, joined by "+" (e.g. frk, ita_old+lat); overrides the choice.',
             },
+            ...ALIGNMENT_QUERY,
             format: FORMAT_OPTION,
           },
         },
@@ -80,6 +83,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
           ...(upload.options.language ? { language: upload.options.language } : {}),
           ...(upload.options.script ? { script: upload.options.script } : {}),
           ...(upload.options.ocr ? { ocrModels: upload.options.ocr.split("+") } : {}),
+          alignment: requestAlignment(upload.options),
           // Its OCR pages take turns with jobs' and other clients' pages.
           requester: `client:${principal.keyId ?? request.ip}`,
           signal: controller.signal,

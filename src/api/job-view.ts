@@ -4,6 +4,7 @@
  */
 import { PalimpsestError } from "../errors.js";
 import { jobProgress } from "../jobs/progress.js";
+import { requestAlignment } from "../pipeline/ground/policy.js";
 import type { Profile } from "../profiles/profile.js";
 import type { Services } from "../services.js";
 import type { JobRecord, JobSpec, Store, TaskRecord } from "../store/port.js";
@@ -76,11 +77,13 @@ export async function findJob(store: Store, id: string, tenant: string): Promise
 
 /** What a request asks of a job, in the form the job keeps (so a restarted process can carry on). */
 export function jobSpec(profile: Profile, options: UploadOptions): JobSpec {
+  const alignment = requestAlignment(options);
   return {
     profile: profile.name,
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     ...(options.language ? { language: options.language } : {}),
     ...(options.script ? { script: options.script } : {}),
     ...(options.ocr ? { ocrModels: options.ocr.split("+") } : {}),
+    ...(Object.keys(alignment).length > 0 ? { alignment } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Reads the document and its options from a request, in any of the three forms the API takes:
- * a multipart upload (field `file`, plus `profile`, `language`, `schema`, `script`, `ocr`), a JSON body
+ * a multipart upload (field `file`, plus `profile`, `language`, `schema`, `script`, `ocr`, and the
+ * alignment policy's `fuzzy`, `maxEditRatio`, `nearMisses`), a JSON body
  * (`{ "text": ..., "profile", "language", "schema" }`), or the raw bytes as the body
  * (a PDF, an image, XML, text or application/octet-stream) with options in the query string.
  * Files and raw bodies are spooled as they stream in (spool.ts): in memory up to EXTRACT_SYNC_MAX_BYTES,
@@ -13,6 +14,7 @@ import type { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
 import { PalimpsestError } from "../errors.js";
+import { requestAlignment } from "../pipeline/ground/policy.js";
 import { MODEL_LIST, SCRIPT_CODE } from "../pipeline/ocr/models.js";
 import { uploadTooLarge } from "./error-handler.js";
 import { discard, type Spooled, spool } from "./spool.js";
@@ -26,6 +28,10 @@ export interface UploadOptions {
   script?: string;
   /** Tesseract models to read scans with, joined by "+" (e.g. "ita_old+lat"). */
   ocr?: string;
+  /** The alignment policy asked for (see pipeline/ground/policy.ts), as sent. */
+  fuzzy?: string;
+  maxEditRatio?: string;
+  nearMisses?: string;
 }
 
 export interface Upload {
@@ -37,7 +43,8 @@ export interface Upload {
 
 type UploadConfig = Pick<Config, "dataDir" | "maxUploadBytes" | "extractSyncMaxBytes">;
 
-const OPTION_NAMES = ["profile", "language", "schema", "script", "ocr"] as const;
+const ALIGNMENT_OPTIONS = ["fuzzy", "maxEditRatio", "nearMisses"] as const;
+const OPTION_NAMES = ["profile", "language", "schema", "script", "ocr", ...ALIGNMENT_OPTIONS] as const;
 
 /**
  * The document and its options. The file of a large upload is removed once the response is sent (or
@@ -143,11 +150,16 @@ export function pickOptions(source: unknown): UploadOptions {
   for (const name of OPTION_NAMES) {
     const value = (source as Record<string, unknown>)[name];
     if (value === undefined || value === "") continue;
-    if (name !== "schema" && typeof value !== "string") {
+    // A JSON body may give the alignment options as a boolean or a number.
+    const scalar =
+      (ALIGNMENT_OPTIONS as readonly string[]).includes(name) &&
+      (typeof value === "boolean" || typeof value === "number");
+    if (name !== "schema" && typeof value !== "string" && !scalar) {
       throw new PalimpsestError("BAD_REQUEST", `The option "${name}" must be a string.`);
     }
-    options[name] = value as string;
+    options[name] = scalar ? String(value) : (value as string);
   }
+  requestAlignment(options);
   if (options.language !== undefined && !/^[a-z]{2,3}$/.test(options.language)) {
     throw new PalimpsestError(
       "BAD_REQUEST",

@@ -14,8 +14,8 @@ import { resultFingerprint } from "./fingerprint.js";
 
 export interface JobContext {
   profile: Profile;
-  /** The job's options for the pipeline (language, script, OCR models), as runPipeline takes them. */
-  options: Pick<PipelineInput, "language" | "script" | "ocrModels">;
+  /** The job's options for the pipeline (language, script, OCR models, alignment), as runPipeline takes them. */
+  options: Pick<PipelineInput, "language" | "script" | "ocrModels" | "alignment">;
   fingerprint: string;
   /** What a document's hard failure is remembered under (failure-memory.ts). */
   failureKey: string;
@@ -29,7 +29,7 @@ export function jobContext(
   deps: { config: Config; profiles: ProfileRegistry; info: EndpointInfo },
 ): JobContext {
   const { config, profiles, info } = deps;
-  const { profile: name, schema, language, script, ocrModels } = job.spec;
+  const { profile: name, schema, language, script, ocrModels, alignment } = job.spec;
   const profile = resolveProfile(
     profiles,
     { profile: name, ...(schema === undefined ? {} : { schema }) },
@@ -39,6 +39,7 @@ export function jobContext(
     ...(language ? { language } : {}),
     ...(script ? { script } : {}),
     ...(ocrModels ? { ocrModels } : {}),
+    ...(alignment ? { alignment } : {}),
   };
   const fingerprint = resultFingerprint({ config, info, profile, options });
   return {

@@ -73,11 +73,13 @@ export function toExtraction(input: OutputInput): Extraction {
     page: locator.page(r.start),
     line: locator.line(r.start),
   });
-  const rejected = input.rejected.map(({ occurrences, nearest, ...item }): OutputRejected => ({
-    ...item,
-    ...(occurrences ? { occurrences: occurrences.map(range) } : {}),
-    ...(nearest ? { nearest: range(nearest) } : {}),
-  }));
+  const rejected = input.rejected.map(
+    ({ occurrences, nearest, ...item }): OutputRejected => ({
+      ...item,
+      ...(occurrences ? { occurrences: occurrences.map(range) } : {}),
+      ...(nearest ? { nearest: range(nearest) } : {}),
+    }),
+  );
   const { chunks, modelCalls, retries, reasks, splits, promptTokens, outputTokens, timings } = input.stats;
   return {
     document: {

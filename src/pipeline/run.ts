@@ -10,6 +10,7 @@ import { PalimpsestError } from "../errors.js";
 import type { Log } from "../logger.js";
 import type { Profile } from "../profiles/profile.js";
 import { chunkText } from "./chunk/chunk.js";
+import { refuseOversized } from "./chunk/estimate.js";
 import { emptyExtractStats, extractChunk } from "./extract/extract-chunk.js";
 import { detectLanguage } from "./extract/language.js";
 import { buildPrompt } from "./extract/prompt.js";
@@ -19,9 +20,10 @@ import { groundChunkItems } from "./ground/ground.js";
 import { mergeGroundedItems } from "./ground/merge.js";
 import { type AlignmentPolicy, resolvePolicy, servicePolicy } from "./ground/policy.js";
 import { ingest } from "./ingest/index.js";
-import { normalizeForModel } from "./normalize/index.js";
+import { normalization } from "./normalize/index.js";
 import type { OcrReader } from "./ocr/reader.js";
 import { toExtraction } from "./output.js";
+import { Turns } from "./turns.js";
 
 export interface PipelineDeps {
   config: Pick<
@@ -105,11 +107,17 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
   const document = await (deps.parsing ? deps.parsing.run(read, signal) : read());
   clock.lap("ingest");
 
-  const normalized = normalizeForModel(document.text);
+  const info = await endpoint.info();
+  await refuseOversized(document.text, {
+    maxChunks: config.maxChunks,
+    inputTokens: info.maxInputTokens,
+    counter: endpoint,
+  });
+  const turns = new Turns(signal);
+  const normalized = await turns.finish(normalization(document.text));
   const language = input.language ?? detectLanguage(normalized.text);
   clock.lap("normalize");
 
-  const info = await endpoint.info();
   const overhead = await endpoint.countTokens(buildPrompt(input.profile, "", { language }));
   const maxNewTokens = Math.min(config.maxNewTokens, info.maxTotalTokens - overhead - MIN_CHUNK_TOKENS);
   const budgetTokens =
@@ -126,6 +134,7 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
     maxChunks: config.maxChunks,
     language,
     counter: endpoint,
+    turns,
   });
   clock.lap("chunk");
   logger.debug(

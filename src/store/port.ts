@@ -37,6 +37,7 @@
  * All methods are asynchronous so that adapters over the network fit the same interface.
  */
 
+import type { AlignmentPolicy } from "../pipeline/ground/policy.js";
 import type { Role } from "../auth/roles.js";
 
 // Listed as values too, so that the API's request schemas enumerate exactly these.
@@ -77,6 +78,8 @@ export interface JobSpec {
   script?: string;
   /** Tesseract models to read scans with, overriding the choice from language and script. */
   ocrModels?: string[];
+  /** The alignment policy the request asked for, over the profile's and the service's. */
+  alignment?: Partial<AlignmentPolicy>;
   /**
    * Where the entries come from: an uploaded archive kept under DATA_DIR, a folder or a list (CLI);
    * `name` is the uploaded archive's own file name, when the upload gave one (`path` is where it was saved).

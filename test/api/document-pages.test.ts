@@ -283,12 +283,12 @@ describe("GET /v1/documents/:id/pages/:number/image", () => {
     expect(Math.abs(served.height - (served.width * 842) / 595)).toBeLessThanOrEqual(1);
   });
 
-  it("is cacheable for ever, and answers 304 to the ETag it gave", async () => {
+  it("is cacheable for ever by the browser, not by shared caches, and answers 304 to the ETag it gave", async () => {
     const url = `/v1/documents/${ids.tiff}/pages/2/image?width=300`;
     const first = await get(url);
     const etag = first.headers.etag as string;
     expect(etag).toMatch(new RegExp(`^W/"${ids.tiff}-2-300"$`));
-    expect(first.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(first.headers["cache-control"]).toBe("private, max-age=31536000, immutable");
     const again = await get(url, { "if-none-match": etag });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);

@@ -8,8 +8,9 @@
  * in at least one of them (merge removes the duplicates).
  */
 import { PalimpsestError } from "../../errors.js";
+import { collect, finishNow, type Turns } from "../turns.js";
 import type { Chunk } from "../types.js";
-import { middleCut, type Segment, sentenceSegments, splitAtWhitespace } from "./segments.js";
+import { middleCut, type Segment, sentences, splitAtWhitespace } from "./segments.js";
 
 export interface TokenCounter {
   countTokens(text: string): Promise<number>;
@@ -23,6 +24,8 @@ export interface ChunkOptions {
   maxChunks: number;
   language?: string;
   counter: TokenCounter;
+  /** Takes turns with the event loop while a long text is segmented; without, it is segmented at once. */
+  turns?: Turns;
 }
 
 /** A chunk is only cut at a paragraph end when that keeps at least this share of the target. */
@@ -40,7 +43,9 @@ export async function chunkText(text: string, options: ChunkOptions): Promise<Ch
 
   const charsPerToken = sample.length / sampleTokens;
   const targetChars = Math.max(1, Math.floor(options.budgetTokens * charsPerToken * PACKING_HEADROOM));
-  const ranges = pack(text, sentenceSegments(text, options.language), targetChars, options.overlap);
+  const segmenting = collect(sentences(text, options.language));
+  const segments = await (options.turns ? options.turns.finish(segmenting) : finishNow(segmenting));
+  const ranges = pack(text, segments, targetChars, options.overlap);
   if (ranges.length > options.maxChunks) throw tooManyChunks(ranges.length, options.maxChunks);
 
   const fitted = (
@@ -127,10 +132,14 @@ function makeChunk(text: string, start: number, end: number, index: number): Chu
   return { index, text: text.slice(start, end), start, end };
 }
 
-function tooManyChunks(count: number, limit: number): PalimpsestError {
+/** `estimated`: the count is the least the document's size allows (see estimate.ts), not a count of chunks. */
+export function tooManyChunks(count: number, limit: number, estimated = false): PalimpsestError {
+  const needs = estimated
+    ? `at least ${count} model prompts (judged from its size)`
+    : `${count} model prompts`;
   return new PalimpsestError(
     "PAYLOAD_TOO_LARGE",
-    `This document needs ${count} model prompts, more than the limit of ${limit} (MAX_CHUNKS). Split it, or raise MAX_CHUNKS.`,
-    { details: { chunks: count, limit } },
+    `This document needs ${needs}, more than the limit of ${limit} (MAX_CHUNKS). Split it, or raise MAX_CHUNKS.`,
+    { details: { chunks: count, limit, ...(estimated ? { estimated } : {}) } },
   );
 }

@@ -3,6 +3,7 @@
  * Sentences come from Intl.Segmenter (ICU's rules know most abbreviations); paragraphs are the
  * blank lines normalisation keeps.
  */
+import { icuSentences } from "./icu-sentences.js";
 
 export interface Segment {
   start: number;
@@ -11,39 +12,49 @@ export interface Segment {
   endsParagraph: boolean;
 }
 
-/** A sentence "ending" with an initial or a short capitalised word and a period: M., MM., Dr., Prof., H. */
-const ABBREVIATION_END = /(^|[\s(])\p{Lu}\p{L}{0,3}\.\s*$/u;
+/**
+ * A sentence "ending" with an initial or a short capitalised word and a period (M., MM., Dr., Prof.,
+ * H.), or a one-letter abbreviation (the "v." of "G. v. Wyß", the "z." of "Strehler z. Schiff"); OCR
+ * often glues it to the sentence before ("1.400 francs.MM. Messager").
+ */
+const ABBREVIATION_END = /(^|[\s(.,;:])(\p{Lu}\p{L}{0,3}|\p{Ll})\.\s*$/u;
 
 export function sentenceSegments(text: string, language?: string): Segment[] {
+  return [...sentences(text, language)];
+}
+
+/** A line break, then blanks and another line break: what ends a paragraph. */
+const PARAGRAPH_BREAK_REST = /[^\S\n]*\n/y;
+
+/**
+ * The sentences of the text, one at a time. ICU ends a sentence after every line break; one that a
+ * blank line follows ends its paragraph, and its range stops before the break.
+ */
+export function* sentences(text: string, language?: string): Generator<Segment> {
   const segmenter = new Intl.Segmenter(language ?? "und", { granularity: "sentence" });
-  const segments: Segment[] = [];
-  const paragraph = /\n\s*\n/g;
-  let paragraphStart = 0;
-  const pushParagraph = (start: number, end: number) => {
-    const body = text.slice(start, end);
-    let pending: number | undefined;
-    for (const piece of segmenter.segment(body)) {
-      if (piece.segment.trim() === "") continue;
-      // ICU ends sentences after initials and titles ("MM. Marc Peter", "William H. Harrison"):
-      // never cut there, or a name would be split between two chunks.
-      if (ABBREVIATION_END.test(piece.segment)) {
-        pending ??= start + piece.index;
-        continue;
-      }
-      const end = start + piece.index + piece.segment.length;
-      segments.push({ start: pending ?? start + piece.index, end, endsParagraph: false });
-      pending = undefined;
+  let pending: number | undefined;
+  // Held back one step: the text's last sentence ends a paragraph too.
+  let held: Segment | undefined;
+  for (const [start, pieceEnd] of icuSentences(text, segmenter)) {
+    const piece = text.slice(start, pieceEnd);
+    if (piece.trim() === "") continue;
+    PARAGRAPH_BREAK_REST.lastIndex = pieceEnd;
+    const endsParagraph = piece.endsWith("\n") && PARAGRAPH_BREAK_REST.test(text);
+    // ICU ends sentences after initials and titles ("MM. Marc Peter", "William H. Harrison"):
+    // never cut there, or a name would be split between two chunks.
+    if (!endsParagraph && ABBREVIATION_END.test(piece)) {
+      pending ??= start;
+      continue;
     }
-    if (pending !== undefined) segments.push({ start: pending, end, endsParagraph: false });
-    const last = segments.at(-1);
-    if (last) last.endsParagraph = true;
-  };
-  for (const match of text.matchAll(paragraph)) {
-    pushParagraph(paragraphStart, match.index);
-    paragraphStart = match.index + match[0].length;
+    if (held) yield held;
+    held = { start: pending ?? start, end: endsParagraph ? pieceEnd - 1 : pieceEnd, endsParagraph };
+    pending = undefined;
   }
-  pushParagraph(paragraphStart, text.length);
-  return segments;
+  if (pending !== undefined) {
+    if (held) yield held;
+    held = { start: pending, end: text.length, endsParagraph: true };
+  }
+  if (held) yield { ...held, endsParagraph: true };
 }
 
 /**
@@ -54,8 +65,8 @@ export function splitAtWhitespace(text: string, start: number, end: number, maxC
   const pieces: Segment[] = [];
   let from = start;
   while (end - from > maxChars) {
-    let cut = text.lastIndexOf(" ", from + maxChars);
-    if (cut <= from) cut = notInsidePair(text, from + maxChars);
+    let cut = lastSpace(text, from + maxChars, from);
+    if (cut === -1) cut = notInsidePair(text, from + maxChars);
     pieces.push({ start: from, end: cut, endsParagraph: false });
     from = cut;
   }
@@ -71,8 +82,17 @@ export function middleCut(text: string, start: number, end: number, language?: s
   if (candidates.length > 0) {
     return candidates.reduce((best, cut) => (Math.abs(cut - middle) < Math.abs(best - middle) ? cut : best));
   }
-  const space = text.lastIndexOf(" ", middle);
-  return space > start ? space : notInsidePair(text, middle);
+  const space = lastSpace(text, middle, start);
+  return space === -1 ? notInsidePair(text, middle) : space;
+}
+
+/**
+ * The last space in (floor, from], or -1. Not lastIndexOf, which would search on to the start of the
+ * text: on a text without spaces, every cut would cost the whole text.
+ */
+function lastSpace(text: string, from: number, floor: number): number {
+  for (let i = from; i > floor; i--) if (text.charCodeAt(i) === 32) return i;
+  return -1;
 }
 
 /** Moves a cut that would fall between the two halves of a surrogate pair to after the pair. */

@@ -68,9 +68,9 @@ export function compareMention(mention: string, source: string, policy: Alignmen
   const wordEdits = new Map<number, number>();
   const wordSourceLetters = new Map<number, number>();
   for (const step of steps) {
-    // An addition stands between two letters of the mention: it belongs to the word before it.
-    const word = a[step.kind === "add" ? Math.max(0, step.i - 1) : step.i]?.word ?? 0;
-    wordSourceLetters.set(word, (wordSourceLetters.get(word) ?? 0) + step.sourceLetters);
+    const word = wordOf(a, step);
+    if (word !== undefined)
+      wordSourceLetters.set(word, (wordSourceLetters.get(word) ?? 0) + step.sourceLetters);
     if (step.kind === "match") {
       const unitOf = (text: string, letter: Letter | undefined) => text.slice(letter?.start, letter?.end);
       for (const kind of unitDifferences(unitOf(mention, a[step.i]), unitOf(source, b[step.j])))
@@ -82,7 +82,7 @@ export function compareMention(mention: string, source: string, policy: Alignmen
     // A digit read as its look-alike letter is the same number: the number check has vouched for it.
     if (step.digitLookalike) freeEdits++;
     else if (step.numberEdit) numberEdits++;
-    else wordEdits.set(word, (wordEdits.get(word) ?? 0) + 1);
+    else if (word !== undefined) wordEdits.set(word, (wordEdits.get(word) ?? 0) + 1);
   }
   const verdict = judge(policy, {
     length,
@@ -93,6 +93,19 @@ export function compareMention(mention: string, source: string, policy: Alignmen
     a,
   });
   return { edits, differences: [...differences].sort(), verdict };
+}
+
+/**
+ * The mention's word a step edits; none for a letter added between two words, which could as well
+ * end the one as start the other ("d'ygiène" for "d'hygiène", "L.-G. uerdan" for "L.-G. Guerdan"):
+ * it counts for the whole name only.
+ */
+function wordOf(a: Letter[], step: AlignedStep): number | undefined {
+  if (step.kind !== "add") return a[step.i]?.word ?? 0;
+  const before = a[step.i - 1];
+  const after = a[step.i];
+  if (before !== undefined && after !== undefined && before.word !== after.word) return undefined;
+  return (before ?? after)?.word ?? 0;
 }
 
 function judge(

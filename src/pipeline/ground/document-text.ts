@@ -8,6 +8,18 @@ import { type FoldedText, fold, foldKey, toInputRange } from "../../text/fold.js
 import { isCaseSeam, wordRanges } from "../../text/words.js";
 import { isWordBoundary, occurrences } from "./locate.js";
 
+/**
+ * Short words OCR most often glues to a name ("auprésident", "Allemagneà", "vonBern"), folded: a
+ * short document may not have them standing alone.
+ */
+const FUNCTION_WORDS = new Set(
+  [
+    "a au aux de des du en et la le les l d par pour sur dans chez ou un une",
+    "the of and in to at by on for from with a an",
+    "der die das den dem des und von vom zu zum zur im am in an auf mit bei aus",
+  ].flatMap((line) => line.split(" ")),
+);
+
 export interface Occurrence {
   start: number;
   end: number;
@@ -33,7 +45,7 @@ export class DocumentText {
         }
       }
     }
-    return foldedWord !== "" && this.words.has(foldedWord);
+    return foldedWord !== "" && (this.words.has(foldedWord) || FUNCTION_WORDS.has(foldedWord));
   };
 
   /**

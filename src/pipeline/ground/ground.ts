@@ -1,11 +1,19 @@
 import { foldKey } from "../../text/fold.js";
-import type { Chunk, GroundedItem, ModelItem, NormalizedText, RejectedItem, Span, TextRange } from "../types.js";
+import type {
+  Chunk,
+  GroundedItem,
+  ModelItem,
+  NormalizedText,
+  RejectedItem,
+  Span,
+  TextRange,
+} from "../types.js";
 import { checkDerived, type DerivedFields } from "./derived.js";
 import { DocumentText } from "./document-text.js";
 import { type Candidate, ChunkRegion } from "./locate.js";
 import { type Listing, placeInReadingOrder, standsAlone } from "./placement.js";
-import { type AlignmentPolicy, DEFAULT_POLICY } from "./policy.js";
 import { verbatimValues } from "./pointers.js";
+import { type AlignmentPolicy, DEFAULT_POLICY } from "./policy.js";
 
 export interface GroundChunkInput {
   /** SourceDocument.text. */
@@ -57,12 +65,10 @@ export function groundChunkItems(input: GroundChunkInput): GroundChunkResult {
   const { source, chunk, items } = input;
   const policy = input.policy ?? DEFAULT_POLICY;
   const document = input.document ?? new DocumentText(source);
-  const region = new ChunkRegion(source, input.normalized, chunk, document.isWord);
   const examples = new Set([...input.exampleMentions].map(foldKey));
   const fieldPaths = input.verbatimPaths.filter((path) => path !== "/text");
   const grounded: GroundedItem[] = [];
   const rejected: RejectedItem[] = [];
-  const search = new MentionSearch(region, document, policy, examples);
 
   const listed: { item: ModelItem; type: string; mention: string; key: string }[] = [];
   for (const item of items) {
@@ -79,6 +85,11 @@ export function groundChunkItems(input: GroundChunkInput): GroundChunkResult {
     const mention = text.trim();
     listed.push({ item, type, mention, key: `${type}\u0000${foldKey(mention)}` });
   }
+  // A word glued to a name may be another name of the same list ("Angersla Flèche").
+  const names = new Set(listed.map(({ mention }) => foldKey(mention)));
+  const isWord = (word: string) => names.has(word) || document.isWord(word);
+  const region = new ChunkRegion(source, input.normalized, chunk, isWord);
+  const search = new MentionSearch(region, document, policy, examples);
   const wanted = new Map<string, number>();
   for (const { key } of listed) wanted.set(key, (wanted.get(key) ?? 0) + 1);
   const listings: Listing[] = listed.map(({ mention, key }) => ({
@@ -86,7 +97,19 @@ export function groundChunkItems(input: GroundChunkInput): GroundChunkResult {
     candidates: search.citable(mention, wanted.get(key) ?? 1),
   }));
   const places = placeInReadingOrder(listings);
-  if (process.env.GDEBUG && source.includes(process.env.GDEBUG)) console.log("CHUNK", chunk.index, region.start, region.end, listed.map((l, i) => `${l.mention}@${places[i]?.start ?? "-"}[${listings[i]?.candidates.map((c) => `${c.start}${c.fit[0]}${c.rank}`).join(",")}]`).join(" | "));
+  if (process.env.GDEBUG && source.includes(process.env.GDEBUG))
+    console.log(
+      "CHUNK",
+      chunk.index,
+      region.start,
+      region.end,
+      listed
+        .map(
+          (l, i) =>
+            `${l.mention}@${places[i]?.start ?? "-"}[${listings[i]?.candidates.map((c) => `${c.start}${c.fit[0]}${c.rank}`).join(",")}]`,
+        )
+        .join(" | "),
+    );
 
   listed.forEach(({ item, type, mention }, index) => {
     const place = places[index];
@@ -104,7 +127,10 @@ export function groundChunkItems(input: GroundChunkInput): GroundChunkResult {
       if (fieldMention === "") continue;
       const fieldPlace = nearest(search.citable(fieldMention, 1), place);
       if (fieldPlace === undefined) {
-        const refusal = search.refusal(fieldMention, `The field ${pointer} ("${fieldMention}") of the ${type} "${mention}"`);
+        const refusal = search.refusal(
+          fieldMention,
+          `The field ${pointer} ("${fieldMention}") of the ${type} "${mention}"`,
+        );
         rejected.push({
           ...refusal,
           message: `${refusal.message} The item is kept without a position for that field.`,
@@ -160,10 +186,12 @@ class MentionSearch {
     if (copied || !this.policy.fuzzy || hits.filter(standsAlone).length >= wanted) return hits;
     const glued = hits.filter((c) => c.fit === "glued");
     // A mention that stands elsewhere as written was taken from there, not misread here.
-    const elsewhere = () => this.document.occurrencesOutside(mention, this.region.start, this.region.end).length > 0;
+    const elsewhere = () =>
+      this.document.occurrencesOutside(mention, this.region.start, this.region.end).length > 0;
     const approximate = this.region.approximateHits(mention, this.policy).filter((c) => {
       const verdict = c.comparison?.verdict;
-      if (verdict !== "match" && !(verdict === "near_miss" && this.policy.nearMisses === "flag")) return false;
+      if (verdict !== "match" && !(verdict === "near_miss" && this.policy.nearMisses === "flag"))
+        return false;
       if (hits.some((h) => h.start === c.start && h.end === c.end)) return false;
       // "Allemagneà": the exact name glued to a word, not the name misspelt.
       if (glued.some((g) => g.start < c.end && c.start < g.end)) return false;
@@ -173,7 +201,10 @@ class MentionSearch {
   }
 
   /** Why `mention` cannot be cited in this passage, as a rejection's reason, message and places. */
-  refusal(mention: string, subject: string): Pick<RejectedItem, "reason" | "message" | "occurrences" | "nearest"> {
+  refusal(
+    mention: string,
+    subject: string,
+  ): Pick<RejectedItem, "reason" | "message" | "occurrences" | "nearest"> {
     const { region, document, policy } = this;
     if (this.examples.has(foldKey(mention)))
       return {
@@ -227,8 +258,7 @@ function nearest(candidates: Candidate[], anchor: Candidate): Candidate | undefi
   const distance = (c: Candidate) => Math.max(0, c.start - anchor.end, anchor.start - c.end);
   return candidates.reduce<Candidate | undefined>((best, c) => {
     if (best === undefined) return c;
-    const order =
-      fitOrder[c.fit] - fitOrder[best.fit] || c.rank - best.rank || distance(c) - distance(best);
+    const order = fitOrder[c.fit] - fitOrder[best.fit] || c.rank - best.rank || distance(c) - distance(best);
     return order < 0 ? c : best;
   }, undefined);
 }

@@ -70,7 +70,8 @@ export class ChunkRegion {
       if (candidate.end > candidate.start && (known === undefined || candidate.rank < known.rank))
         found.set(key, candidate);
     };
-    for (const at of occurrences(this.sourceText, mention)) add(this.start + at, this.start + at + mention.length);
+    for (const at of occurrences(this.sourceText, mention))
+      add(this.start + at, this.start + at + mention.length);
     const chunkText = this.normalized.text.slice(this.chunk.start, this.chunk.end);
     for (const at of occurrences(chunkText, mention)) {
       add(
@@ -102,10 +103,29 @@ export class ChunkRegion {
     const hits: Candidate[] = [];
     for (const match of approximateMatches(folded, this.folded.text, near + slack)) {
       const range = toInputRange(this.folded, match.start, match.end);
-      const candidate = this.candidate(this.start + range.start, this.start + range.end, mention, policy);
-      if (candidate.end > candidate.start && candidate.comparison?.verdict !== "unrelated") hits.push(candidate);
+      const closest = this.seamCuts(this.start + range.start, this.start + range.end)
+        .map(([from, to]) => this.candidate(from, to, mention, policy))
+        .filter((c) => c.end > c.start && c.comparison?.verdict !== "unrelated")
+        .sort((x, y) => (x.comparison?.edits ?? 0) - (y.comparison?.edits ?? 0));
+      if (closest[0] !== undefined) hits.push(closest[0]);
     }
     return hits;
+  }
+
+  /**
+   * A whole-word range, and the same without a word OCR glued to its first or last word ("auComité",
+   * "deMM."), cut where a lowercase letter meets a capital: folded text, where matching happens, has
+   * no case left to see that seam.
+   */
+  private seamCuts(from: number, to: number): [number, number][] {
+    const cuts: [number, number][] = [[from, to]];
+    const seams: number[] = [];
+    for (let at = from + 1; at < to; at++) if (isCaseSeam(this.source, at)) seams.push(at);
+    const [first] = seams;
+    const last = seams.at(-1);
+    if (first !== undefined) cuts.push([first, to]);
+    if (last !== undefined) cuts.push([from, last]);
+    return cuts;
   }
 
   private get folded(): FoldedText {
@@ -129,9 +149,11 @@ export class ChunkRegion {
     }
     const text = this.source.slice(start, end);
     const fit = this.fit(start, end);
-    if (text === mention) return { start, end, alignment: "exact", fit, rank: 0 };
+    // "Leeds" in "Leeds Intelligencer": a piece of a longer name, taken last among equals.
+    const inName = NEXT_WORD_CAPITALISED.test(this.source.slice(end, end + 3)) ? 1 : 0;
+    if (text === mention) return { start, end, alignment: "exact", fit, rank: inName };
     const comparison = compareMention(mention, text, policy);
-    return { start, end, alignment: "fuzzy", fit, rank: 1 + 2 * comparison.edits, comparison };
+    return { start, end, alignment: "fuzzy", fit, rank: 2 + 2 * comparison.edits + inName, comparison };
   }
 
   private fit(start: number, end: number): Fit {
@@ -139,10 +161,39 @@ export class ChunkRegion {
     const endInside = !isWordBoundary(this.source, end);
     if (!startInside && !endInside) return "word";
     if (startInside && endInside) return "inner";
-    const rest = startInside ? this.source.slice(wordStart(this.source, start), start) : this.source.slice(end, wordEnd(this.source, end));
-    return this.isWord(foldKey(rest)) ? "glued" : "piece";
+    if (endInside) {
+      const rest = this.source.slice(end, wordEnd(this.source, end));
+      // "Madrider", "Londoners": a name with an ending, not a name glued to a word.
+      return !ENDINGS.has(foldKey(rest)) && this.isSeparateWord(rest) ? "glued" : "piece";
+    }
+    return this.isSeparateWord(this.source.slice(wordStart(this.source, start), start)) ? "glued" : "piece";
+  }
+
+  /** A word of its own: one of the document's or the passage's, or a number ("IVMAISON", "1870Paris"). */
+  private isSeparateWord(text: string): boolean {
+    return this.isWord(foldKey(text)) || /^(\p{Nd}+|[IVXLCDM]{2,})$/u.test(text);
   }
 }
+
+/** A space, then a capitalised word. */
+const NEXT_WORD_CAPITALISED = /^[ \u00a0]\p{Lu}\p{L}/u;
+/** Endings of derived words and inflections that are also words of their own in some language. */
+const ENDINGS = new Set([
+  "s",
+  "e",
+  "n",
+  "en",
+  "er",
+  "es",
+  "ern",
+  "ers",
+  "in",
+  "an",
+  "ian",
+  "ien",
+  "ois",
+  "ais",
+]);
 
 /** Where a word may start or end: not inside a word, or at a lowercase letter followed by a capital. */
 export function isWordBoundary(text: string, index: number): boolean {

@@ -88,9 +88,7 @@ function placeAlone(
   const taken = (candidate: Candidate) =>
     listings.some(
       (other, i) =>
-        other.key === listing.key &&
-        placed[i]?.start === candidate.start &&
-        placed[i]?.end === candidate.end,
+        other.key === listing.key && placed[i]?.start === candidate.start && placed[i]?.end === candidate.end,
     );
   const free = listing.candidates.filter((candidate) => !taken(candidate));
   const overlapsPlaced = (c: Candidate) =>
@@ -115,7 +113,8 @@ function placeAlone(
 
 /** The best rank, then the nearest to where the listing belongs, then the earliest. */
 function best(candidates: Candidate[], distance: (c: Candidate) => number = () => 0): Candidate | undefined {
-  const order = (a: Candidate, b: Candidate) => a.rank - b.rank || distance(a) - distance(b) || a.start - b.start;
+  const order = (a: Candidate, b: Candidate) =>
+    a.rank - b.rank || distance(a) - distance(b) || a.start - b.start;
   return candidates.reduce<Candidate | undefined>(
     (chosen, c) => (chosen === undefined || order(c, chosen) < 0 ? c : chosen),
     undefined,

@@ -22,11 +22,18 @@ export const dropInvisibles: Step = (input) =>
     () => "",
   );
 
+/**
+ * At most 30 combining marks in a row, as Unicode's Stream-Safe Text Format (UAX #15) has it: no script
+ * stacks more, and NFC sorts a run of marks in time that grows with its square (40,000 marks after one
+ * letter: over a second). The marks past the 30th are dropped for the model.
+ */
+export const capMarkRuns: Step = (input) => rewrite(input, /(?<=\p{M}{30})\p{M}+/gu, () => "");
+
 /** Composes each base character with its combining marks; the composed character maps to the base. */
-export const composeNfc: Step = (input) =>
-  input.text.normalize("NFC") === input.text
-    ? input
-    : rewrite(input, /\P{M}\p{M}*/gu, ([segment]) => segment.normalize("NFC"));
+export const composeNfc: Step = function* (input) {
+  if (input.text.normalize("NFC") === input.text) return input;
+  return yield* rewrite(input, /\P{M}\p{M}*/gu, ([segment]) => segment.normalize("NFC"));
+};
 
 /** æ and œ are letters of French (and others), not ligatures: they stay. */
 const MODERN_LETTERS: Readonly<Record<string, string>> = {

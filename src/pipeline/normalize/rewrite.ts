@@ -9,9 +9,11 @@
  * unit of its own, so it falls inside the source range of the character before it; deleted at the
  * very start or end of the text, it belongs to no character.
  */
+import type { Work } from "../turns.js";
 import type { NormalizedText } from "../types.js";
 
-export type Step = (input: NormalizedText) => NormalizedText;
+/** A step, as work that pauses between matches (see turns.ts). */
+export type Step = (input: NormalizedText) => Work<NormalizedText>;
 
 /** Returns the replacement for one match; returning the match itself leaves it untouched. */
 export type Replacer = (match: RegExpExecArray) => string;
@@ -30,12 +32,13 @@ export function sourceAt(toSource: Int32Array, index: number): number {
   return value;
 }
 
-export function rewrite(input: NormalizedText, pattern: RegExp, replace: Replacer): NormalizedText {
+export function* rewrite(input: NormalizedText, pattern: RegExp, replace: Replacer): Work<NormalizedText> {
   if (!pattern.global) throw new Error("rewrite() needs a global pattern");
   const { text, toSource } = input;
   const edits: { start: number; end: number; replacement: string }[] = [];
   let length = text.length;
   for (const match of text.matchAll(pattern)) {
+    yield;
     const replacement = replace(match);
     if (replacement === match[0]) continue;
     edits.push({ start: match.index, end: match.index + match[0].length, replacement });
@@ -59,6 +62,7 @@ export function rewrite(input: NormalizedText, pattern: RegExp, replace: Replace
     else map.fill(sourceAt(toSource, start), position, position + replacement.length);
     position += replacement.length;
     cursor = end;
+    yield;
   }
   copy(cursor, text.length);
   // Text deleted at the very end (trailing blanks) belongs to no character, like text deleted at the start.
