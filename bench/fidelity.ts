@@ -11,6 +11,10 @@
  * - noisy: mentions with case, diacritics, a letter and line breaks changed, and invented mentions
  *   added; targets fuzzy F1 >= 0.97 per language and every invented mention rejected.
  *
+ * Both runs also answer near misses (bench/near-misses.ts: a digit changed, a look-alike name, a name
+ * from another passage): every one cited counts as a citation on wrong text, as does any citation whose
+ * numbers differ from the model's; target 0.
+ *
  *   npx tsx bench/fidelity.ts [GOLD.tsv...]     (default: the dev sets in test/fixtures; exits 1 below a target)
  */
 import { readdirSync } from "node:fs";
@@ -20,14 +24,17 @@ import { loadConfig } from "../src/config.js";
 import type { GoldFile } from "../src/eval/gold.js";
 import { readGoldFile } from "../src/eval/read-gold.js";
 import { buildReport, type EvalReport } from "../src/eval/report.js";
-import { type FileRun, runEval } from "../src/eval/run-eval.js";
+import { type DocumentRun, type FileRun, runEval } from "../src/eval/run-eval.js";
 import { resolveTypeMap, type TypeMap } from "../src/eval/type-map.js";
 import { createLogger } from "../src/logger.js";
 import { createServices } from "../src/services.js";
 import { startTgiTestServer } from "../test/support/tgi-server.js";
+import { CodePointIndex } from "../src/text/code-points.js";
+import { numbersIn } from "../src/text/numbers.js";
+import { NEAR_MISS_KINDS, type NearMissKind } from "./near-misses.js";
 import { documentKey, Replay, type ReplayMode, replayableGold } from "./replay.js";
 
-const TARGETS = { verbatimStrict: 0.995, noisyFuzzy: 0.97, inventedRejected: 1 };
+const TARGETS = { verbatimStrict: 0.995, noisyFuzzy: 0.97, inventedRejected: 1, wrongText: 0 };
 const FIXTURES = fileURLToPath(new URL("../test/fixtures", import.meta.url));
 
 function defaultGold(): string[] {
@@ -40,9 +47,19 @@ function defaultGold(): string[] {
 }
 
 interface ModeResult {
-  perFile: { file: GoldFile; report: EvalReport; calls: number; seconds: number }[];
+  perFile: { file: GoldFile; report: EvalReport; calls: number; seconds: number; wrong: WrongText }[];
   report: EvalReport;
   invented: { answered: number; rejected: number };
+  wrong: WrongText;
+  /** By the gold's language. */
+  wrongByLanguage: Record<string, WrongText>;
+}
+
+/** Near misses answered and cited, by kind, and citations whose numbers differ from the model's. */
+interface WrongText {
+  answered: Record<NearMissKind, number>;
+  cited: Record<NearMissKind, number>;
+  numbersDiffer: number;
 }
 
 async function main() {
@@ -81,9 +98,20 @@ async function main() {
         report: buildReport([run], about),
         calls: run.documents.reduce((n, d) => n + (d.extraction?.stats.modelCalls ?? 0), 0),
         seconds: (performance.now() - started) / 1000,
+        wrong: wrongText(run.documents.map((d) => ({ file: run.file, run: d })), replay),
       });
     }
-    results[mode] = { perFile, report: buildReport(runs, about), invented: inventedOutcome(runs, replay) };
+    const all = runs.flatMap((run) => run.documents.map((d) => ({ file: run.file, run: d })));
+    const languages = [...new Set(all.map((d) => d.run.gold.language ?? "unknown"))];
+    results[mode] = {
+      perFile,
+      report: buildReport(runs, about),
+      invented: inventedOutcome(runs, replay),
+      wrong: wrongText(all, replay),
+      wrongByLanguage: Object.fromEntries(
+        languages.map((l) => [l, wrongText(all.filter((d) => (d.run.gold.language ?? "unknown") === l), replay)]),
+      ),
+    };
   }
   await server.close();
   print(prepared, results);
@@ -94,7 +122,8 @@ async function main() {
       (l) => (results.verbatim.report.byLanguage[l]?.micro.strict.f1 ?? 0) >= TARGETS.verbatimStrict,
     ) &&
     languages.every((l) => (results.noisy.report.byLanguage[l]?.micro.fuzzy.f1 ?? 0) >= TARGETS.noisyFuzzy) &&
-    results.noisy.invented.rejected >= results.noisy.invented.answered * TARGETS.inventedRejected;
+    results.noisy.invented.rejected >= results.noisy.invented.answered * TARGETS.inventedRejected &&
+    (["verbatim", "noisy"] as const).every((mode) => wrongCount(results[mode].wrong) <= TARGETS.wrongText);
   process.exitCode = pass ? 0 : 1;
 }
 
@@ -119,6 +148,51 @@ function inventedOutcome(runs: FileRun[], replay: Replay) {
   return { answered: rejected + kept, rejected };
 }
 
+/**
+ * Citations on wrong text among `documents`: near misses cited in the passage they were answered for
+ * (none of them stands there, so any citation is on other text), and citations whose numbers differ
+ * from what the model said.
+ */
+function wrongText(documents: { file: GoldFile; run: DocumentRun }[], replay: Replay): WrongText {
+  const zero = () => Object.fromEntries(NEAR_MISS_KINDS.map((k) => [k, 0])) as Record<NearMissKind, number>;
+  const wrong: WrongText = { answered: zero(), cited: zero(), numbersDiffer: 0 };
+  for (const { file, run } of documents) {
+    const entities = run.extraction?.entities ?? [];
+    const index = new CodePointIndex(run.gold.text);
+    const seen = new Set<string>();
+    for (const miss of replay.nearMissesAnswered.get(documentKey(file, run.gold)) ?? []) {
+      const key = `${miss.kind}\u0000${miss.text}\u0000${miss.passage.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const start = index.toCodePoint(miss.passage.start);
+      const end = index.toCodePoint(miss.passage.end);
+      wrong.answered[miss.kind]++;
+      if (entities.some((e) => (e.modelText ?? e.text) === miss.text && e.start >= start && e.end <= end))
+        wrong.cited[miss.kind]++;
+    }
+    wrong.numbersDiffer += entities.filter(
+      (e) => e.modelText !== undefined && !sameNumbers(e.modelText, e.text),
+    ).length;
+  }
+  return wrong;
+}
+
+/** The same numbers, a digit matching any digit OCR may have read as the other side's letter. */
+function sameNumbers(a: string, b: string): boolean {
+  const x = numbersIn(a);
+  const y = numbersIn(b);
+  return (
+    x.length === y.length &&
+    x.every((reading, i) => {
+      const other = y[i] ?? [];
+      return reading.length === other.length && reading.every((digits, k) => [...digits].some((d) => other[k]?.includes(d)));
+    })
+  );
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((n, c) => n + c, 0);
+const wrongCount = (wrong: WrongText) => sum(wrong.cited) + wrong.numbersDiffer;
+
 const f = (value: number) => value.toFixed(4);
 
 function print(
@@ -126,9 +200,9 @@ function print(
   results: Record<ReplayMode, ModeResult>,
 ) {
   console.log(
-    "| gold | language | documents | gold mentions | run | strict P | strict R | strict F1 | fuzzy F1 | model calls | seconds |",
+    "| gold | language | documents | gold mentions | run | strict P | strict R | strict F1 | fuzzy F1 | near misses | cited on wrong text | model calls | seconds |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const [i, { file }] of prepared.entries()) {
     for (const mode of ["verbatim", "noisy"] as const) {
       const entry = results[mode].perFile[i];
@@ -136,18 +210,28 @@ function print(
       const { overall } = entry.report;
       const languages = Object.keys(entry.report.byLanguage).join(", ");
       console.log(
-        `| ${basename(file.path)} | ${languages} | ${overall.documents} | ${overall.gold} | ${mode} | ${f(overall.micro.strict.precision)} | ${f(overall.micro.strict.recall)} | ${f(overall.micro.strict.f1)} | ${f(overall.micro.fuzzy.f1)} | ${entry.calls} | ${entry.seconds.toFixed(1)} |`,
+        `| ${basename(file.path)} | ${languages} | ${overall.documents} | ${overall.gold} | ${mode} | ${f(overall.micro.strict.precision)} | ${f(overall.micro.strict.recall)} | ${f(overall.micro.strict.f1)} | ${f(overall.micro.fuzzy.f1)} | ${sum(entry.wrong.answered)} | ${wrongCount(entry.wrong)} | ${entry.calls} | ${entry.seconds.toFixed(1)} |`,
       );
     }
   }
   console.log(
-    "\n| language | documents | gold mentions | verbatim strict F1 | verbatim fuzzy F1 | noisy strict F1 | noisy fuzzy F1 |",
+    "\n| language | documents | gold mentions | near misses answered | cited on wrong text | verbatim strict F1 | verbatim fuzzy F1 | noisy strict F1 | noisy fuzzy F1 |",
   );
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const [language, verbatim] of Object.entries(results.verbatim.report.byLanguage)) {
     const noisy = results.noisy.report.byLanguage[language];
+    const wrong = (["verbatim", "noisy"] as const).map((mode) => results[mode].wrongByLanguage[language]);
+    const answered = wrong.reduce((n, w) => n + (w ? sum(w.answered) : 0), 0);
+    const cited = wrong.reduce((n, w) => n + (w ? wrongCount(w) : 0), 0);
     console.log(
-      `| ${language} | ${verbatim.documents} | ${verbatim.gold} | ${f(verbatim.micro.strict.f1)} | ${f(verbatim.micro.fuzzy.f1)} | ${noisy ? f(noisy.micro.strict.f1) : "–"} | ${noisy ? f(noisy.micro.fuzzy.f1) : "–"} |`,
+      `| ${language} | ${verbatim.documents} | ${verbatim.gold} | ${answered} | ${cited} | ${f(verbatim.micro.strict.f1)} | ${f(verbatim.micro.fuzzy.f1)} | ${noisy ? f(noisy.micro.strict.f1) : "–"} | ${noisy ? f(noisy.micro.fuzzy.f1) : "–"} |`,
+    );
+  }
+  for (const mode of ["verbatim", "noisy"] as const) {
+    const { answered, cited, numbersDiffer } = results[mode].wrong;
+    const kinds = NEAR_MISS_KINDS.map((k) => `${k} ${cited[k]} of ${answered[k]}`).join(", ");
+    console.log(
+      `\nNear misses cited (${mode} run): ${kinds}; citations whose numbers differ from the model's: ${numbersDiffer}.`,
     );
   }
   const { answered, rejected } = results.noisy.invented;
@@ -165,7 +249,7 @@ function print(
   if (leftOut.length > 0)
     console.log(`Gold labels no profile type stands for, left out: ${leftOut.join("; ")}.`);
   console.log(
-    `Targets: verbatim strict F1 >= ${TARGETS.verbatimStrict}, noisy fuzzy F1 >= ${TARGETS.noisyFuzzy} per language; every invented mention rejected.`,
+    `Targets: verbatim strict F1 >= ${TARGETS.verbatimStrict}, noisy fuzzy F1 >= ${TARGETS.noisyFuzzy} per language; every invented mention rejected; ${TARGETS.wrongText} citations on wrong text.`,
   );
 }
 

@@ -9,6 +9,9 @@
  *   of four letters or more, in names of six letters or more), plus one invented mention per passage: a name from another document that
  *   stands nowhere in this one, not even within 30% of edits.
  *
+ * In both, each passage also gets near misses the product must refuse (near-misses.ts): a mention with
+ * a digit changed, a look-alike name and a name from another passage of the same document.
+ *
  * Only the mentions whose gold label the profile can express are answered (see replayableGold).
  */
 import type { GoldDocument, GoldFile } from "../src/eval/gold.js";
@@ -16,14 +19,19 @@ import { goldLabels, labeller, type TypeMap, typeOfLabel } from "../src/eval/typ
 import { documentOfPrompt } from "../src/pipeline/extract/prompt.js";
 import { approximateMatches } from "../src/pipeline/ground/approximate.js";
 import { normalizeForModel } from "../src/pipeline/normalize/index.js";
+import type { NormalizedText } from "../src/pipeline/types.js";
 import { CodePointIndex } from "../src/text/code-points.js";
 import { fold, foldKey } from "../src/text/fold.js";
+import { type NearMiss, nearMissesFor } from "./near-misses.js";
 
 export type ReplayMode = "verbatim" | "noisy";
 
 interface Answer {
   type: string;
+  /** What the model answers. */
   text: string;
+  /** What the text says there, as the model reads it (the normalised text). */
+  read: string;
   /** Range in the normalised text. */
   start: number;
   end: number;
@@ -32,7 +40,7 @@ interface Answer {
 interface ReplayDocument {
   key: string;
   source: string;
-  normalized: string;
+  normalized: NormalizedText;
   answers: Answer[];
   invented: Answer[];
 }
@@ -75,6 +83,8 @@ export function replayableGold(
 export class Replay {
   /** Invented mentions answered, per document key. */
   readonly inventedAnswered = new Map<string, string[]>();
+  /** Near misses answered (see near-misses.ts), per document key. */
+  readonly nearMissesAnswered = new Map<string, NearMiss[]>();
   private readonly documents: ReplayDocument[];
 
   constructor(files: { file: GoldFile; map: TypeMap }[], mode: ReplayMode) {
@@ -96,9 +106,9 @@ export class Replay {
           const read = normalized.text.slice(start, end).trim();
           if (type === undefined || read === "") return [];
           pool.push({ type, text: m.text.replace(/\s+/g, " ") });
-          return [{ type, start, end, text: mode === "verbatim" ? read : noisy(m.text, random) }];
+          return [{ type, start, end, read, text: mode === "verbatim" ? read : noisy(m.text, random) }];
         });
-        return { key, source: document.text, normalized: normalized.text, answers, invented: [] as Answer[] };
+        return { key, source: document.text, normalized, answers, invented: [] as Answer[] };
       }),
     );
     if (mode === "noisy")
@@ -107,11 +117,15 @@ export class Replay {
 
   readonly respond = (prompt: string): string => {
     const chunk = documentOfPrompt(prompt) ?? "";
-    const document = this.documents.find((d) => d.normalized.includes(chunk));
+    const document = this.documents.find((d) => d.normalized.text.includes(chunk));
     if (document === undefined || chunk === "") return '{"entities": []}';
-    const offset = document.normalized.indexOf(chunk);
+    const offset = document.normalized.text.indexOf(chunk);
     const inside = document.answers.filter((a) => a.start >= offset && a.end <= offset + chunk.length);
     const entities = inside.map(({ type, text }) => ({ type, text }));
+    const passage = { start: offset, end: offset + chunk.length };
+    const misses = nearMissesFor(document, passage, seeded(`${document.key}\u0000${offset}`));
+    entities.push(...misses.map(({ type, text }) => ({ type, text })));
+    this.nearMissesAnswered.set(document.key, [...(this.nearMissesAnswered.get(document.key) ?? []), ...misses]);
     const invented = document.invented[offset % Math.max(1, document.invented.length)];
     if (invented !== undefined) {
       entities.push({ type: invented.type, text: invented.text });
@@ -152,7 +166,7 @@ function inventedFor(document: ReplayDocument, pool: { type: string; text: strin
     const key = foldKey(candidate.text);
     if (key.length < 6 || folded.includes(key)) continue;
     if (approximateMatches(key, folded, Math.floor(key.length * INVENTED_DISTANCE)).length > 0) continue;
-    chosen.push({ ...candidate, start: 0, end: 0 });
+    chosen.push({ ...candidate, read: candidate.text, start: 0, end: 0 });
   }
   return chosen;
 }

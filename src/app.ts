@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { batchRoutes } from "./api/batches.js";
+import { limitConnectionsPerClient } from "./api/client-connections.js";
 import { closeStrayConnections } from "./api/connections.js";
 import { registerDocs } from "./api/docs.js";
 import { documentPageRoutes } from "./api/document-pages.js";
@@ -22,11 +23,13 @@ import { keyRateLimit } from "./api/plugins/rate-limit.js";
 import { securityHeaders } from "./api/plugins/security-headers.js";
 import { schemaRoutes } from "./api/schemas.js";
 import { sessionRoutes } from "./api/session.js";
+import { cutSlowBodies } from "./api/slow-bodies.js";
 import { limitUploadsInFlight } from "./api/uploads-in-flight.js";
 import { usageRoutes } from "./api/usage.js";
 import { webRoutes } from "./api/web.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { startupMode } from "./auth/mode.js";
+import { EventLoopWatchdog } from "./event-loop-watchdog.js";
 import { packageVersion } from "./package-info.js";
 import type { Services } from "./services.js";
 
@@ -45,9 +48,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
     requestTimeout: config.documentTimeoutMs + 60_000,
+    // Headers that trickle (slowloris) are cut by Node, which looks for them this often (default: 30 s).
+    http: {
+      headersTimeout: config.bodyTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.bodyTimeoutMs),
+    },
   });
   registerErrorHandling(app, config.maxUploadBytes);
   closeStrayConnections(app, config.shutdownGraceMs);
+  limitConnectionsPerClient(app.server, config.maxConnectionsPerClient, services.logger);
+  cutSlowBodies(app.server, config.bodyTimeoutMs, services.logger);
   // Before every route: headers, Host and origins apply to the API, the review page and /docs alike.
   await securityHeaders(app);
   checkHost(app, config);
@@ -58,7 +68,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   await registerDocs(app, packageVersion());
   await webRoutes(app);
-  await app.register(async (scope) => healthRoutes(scope, services, authenticator));
+  const watchdog = new EventLoopWatchdog(services.logger, config.eventLoopWarnMs);
+  app.addHook("onReady", async () => watchdog.start());
+  app.addHook("onClose", async () => watchdog.stop());
+  await app.register(async (scope) => healthRoutes(scope, services, authenticator, watchdog));
   // Everything under /v1: each route declares the role it needs (plugins/authentication.ts).
   await app.register(async (scope) => {
     await authentication(scope, authenticator, config.corsOrigins);

@@ -47,7 +47,8 @@ const url: Parser<string> = (raw) => {
 
 const text: Parser<string> = (raw) => raw.trim();
 
-const onOff: Parser<boolean> = (raw) => oneOf("on", "off", "true", "false")(raw).match(/^(on|true)$/) !== null;
+const onOff: Parser<boolean> = (raw) =>
+  oneOf("on", "off", "true", "false")(raw).match(/^(on|true)$/) !== null;
 
 /** Tesseract model names joined by "+", e.g. "eng+fra" or "frk"; script models as "script/Fraktur". */
 const ocrModels: Parser<string> = (raw) => {
@@ -308,6 +309,27 @@ export const SETTINGS = {
     parse: integer(1),
     description:
       "Most bytes of documents being uploaded at once (POST /v1/extract, POST /v1/documents), by their declared length; past it, 503 UPLOADS_BUSY with Retry-After. One upload alone is always taken.",
+  },
+  bodyTimeoutMs: {
+    env: "BODY_TIMEOUT_MS",
+    default: 10_000,
+    parse: integer(100, 300_000),
+    description:
+      "A request's headers must arrive within this many milliseconds, and its body must bring at least 16 KiB (or its end) in every such period; slower ones (slowloris) are answered 408 and their connection closed.",
+  },
+  maxConnectionsPerClient: {
+    env: "MAX_CONNECTIONS_PER_CLIENT",
+    default: 32,
+    parse: integer(0),
+    description:
+      "Open connections one client address may hold; more are closed at once. Behind a reverse proxy every client has the proxy's address: raise it, or 0 for no limit.",
+  },
+  eventLoopWarnMs: {
+    env: "EVENT_LOOP_WARN_MS",
+    default: 500,
+    parse: integer(1),
+    description:
+      "A warning is logged when the event loop is held longer than this, in milliseconds (GET /health shows the delays since start).",
   },
   maxPages: {
     env: "MAX_PAGES",

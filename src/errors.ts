@@ -60,6 +60,10 @@ export const ERRORS = {
   ARCHIVE_UNREADABLE: { status: 422, retryable: false },
   ARCHIVE_LIMIT_EXCEEDED: { status: 422, retryable: false },
   DOCUMENT_INTERRUPTED: { status: 500, retryable: false },
+  /** A batch document in progress each time the process died, twice: a poison pill, not tried again. */
+  DOCUMENT_CRASHED: { status: 500, retryable: false },
+  /** A request whose headers or body arrived too slowly (BODY_TIMEOUT_MS): its connection is closed. */
+  BODY_TIMEOUT: { status: 408, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERRORS;

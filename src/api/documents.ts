@@ -14,7 +14,7 @@ import type { Extraction } from "../pipeline/extraction.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
 import { documentListView } from "./document-view.js";
-import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
+import { FORMAT_OPTION, LABELS_OPTION, renderRequestedExport } from "./export-format.js";
 import { latestResult } from "./latest-result.js";
 import { BEFORE_CURSOR, PAGE_LIMIT, pageEnd } from "./paging.js";
 import { caller } from "./plugins/authentication.js";
@@ -169,6 +169,7 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
           properties: {
             profile: { type: "string" },
             format: FORMAT_OPTION,
+            labels: LABELS_OPTION,
             text: {
               type: "boolean",
               default: true,

@@ -2,11 +2,12 @@
  * `?format=jsonl|csv|hipe-tsv|webanno` on the routes that answer an Extraction (POST /v1/extract,
  * GET /v1/documents/:id/entities): the result as an export (see export/formats.ts), with that format's
  * content type and a file name to save it under; `json` (the default) leaves the answer as it is.
- * Each route takes FORMAT_OPTION into its querystring schema (so an unknown format is a 400, and the
- * OpenAPI description lists them) and renderRequestedExport as its preSerialization hook. Error
+ * Each route takes FORMAT_OPTION (and LABELS_OPTION) into its querystring schema (so an unknown format
+ * is a 400, and the OpenAPI description lists them) and renderRequestedExport as its preSerialization hook. Error
  * answers keep the catalogue's JSON shape.
  */
 import type { preSerializationAsyncHookHandler } from "fastify";
+import { BUILT_IN_TYPE_MAPS, namedTypeMap } from "../eval/type-map.js";
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, isExportFormat } from "../export/formats.js";
 import type { Extraction } from "../pipeline/extraction.js";
 
@@ -17,16 +18,24 @@ export const FORMAT_OPTION = {
     "json (default): the result. jsonl and csv: one mention per line; hipe-tsv: HIPE shared-task TSV; webanno: W3C Web Annotation JSON-LD.",
 } as const;
 
+export const LABELS_OPTION = {
+  type: "string",
+  enum: Object.keys(BUILT_IN_TYPE_MAPS),
+  description:
+    "hipe-tsv: write a HIPE tag set's labels (hipe2020: pers, loc, org, time, prod) through the type map `palimpsest eval` uses, instead of the profile's types; mentions of a type the map does not name are left out.",
+} as const;
+
 /** A successful answer, the Extraction as an object, is rendered in the requested export format. */
 export const renderRequestedExport: preSerializationAsyncHookHandler = async (request, reply, payload) => {
-  const format = (request.query as { format?: unknown }).format;
+  const { format, labels } = request.query as { format?: unknown; labels?: unknown };
   if (reply.statusCode !== 200 || !isExportFormat(format)) return payload;
+  const options = typeof labels === "string" ? { labels: await namedTypeMap(labels) } : {};
   const extraction = payload as Extraction;
   const spec = EXPORT_FORMATS[format];
   // A batch entry's name is its path in the archive: the file is saved under its last part.
   const name = extraction.document.filename?.split(/[/\\]/).pop() || extraction.document.id;
   reply.type(spec.contentType).header("content-disposition", attachment(`${name}.${spec.extension}`));
-  reply.serializer(() => spec.render([extraction]));
+  reply.serializer(() => spec.render([extraction], options));
   return payload;
 };
 

@@ -6,7 +6,7 @@ import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
 import { ALIGNMENT_QUERY } from "./alignment-options.js";
-import { FORMAT_OPTION, renderRequestedExport } from "./export-format.js";
+import { FORMAT_OPTION, LABELS_OPTION, renderRequestedExport } from "./export-format.js";
 import { caller } from "./plugins/authentication.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
@@ -54,6 +54,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
             },
             ...ALIGNMENT_QUERY,
             format: FORMAT_OPTION,
+            labels: LABELS_OPTION,
           },
         },
       },

@@ -1,21 +1,31 @@
 /**
- * Liveness (the process answers) and readiness (the model server answers now: TGI's /health or an
+ * Liveness (the process answers, with how late its event loop has run) and readiness (the model server answers now: TGI's /health or an
  * OpenAI-compatible /v1/models; its limits, read once from /info or /v1/models, come with the answer).
  */
 import type { FastifyInstance } from "fastify";
 import type { Authenticator } from "../auth/authenticator.js";
 import { modelServerName } from "../endpoint/where.js";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
+import type { EventLoopWatchdog } from "../event-loop-watchdog.js";
 import type { Services } from "../services.js";
 
 export async function healthRoutes(
   app: FastifyInstance,
   services: Services,
   authenticator: Authenticator,
+  watchdog: EventLoopWatchdog,
 ): Promise<void> {
-  app.get("/health", { schema: { description: "The process is alive.", tags: ["health"] } }, async () => ({
-    status: "ok",
-  }));
+  app.get(
+    "/health",
+    {
+      schema: {
+        description:
+          "The process is alive. `eventLoop` gives how late its event loop ran (milliseconds): median, 99th percentile and worst since start, and worst of the last second.",
+        tags: ["health"],
+      },
+    },
+    async () => ({ status: "ok", eventLoop: watchdog.figures() }),
+  );
 
   app.get(
     "/ready",

@@ -6,7 +6,8 @@
  * with offsets in Unicode code points, half-open, exactly as the product reports them; `text` on a
  * mention is optional and, when given, must be the slice the offsets point to (which catches offsets
  * counted in bytes or UTF-16 units). `entities` is read as `mentions`, so a result of
- * `palimpsest extract`, corrected by hand, is gold as it stands.
+ * `palimpsest extract`, corrected by hand, is gold as it stands; `doc` and `lang` are read as `id`
+ * and `language`.
  */
 import { PalimpsestError } from "../errors.js";
 import { CodePointIndex } from "../text/code-points.js";
@@ -60,11 +61,11 @@ function readDocument(value: unknown, line: string, problem: (message: string) =
     }
     return { type, start, end, text: slice };
   });
-  // A product result keeps its id and language under `document`.
+  // A product result keeps its id and language under `document`; other gold files name them `doc`, `lang`.
   const about = isRecord(value.document) ? value.document : {};
-  const named = value.id ?? about.filename ?? about.id;
+  const named = value.id ?? value.doc ?? about.filename ?? about.id;
   const id = typeof named === "string" || typeof named === "number" ? String(named) : `line ${line}`;
-  const spoken = value.language ?? about.language;
+  const spoken = value.language ?? value.lang ?? about.language;
   const language = typeof spoken === "string" ? spoken : undefined;
   return { id, text, ...(language ? { language } : {}), mentions };
 }

@@ -45,7 +45,7 @@ export async function resolveTypeMap(
 ): Promise<TypeMap> {
   const labels = goldLabels(file);
   if (option === "identity") return identityMap(labels);
-  if (option !== undefined) return BUILT_IN_TYPE_MAPS[option] ? builtIn(option) : readTypeMap(option);
+  if (option !== undefined) return namedTypeMap(option);
   if (file.dataset !== undefined && BUILT_IN_TYPE_MAPS[file.dataset]) return builtIn(file.dataset);
   const candidates = [identityMap(labels), ...Object.keys(BUILT_IN_TYPE_MAPS).map(builtIn)];
   const coverage = (map: TypeMap) =>
@@ -54,6 +54,11 @@ export async function resolveTypeMap(
       return type !== undefined && (profileTypes.length === 0 || profileTypes.includes(type));
     }).length;
   return candidates.reduce((best, map) => (coverage(map) > coverage(best) ? map : best));
+}
+
+/** A built-in map by its name, or a JSON file of labels to types. */
+export function namedTypeMap(name: string): Promise<TypeMap> {
+  return BUILT_IN_TYPE_MAPS[name] ? Promise.resolve(builtIn(name)) : readTypeMap(name);
 }
 
 /** The product type a gold label stands for (labels compared ignoring case, as the HIPE scorer does). */

@@ -16,6 +16,7 @@ const FIXED = [
   ["filename", "filename"],
   ["mention_id", "id"],
   ["entity_id", "entity"],
+  ["entity_name", "entityName"],
   ["type", "type"],
   ["start", "start"],
   ["end", "end"],

@@ -2,16 +2,22 @@
  * The export formats of results, shared by `palimpsest extract --format` and `POST /v1/extract?format=`.
  * Each renders any number of results as one file. (`json`, the result itself, is not an export.)
  */
+import type { TypeMap } from "../eval/type-map.js";
 import type { Extraction } from "../pipeline/extraction.js";
 import { csv } from "./csv.js";
 import { hipeTsv } from "./hipe-tsv.js";
 import { jsonLines } from "./jsonl.js";
 import { webAnnotations } from "./webanno.js";
 
+export interface ExportOptions {
+  /** hipe-tsv: the tag set to write, through its type map (`pers`, `loc`... for hipe2020); the product's types when absent. */
+  labels?: TypeMap;
+}
+
 interface ExportFormatSpec {
   contentType: string;
   extension: string;
-  render(extractions: Extraction[]): string;
+  render(extractions: Extraction[], options?: ExportOptions): string;
 }
 
 export const EXPORT_FORMATS = {

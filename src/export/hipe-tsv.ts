@@ -5,13 +5,15 @@
  * finds literal mentions, not metonymy, fine types or links.
  *
  * Two shapes: a plain export tokenises each result's text itself (see tokenize.ts), with the
- * product's own types as labels; an evaluation export copies a gold file line for line (header,
+ * product's own types as labels or a HIPE tag set's; an evaluation export copies a gold file line for line (header,
  * comments, tokens, MISC) and only puts the predictions' tags in, so the official scorer can compare
  * the two files token by token.
  */
 import { type HipeFile, MISC_COLUMN, TAG_COLUMN, TOKEN_COLUMN } from "../eval/hipe-tsv.js";
 import { tagTokens } from "../eval/iob.js";
+import { labeller } from "../eval/type-map.js";
 import type { Extraction } from "../pipeline/extraction.js";
+import type { ExportOptions } from "./formats.js";
 import { tokenize } from "./tokenize.js";
 
 export const HIPE_COLUMNS = [
@@ -32,12 +34,25 @@ const row = (cells: readonly string[]) => cells.join("\t");
 /** A comment value on one line: a file name may hold anything. */
 const oneLine = (value: string) => value.replace(/\s+/g, " ").trim();
 
-export function hipeTsv(extractions: Extraction[]): string {
-  return tsvFile(HIPE_COLUMNS, extractions.map(plainDocument));
+/**
+ * `labels` writes a tag set's labels instead of the product's types, through the type map `eval`
+ * uses (hipe2020: `B-pers`, `I-loc`...); a mention of a type the map has no label for is left out.
+ */
+export function hipeTsv(extractions: Extraction[], options: ExportOptions = {}): string {
+  const { labels } = options;
+  const label = labels ? labeller(labels, new Set(Object.keys(labels.labels))) : (type: string) => type;
+  return tsvFile(
+    HIPE_COLUMNS,
+    extractions.map((extraction) => plainDocument(extraction, label)),
+  );
 }
 
-function plainDocument(extraction: Extraction): string {
-  const { document, entities } = extraction;
+function plainDocument(extraction: Extraction, label: (type: string) => string | undefined): string {
+  const { document } = extraction;
+  const entities = extraction.entities.flatMap((m) => {
+    const type = label(m.type);
+    return type === undefined ? [] : [{ ...m, type }];
+  });
   const tokens = tokenize(
     extraction.text,
     entities.flatMap((m) => [m.start, m.end]),

@@ -9,6 +9,8 @@ export interface MentionRow {
   filename?: string;
   id: string;
   entity: string;
+  /** The entity's most frequent form in the text. */
+  entityName: string;
   type: string;
   /** Code points, half-open, into the document's text. */
   start: number;
@@ -35,6 +37,7 @@ export function mentionRows(extractions: Extraction[]): MentionRow[] {
         ...(extraction.document.filename ? { filename: extraction.document.filename } : {}),
         id: mention.id,
         entity: mention.entity,
+        entityName: mention.entityName,
         type: mention.type,
         start: mention.start,
         end: mention.end,

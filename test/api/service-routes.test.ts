@@ -9,8 +9,18 @@ beforeAll(async () => {
 afterAll(async () => harness.close());
 
 describe("service routes", () => {
-  it("GET /health answers ok and GET /ready reports the model server's limits", async () => {
-    expect((await harness.app.inject({ method: "GET", url: "/health" })).json()).toEqual({ status: "ok" });
+  it("GET /health answers ok with the event loop's delays and GET /ready reports the model server's limits", async () => {
+    const health = (await harness.app.inject({ method: "GET", url: "/health" })).json();
+    expect(health).toEqual({
+      status: "ok",
+      eventLoop: {
+        p50Ms: expect.any(Number),
+        p99Ms: expect.any(Number),
+        maxMs: expect.any(Number),
+        recentMaxMs: expect.any(Number),
+        since: expect.any(String),
+      },
+    });
     const ready = await harness.app.inject({ method: "GET", url: "/ready" });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({

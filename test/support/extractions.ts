@@ -33,6 +33,7 @@ export function extractionOf(
     return {
       id: `m${i + 1}`,
       entity: `${spec.type}-${i + 1}`,
+      entityName: spec.text,
       type: spec.type,
       start: index.toCodePoint(at),
       end: index.toCodePoint(at + spec.text.length),

@@ -46,6 +46,14 @@ describe("JSON Lines gold", () => {
     });
   });
 
+  it("names documents by `doc` and `lang` where the gold file calls them so", () => {
+    const [document] = parseGoldJsonl(
+      line({ doc: "acte-12", lang: "fr", text: "Nîmes.", mentions: [{ type: "place", start: 0, end: 5 }] }),
+      "gold.jsonl",
+    ).documents;
+    expect(document).toMatchObject({ id: "acte-12", language: "fr" });
+  });
+
   it.each([
     ["not JSON", "{oops", /line 1: not JSON/],
     ["a document without text", line({ mentions: [] }), /line 1: a document needs a "text" string/],

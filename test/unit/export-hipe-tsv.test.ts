@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parseHipeTsv } from "../../src/eval/hipe-tsv.js";
 import { predictedTsv } from "../../src/eval/predicted-tsv.js";
+import { namedTypeMap } from "../../src/eval/type-map.js";
 import { HIPE_COLUMNS, hipeTsv } from "../../src/export/hipe-tsv.js";
 import { tokenize } from "../../src/export/tokenize.js";
 import type { Extraction } from "../../src/pipeline/extraction.js";
@@ -56,6 +57,21 @@ describe("plain HIPE TSV export", () => {
         letterExtraction().entities.map((m) => [m.type, m.text]),
       );
     }
+  });
+
+  it("writes a HIPE tag set's labels through an eval type map, leaving out types it does not name", async () => {
+    const labels = await namedTypeMap("hipe2020");
+    const [document] = parseHipeTsv(hipeTsv([letterExtraction()], { labels }), "hipe.tsv").documents;
+    // person, place, date and work are pers, loc, time and prod; the map names every type of the letter.
+    expect(document?.mentions.map((m) => [m.type, m.text])).toEqual([
+      ["pers", "Jean-Bap-\ntiste Colbert"],
+      ["loc", "Reims"],
+      ["time", "29 août 1619"],
+      ["prod", 'Vive le roi, "sire"'],
+    ]);
+    const places = await namedTypeMap("topres19th");
+    const [onlyPlaces] = parseHipeTsv(hipeTsv([letterExtraction()], { labels: places }), "t.tsv").documents;
+    expect(onlyPlaces?.mentions.map((m) => [m.type, m.text])).toEqual([["LOC", "Reims"]]);
   });
 
   it("writes overlapping mentions once: one tag per token", () => {

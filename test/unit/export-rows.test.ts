@@ -18,6 +18,7 @@ describe("JSON Lines export", () => {
       filename: "lettre.txt",
       id: "m1",
       entity: "person-1",
+      entityName: "Jean-Bap-\ntiste Colbert",
       type: "person",
       start: 7,
       end: 30,
@@ -36,7 +37,7 @@ describe("CSV export", () => {
   it("quotes what needs it, so a parser reads every cell back unchanged", () => {
     const output = csv([letterExtraction()]);
     expect(output.split("\r\n")[0]).toBe(
-      "document_id,filename,mention_id,entity_id,type,start,end,text,page,line,alignment,model_text,attributes.authors,attributes.kind,attributes.value",
+      "document_id,filename,mention_id,entity_id,entity_name,type,start,end,text,page,line,alignment,model_text,attributes.authors,attributes.kind,attributes.value",
     );
     const rows = parse(output, { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => row.text)).toEqual([

@@ -46,6 +46,17 @@ describe("result fingerprint", () => {
     ["where data is kept", { DATA_DIR: "/elsewhere", STORE_PATH: ":memory:" }],
     ["the schema limits", { SCHEMA_MAX_BYTES: "2048", SCHEMA_MAX_DEPTH: "16", SCHEMA_MAX_NODES: "500" }],
     ["hosts and origins", { ALLOWED_HOSTS: "archive.lan", CORS_ORIGINS: "https://catalogue.example.org" }],
+    [
+      "authentication, rate limits and quotas",
+      {
+        AUTH: "on",
+        SESSION_TTL_MS: "60000",
+        RATE_LIMIT_PER_MINUTE: "5",
+        QUOTA_CONCURRENT_JOBS: "1",
+        QUOTA_STORED_BYTES: "1000",
+        QUOTA_OCR_PAGES_PER_DAY: "2",
+      },
+    ],
   ])("does not change with %s", (_label, env) => {
     expect(fingerprint({ config: loadConfig(env) })).toBe(fingerprint());
   });

@@ -4,6 +4,7 @@
  */
 import type { Extraction, OutputMention } from "./api.js";
 import { h } from "./dom.js";
+import { grounding } from "./text-view.js";
 
 export function entityList(
   mentions: OutputMention[],
@@ -30,7 +31,7 @@ export function entityList(
           "summary",
           {},
           swatch,
-          h("strong", { dir: "auto" }, first.text),
+          h("strong", { dir: "auto" }, first.entityName ?? first.text),
           ` ${first.type}, ${group.length} mention${group.length === 1 ? "" : "s"}`,
         ),
         h(
@@ -43,8 +44,9 @@ export function entityList(
               h(
                 "a",
                 { href: mentionHref(mention), dir: "auto", "data-mention": mention.id },
-                `${mention.text} (page ${mention.page}, line ${mention.line}, ${mention.alignment}${mention.lowConfidence ? ", low OCR confidence" : ""})`,
+                `${mention.text} (page ${mention.page}, line ${mention.line}, ${grounding(mention)})`,
               ),
+              ...(mention.warnings ?? []).map((warning) => h("p", { class: "warning" }, warning.message)),
             ),
           ),
         ),
@@ -72,14 +74,35 @@ export function rejectedList(rejected: Extraction["rejected"]): HTMLElement {
             h(
               "li",
               {},
-              h("strong", {}, item.reason),
-              `: ${item.message} `,
+              h("strong", {}, REASONS[item.reason] ?? item.reason),
+              ` ${where(item)}`,
               h("code", { dir: "auto" }, JSON.stringify(item.item)),
+              h("span", { class: "hint" }, ` ${item.reason}: ${item.message}`),
             ),
           ),
         )
       : h("p", {}, "The model proposed nothing that had to be rejected."),
   );
+}
+
+/** Why an item was rejected, as a reader would say it. */
+const REASONS: Record<string, string> = {
+  not_in_document: "Not in the document: the model made it up.",
+  outside_passage: "From another part of the document, not the passage the model was reading.",
+  different_number: "A different number: the text says something else.",
+  too_different: "Too different from what the text says.",
+  copied_from_example: "Copied from the examples the model was shown.",
+  schema_invalid: "Did not fit the profile.",
+  unparseable_output: "The model's answer could not be read.",
+  truncated_output: "The model's answer was cut off.",
+};
+
+/** Where the text does stand, or what the passage has instead. */
+function where(item: Extraction["rejected"][number]): string {
+  const place = (r: { text: string; page: number; line: number }) => `“${r.text}” (page ${r.page}, line ${r.line})`;
+  if (item.occurrences?.length) return `It stands at ${item.occurrences.map(place).join(", ")}.`;
+  if (item.nearest) return `The passage has ${place(item.nearest)}.`;
+  return "";
 }
 
 export function warningList(warnings: Extraction["warnings"]): HTMLElement | "" {

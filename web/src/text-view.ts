@@ -20,9 +20,18 @@ export interface TextView {
 }
 
 export function label(mention: OutputMention): string {
-  const grounding = mention.alignment === "exact" ? "exact match" : "fuzzy match";
+  return `${mention.type}, ${grounding(mention)}: ${mention.text}`;
+}
+
+/** How a mention was matched to the text, in words: "fuzzy match (case, ocr), near miss". */
+export function grounding(mention: OutputMention): string {
+  const how =
+    mention.alignment === "exact"
+      ? "exact match"
+      : `fuzzy match${mention.differences?.length ? ` (${mention.differences.join(", ")})` : ""}`;
+  const miss = mention.nearMiss ? ", near miss: check it" : "";
   const doubt = mention.lowConfidence ? ", low OCR confidence" : "";
-  return `${mention.type}, ${grounding}${doubt}: ${mention.text}`;
+  return `${how}${miss}${doubt}`;
 }
 
 export function textView(
@@ -59,7 +68,7 @@ export function textView(
     const mark = h(
       "mark",
       {
-        class: `mention ${mention.alignment}${mention.lowConfidence ? " low-confidence" : ""}`,
+        class: `mention ${mention.alignment}${mention.lowConfidence || mention.nearMiss ? " low-confidence" : ""}`,
         id: `mention-${mention.id}`,
         tabindex: "-1",
         "data-id": mention.id,

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { namedTypeMap } from "../../eval/type-map.js";
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, isExportFormat } from "../../export/formats.js";
 import type { Extraction } from "../../pipeline/extraction.js";
 import { runPipeline } from "../../pipeline/run.js";
@@ -20,7 +21,9 @@ export const extract: Command = {
                             (one file: a JSON object; several files: JSON Lines, one result per line)
   --format FORMAT           write an export of all results instead: ${EXPORT_FORMAT_NAMES.join(", ")}
                             (jsonl and csv: one mention per line; hipe-tsv: HIPE shared-task TSV;
-                            webanno: W3C Web Annotation JSON-LD)`,
+                            webanno: W3C Web Annotation JSON-LD)
+  --labels MAP|FILE.json    hipe-tsv: write a tag set's labels through an eval type map
+                            (hipe2020: pers, loc, org, time, prod; newseye, ajmc, topres19th)`,
   options: {
     profile: { type: "string" },
     language: { type: "string" },
@@ -28,6 +31,7 @@ export const extract: Command = {
     ocr: { type: "string" },
     out: { type: "string" },
     format: { type: "string" },
+    labels: { type: "string" },
   },
   async run({ config, values, positionals: files, stdout, stderr }) {
     if (files.length === 0) throw new UsageError("extract needs at least one FILE.");
@@ -36,6 +40,7 @@ export const extract: Command = {
       throw new UsageError(`--format must be json or one of ${EXPORT_FORMAT_NAMES.join(", ")}.`);
     }
     const exporter = isExportFormat(format) ? EXPORT_FORMATS[format] : undefined;
+    const labels = values.labels === undefined ? undefined : await namedTypeMap(values.labels as string);
     const services = await cliServices(config);
     const language = values.language as string | undefined;
     const profile = await profileOption(services, config, values.profile as string | undefined);
@@ -65,7 +70,7 @@ export const extract: Command = {
         codes.push(exitCodeFor(error));
       }
     }
-    const output = exporter ? exporter.render(results) : `${lines.join("\n")}\n`;
+    const output = exporter ? exporter.render(results, labels ? { labels } : {}) : `${lines.join("\n")}\n`;
     if (values.out) await writeFile(values.out as string, output);
     else stdout.write(output);
     return worstExitCode(codes);
