@@ -125,7 +125,10 @@ export class Replay {
     const passage = { start: offset, end: offset + chunk.length };
     const misses = nearMissesFor(document, passage, seeded(`${document.key}\u0000${offset}`));
     entities.push(...misses.map(({ type, text }) => ({ type, text })));
-    this.nearMissesAnswered.set(document.key, [...(this.nearMissesAnswered.get(document.key) ?? []), ...misses]);
+    this.nearMissesAnswered.set(document.key, [
+      ...(this.nearMissesAnswered.get(document.key) ?? []),
+      ...misses,
+    ]);
     const invented = document.invented[offset % Math.max(1, document.invented.length)];
     if (invented !== undefined) {
       entities.push({ type: invented.type, text: invented.text });

@@ -405,7 +405,7 @@ export const SETTINGS = {
     default: true,
     parse: onOff,
     description:
-      "Whether a mention may be cited on source text that differs from the model's by a few letters (OCR noise); off: only as written, up to case, accents, spacing and line-end hyphens. Numbers must always agree. A request's `fuzzy` overrides it.",
+      "Whether a mention may be cited on source text that differs from the model's by a few letters (OCR noise); false: only as written, up to case, accents, spacing and line-end hyphens. Numbers must always agree. A request's `fuzzy` overrides it.",
   },
   alignmentMaxEditRatio: {
     env: "ALIGNMENT_MAX_EDIT_RATIO",

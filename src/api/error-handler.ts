@@ -47,7 +47,9 @@ export function toPalimpsestError(error: unknown, maxUploadBytes: number): Palim
 export function registerErrorHandling(app: FastifyInstance, maxUploadBytes: number): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = toPalimpsestError(error, maxUploadBytes);
-    if (mapped.status >= 500) request.log.error({ err: error, code: mapped.code }, "request failed");
+    // A client gone mid-request (its body cut off, its connection closed as too slow) is not a failure here.
+    if (request.raw.socket?.destroyed) request.log.info({ err: error }, "the client went away");
+    else if (mapped.status >= 500) request.log.error({ err: error, code: mapped.code }, "request failed");
     else request.log.info({ code: mapped.code, message: mapped.message }, "request refused");
     // An error that knows when trying again can succeed (a quota, a rate limit) says so the HTTP way too.
     const retryAfter = mapped.details?.retryAfter;

@@ -6,6 +6,7 @@ import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import type { Services } from "../services.js";
 import { ALIGNMENT_QUERY } from "./alignment-options.js";
+import { clientGone } from "./client-gone.js";
 import { FORMAT_OPTION, LABELS_OPTION, renderRequestedExport } from "./export-format.js";
 import { caller } from "./plugins/authentication.js";
 import { queueUpload } from "./queue-upload.js";
@@ -71,11 +72,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
       }
       // Nothing is stored: of the quotas, only the OCR pages of the day count.
       if (principal.keyId) await checkOcrPages(services.store, config, principal.keyId);
-      const controller = new AbortController();
-      // A client that hangs up should not keep the model busy.
-      request.raw.once("close", () => {
-        if (!request.raw.complete || request.raw.destroyed) controller.abort();
-      });
+      const signal = clientGone(reply);
       const extraction = await runPipeline(
         {
           bytes,
@@ -87,10 +84,16 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
           alignment: requestAlignment(upload.options),
           // Its OCR pages take turns with jobs' and other clients' pages.
           requester: `client:${principal.keyId ?? request.ip}`,
-          signal: controller.signal,
+          signal,
         },
         { config, endpoint: services.endpoint, logger: request.log, ocr: services.ocr },
-      );
+      ).catch((error: unknown) => {
+        if (!signal.aborted) throw error;
+        request.log.info("the client went away: its extraction was stopped");
+        return undefined;
+      });
+      // Nothing can be sent to a client that is gone.
+      if (!extraction) return reply.hijack();
       await countOcrPages(services.store, principal.keyId, extraction);
       return extraction;
     },

@@ -3,7 +3,8 @@
  * pipeline on the stored bytes; then record the outcome. A failure a retry can help is retried later
  * (JOB_ATTEMPTS, JOB_RETRY_DELAY_MS doubled each time); one that cannot is final, with its error code.
  * A task interrupted by shutdown goes back to the queue as it was; one whose job was cancelled ends
- * cancelled. One that failed because the model server is down goes back to the queue as it was too,
+ * cancelled; one whose process died twice while it was at work is a poison pill (poison.ts). One that
+ * failed because the model server is down goes back to the queue as it was too,
  * while the runner waits for the server (model-outage.ts).
  */
 import { checkOcrPages, countOcrPages } from "../auth/quotas.js";
@@ -15,6 +16,7 @@ import type { Store, StoredError, TaskRecord } from "../store/port.js";
 import { isRemembered } from "./failure-memory.js";
 import type { JobContext } from "./job-context.js";
 import type { TaskCalls } from "./job-endpoint.js";
+import { poisonPill } from "./poison.js";
 
 export interface TaskEnvironment {
   config: Pick<
@@ -45,6 +47,8 @@ export async function processTask(
   const logger = env.pipeline.logger;
   let job: JobContext | undefined;
   try {
+    const poisoned = poisonPill(task);
+    if (poisoned) throw poisoned;
     if (task.attempts > env.config.jobAttempts)
       throw new PalimpsestError(
         "DOCUMENT_INTERRUPTED",
@@ -65,6 +69,8 @@ export async function processTask(
     // A key past its OCR pages of the day: its documents fail (QUOTA_EXCEEDED, retried as retryable).
     if (job.createdBy !== undefined) await checkOcrPages(store, env.config, job.createdBy, now());
     const bytes = () => env.blobs.read(task.documentId);
+    // From here the document is at work: the process dying now is counted on it.
+    await store.startTask(task.id, owner);
     const extraction = await runPipeline(
       { bytes, profile: job.profile, filename: task.path, ...job.options, requester: task.jobId, signal },
       env.pipeline,

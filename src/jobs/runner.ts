@@ -28,6 +28,7 @@ import { readJobSource } from "./intake/read-source.js";
 import { type JobContext, jobContext } from "./job-context.js";
 import { JobEndpoints } from "./job-endpoint.js";
 import { ModelOutage } from "./model-outage.js";
+import { isSuspect } from "./poison.js";
 import { Presence } from "./presence.js";
 import { type Interruption, processTask } from "./process-task.js";
 
@@ -67,6 +68,10 @@ export class JobRunner {
   private readonly contexts = new Map<string, Promise<JobContext>>();
   private readonly tasks = new Map<number, InFlight>();
   private readonly unpackings = new Map<string, InFlight>();
+  /** A suspect (poison.ts) claimed while others ran: it waits for them to end, then runs alone. */
+  private held: { job: JobRecord; task: TaskRecord } | undefined;
+  /** The suspect running alone: nothing else is claimed meanwhile. */
+  private alone: number | undefined;
   private status: "idle" | "running" | "stopping" = "idle";
   private startup: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -149,6 +154,7 @@ export class JobRunner {
     this.wake();
     await this.outage.stop();
     await this.dispatching;
+    await this.releaseHeld("queued");
     // Unpacking is cheap to redo: it stops at once and starts over on the next start.
     for (const unpacking of this.unpackings.values()) interrupt(unpacking, "shutdown");
     const grace = new AbortController();
@@ -209,6 +215,7 @@ export class JobRunner {
 
   async cancel(jobId: string): Promise<JobRecord | undefined> {
     const job = await this.deps.store.cancelJob(jobId, this.now());
+    if (this.held?.job.id === jobId) await this.releaseHeld("cancelled");
     for (const task of this.tasks.values()) if (task.jobId === jobId) interrupt(task, "cancel");
     const unpacking = this.unpackings.get(jobId);
     if (unpacking) interrupt(unpacking, "cancel");
@@ -251,10 +258,13 @@ export class JobRunner {
   private async dispatch(): Promise<void> {
     while (this.status === "running") {
       try {
-        while (this.claiming && this.tasks.size < this.concurrency) {
+        this.launchHeld();
+        while (this.mayClaim) {
           const claimed = await this.claimNext();
           if (!claimed) break;
-          this.launch(claimed.job, claimed.task);
+          if (isSuspect(claimed.task)) this.held = claimed;
+          else this.launch(claimed.job, claimed.task);
+          this.launchHeld();
         }
       } catch (error) {
         this.deps.logger.error({ err: error }, "claiming documents failed; trying again");
@@ -268,6 +278,32 @@ export class JobRunner {
     return this.status === "running" && this.outage.waitingSince === undefined;
   }
 
+  /** Claiming, with room for a document, and no suspect waiting or running alone. */
+  private get mayClaim(): boolean {
+    const isolating = this.held !== undefined || this.alone !== undefined;
+    return this.claiming && !isolating && this.tasks.size < this.concurrency;
+  }
+
+  /** The held suspect starts once nothing else is in flight. */
+  private launchHeld(): void {
+    if (!this.held || this.tasks.size > 0) return;
+    const { job, task } = this.held;
+    this.held = undefined;
+    this.alone = task.id;
+    this.deps.logger.warn(
+      { job: job.id, task: task.id, path: task.path },
+      "a document that was at work when its process died is tried again, alone",
+    );
+    this.launch(job, task);
+  }
+
+  /** The held suspect goes back to the queue (shutdown) or is cancelled with its job. */
+  private async releaseHeld(to: "queued" | "cancelled"): Promise<void> {
+    const held = this.held;
+    this.held = undefined;
+    if (held) await this.deps.store.releaseTask(held.task.id, this.workerId, to, this.now());
+  }
+
   /**
    * Waits for a wake-up; when not full and not waiting for the model server (whose return wakes it),
    * also for the next due retry or the poll interval.
@@ -278,10 +314,7 @@ export class JobRunner {
       return;
     }
     // A store that fails here (busy, gone) must not make the loop spin: wait the poll interval.
-    const delay =
-      this.claiming && this.tasks.size < this.concurrency
-        ? await this.untilNextRetry().catch(() => POLL_MS)
-        : undefined;
+    const delay = this.mayClaim ? await this.untilNextRetry().catch(() => POLL_MS) : undefined;
     await new Promise<void>((resolve) => {
       const timer = delay === undefined ? undefined : setTimeout(() => this.wake(), delay);
       this.wakeUp = () => {
@@ -344,6 +377,7 @@ export class JobRunner {
       .catch((error: unknown) => logger.error({ err: error }, "recording a document's outcome failed"))
       .finally(() => {
         this.tasks.delete(task.id);
+        if (this.alone === task.id) this.alone = undefined;
         this.changed(job.id);
         this.wake();
       });

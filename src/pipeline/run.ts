@@ -23,7 +23,7 @@ import { ingest } from "./ingest/index.js";
 import { normalization } from "./normalize/index.js";
 import type { OcrReader } from "./ocr/reader.js";
 import { toExtraction } from "./output.js";
-import { Turns } from "./turns.js";
+import { mapInPieces, Turns } from "./turns.js";
 
 export interface PipelineDeps {
   config: Pick<
@@ -108,12 +108,13 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
   clock.lap("ingest");
 
   const info = await endpoint.info();
+  const turns = new Turns(signal);
   await refuseOversized(document.text, {
     maxChunks: config.maxChunks,
     inputTokens: info.maxInputTokens,
     counter: endpoint,
+    turns,
   });
-  const turns = new Turns(signal);
   const normalized = await turns.finish(normalization(document.text));
   const language = input.language ?? detectLanguage(normalized.text);
   clock.lap("normalize");
@@ -160,18 +161,22 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
 
   const policy = resolvePolicy(servicePolicy(config), input.profile.alignment, input.alignment);
   const whole = new DocumentText(document.text);
-  const grounded = answers.map((answer) =>
-    groundChunkItems({
-      source: document.text,
-      normalized,
-      chunk: answer.chunk,
-      items: answer.items,
-      verbatimPaths: input.profile.verbatimPaths,
-      exampleMentions: input.profile.exampleMentions,
-      policy,
-      derived: input.profile.derived,
-      document: whole,
-    }),
+  await turns.finish(whole.prepare());
+  // Chunk by chunk, taking turns: a long document's grounding would otherwise hold the event loop.
+  const grounded = await turns.finish(
+    mapInPieces(answers, (answer) =>
+      groundChunkItems({
+        source: document.text,
+        normalized,
+        chunk: answer.chunk,
+        items: answer.items,
+        verbatimPaths: input.profile.verbatimPaths,
+        exampleMentions: input.profile.exampleMentions,
+        policy,
+        derived: input.profile.derived,
+        document: whole,
+      }),
+    ),
   );
   const mentions = mergeGroundedItems(grounded.flatMap((g) => g.grounded));
   clock.lap("ground");

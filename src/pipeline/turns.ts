@@ -24,11 +24,23 @@ export class Turns {
       const step = work.next();
       if (step.done) return step.value;
       // A clock read per piece: awaiting at every piece would cost more than the pieces.
-      if (performance.now() - this.sliceStart < SLICE_MS) continue;
-      await nextTurn();
-      this.signal?.throwIfAborted();
-      this.sliceStart = performance.now();
+      if (this.due) await this.take();
     }
+  }
+
+  /** For async work with no pieces of its own: a turn now if the slice is used up. */
+  async breathe(): Promise<void> {
+    if (this.due) await this.take();
+  }
+
+  private get due(): boolean {
+    return performance.now() - this.sliceStart >= SLICE_MS;
+  }
+
+  private async take(): Promise<void> {
+    await nextTurn();
+    this.signal?.throwIfAborted();
+    this.sliceStart = performance.now();
   }
 }
 
@@ -40,12 +52,12 @@ export function finishNow<T>(work: Work<T>): T {
   }
 }
 
-/** The items of a lazy sequence, one piece of work each. */
-export function* collect<T>(items: Iterable<T>): Work<T[]> {
-  const all: T[] = [];
+/** `each` of every item (of a lazy sequence, or an array), one piece of work per item. */
+export function* mapInPieces<T, R>(items: Iterable<T>, each: (item: T) => R): Work<R[]> {
+  const results: R[] = [];
   for (const item of items) {
-    all.push(item);
+    results.push(each(item));
     yield;
   }
-  return all;
+  return results;
 }

@@ -37,8 +37,8 @@
  * All methods are asynchronous so that adapters over the network fit the same interface.
  */
 
-import type { AlignmentPolicy } from "../pipeline/ground/policy.js";
 import type { Role } from "../auth/roles.js";
+import type { AlignmentPolicy } from "../pipeline/ground/policy.js";
 
 // Listed as values too, so that the API's request schemas enumerate exactly these.
 export const TASK_STATES = ["queued", "running", "retrying", "done", "failed", "cancelled"] as const;
@@ -115,6 +115,8 @@ export interface TaskRecord {
   state: TaskState;
   /** Times the task was claimed, including the current run. */
   attempts: number;
+  /** Times the process died while this task was at work (see jobs/poison.ts). */
+  crashes: number;
   /** A retrying task is not claimed before this time. */
   notBefore: number;
   owner?: string;
@@ -313,6 +315,11 @@ export interface Store {
    * (shutdown), or is cancelled (its job was).
    */
   releaseTask(taskId: number, owner: string, to: "queued" | "cancelled", now: number): Promise<boolean>;
+  /**
+   * The claimed task's work begins: from now on, its worker's death counts as one of its crashes. A
+   * task claimed but held back (to run alone later) is not blamed for a death meanwhile.
+   */
+  startTask(taskId: number, owner: string): Promise<boolean>;
   getTask(taskId: number): Promise<TaskRecord | undefined>;
   /** The job's tasks in source order, `limit` at a time after task id `after`. */
   listTasks(
@@ -381,8 +388,9 @@ export interface Store {
   heartbeat(worker: WorkerRecord): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;
   /**
-   * Forgets a worker: its running tasks go back to the queue (as after a crash: their attempt counts)
-   * and its unpacking jobs are released. Returns the number of tasks requeued.
+   * Forgets a worker: its running tasks go back to the queue (as after a crash: their attempt counts,
+   * and a crash for those started) and its unpacking jobs are released. Returns the number of tasks
+   * requeued.
    */
   removeWorker(id: string, now: number): Promise<number>;
 

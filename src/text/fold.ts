@@ -75,28 +75,60 @@ const unitCache = new Map<string, string>();
 const UNIT_CACHE_LIMIT = 4096;
 
 export function fold(input: string): FoldedText {
-  const out: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const work = folding(input);
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Input characters folded between two pauses of `folding`. */
+const FOLD_PIECE = 16_384;
+
+/**
+ * fold() as work in pieces: it pauses (yields) every FOLD_PIECE input characters, so a caller can
+ * hand the event loop a turn while a long document is folded.
+ */
+export function* folding(input: string): Generator<void, FoldedText, void> {
+  // The text is joined a piece at a time and the maps kept in typed arrays, so that finishing a long
+  // document is no long pause of its own.
+  const pieces: string[] = [];
+  let out: string[] = [];
+  let starts: Int32Array = new Int32Array(input.length + 1);
+  let ends: Int32Array = new Int32Array(input.length + 1);
+  let length = 0;
   let lastOut = "";
 
   const emit = (folded: string, start: number, end: number): void => {
     for (const char of folded) {
       const isSpace = WHITESPACE.test(char);
-      if (isSpace && (lastOut === " " || out.length === 0)) continue;
+      if (isSpace && (lastOut === " " || length === 0)) continue;
       const emitted = isSpace ? " " : char;
       // A folded astral character (rare: emoji) is two code units mapping to the same unit.
       for (let k = 0; k < emitted.length; k++) {
+        // Ligatures fold to more characters than they take (ﬃ, æ): the maps may have to grow.
+        if (length + 1 >= starts.length) {
+          starts = grown(starts);
+          ends = grown(ends);
+        }
         out.push(emitted[k] as string);
-        starts.push(start);
-        ends.push(end);
+        starts[length] = start;
+        ends[length] = end;
+        length++;
       }
       lastOut = emitted;
     }
   };
 
   let i = 0;
+  let pause = FOLD_PIECE;
   while (i < input.length) {
+    if (i >= pause) {
+      pause = i + FOLD_PIECE;
+      pieces.push(out.join(""));
+      out = [];
+      yield;
+    }
     const start = i;
     const base = String.fromCodePoint(input.codePointAt(i) as number);
     i += base.length;
@@ -117,8 +149,15 @@ export function fold(input: string): FoldedText {
     emit(foldUnit(unit), start, i);
   }
 
-  starts.push(input.length);
-  return { text: out.join(""), toInput: Int32Array.from(starts), toInputEnd: Int32Array.from(ends) };
+  pieces.push(out.join(""));
+  starts[length] = input.length;
+  return { text: pieces.join(""), toInput: starts.slice(0, length + 1), toInputEnd: ends.slice(0, length) };
+}
+
+function grown(array: Int32Array): Int32Array {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /** A text's folded form without surrounding space: two texts that match when folded have equal keys. */

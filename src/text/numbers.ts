@@ -97,7 +97,9 @@ function wordNumbers(word: string): NumberReading[] {
   if (digits === 0) return [];
   const lookalikes = characters.filter((c) => DIGITS_READ_AS[c.toLowerCase()] !== undefined).length;
   if (digits + lookalikes === characters.length && digits > lookalikes) {
-    return [characters.map((c) => (isDigit(c) ? asciiDigit(c) : (DIGITS_READ_AS[c.toLowerCase()] as string)))];
+    return [
+      characters.map((c) => (isDigit(c) ? asciiDigit(c) : (DIGITS_READ_AS[c.toLowerCase()] as string))),
+    ];
   }
   return (word.match(/\p{Nd}+/gu) ?? []).map((run) => [...run].map(asciiDigit));
 }

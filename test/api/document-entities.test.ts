@@ -131,6 +131,49 @@ describe("GET /v1/documents/:id/entities?format=", () => {
       "webanno",
     ]);
     expect(parameters.find((p) => p.name === "text")?.schema?.type).toBe("boolean");
+    expect(parameters.find((p) => p.name === "labels")?.schema?.enum).toContain("hipe2020");
+    const post = (spec.paths["/v1/extract"] as { post?: { parameters?: { name: string }[] } } | undefined)
+      ?.post;
+    expect(post?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["fuzzy", "maxEditRatio", "nearMisses", "labels"]),
+    );
+  });
+
+  it("writes HIPE TSV with a HIPE tag set's labels when asked", async () => {
+    const tsv = await get(`/v1/documents/${id}/entities?format=hipe-tsv&labels=hipe2020`);
+    const tags = tsv.body
+      .split("\n")
+      .map((line) => line.split("\t")[1])
+      .filter((tag) => tag?.startsWith("B-"));
+    expect(tags).toEqual(["B-pers", "B-loc"]);
+    expect((await get(`/v1/documents/${id}/entities?format=hipe-tsv&labels=nope`)).statusCode).toBe(400);
+  });
+
+  it("grounds a queued document with the alignment policy its request asked for", async () => {
+    // The model reads "Metz" where the letter says "Mets": a near miss, rejected unless flagged.
+    const own = await startHarness({
+      server: { respond: () => JSON.stringify({ entities: [{ type: "place", text: "Metz" }] }) },
+    });
+    try {
+      const grounded = async (options: object) => {
+        const payload = JSON.stringify({ text: "Écrit à Mets.", language: "fr", ...options });
+        const response = await own.app.inject({
+          method: "POST",
+          url: "/v1/documents",
+          payload,
+          headers: { "content-type": "application/json" },
+        });
+        const job = response.json() as { id: string; document: string };
+        await own.services.jobs.whenSettled(job.id);
+        const latest = await own.app.inject({ url: `/v1/documents/${job.document}/entities` });
+        return latest.json() as Extraction;
+      };
+      expect((await grounded({})).rejected.map((r) => r.reason)).toEqual(["too_different"]);
+      const flagged = await grounded({ nearMisses: "flag" });
+      expect(flagged.entities).toEqual([expect.objectContaining({ text: "Mets", nearMiss: true })]);
+    } finally {
+      await own.close();
+    }
   });
 
   it("refuses an unknown format with 400, and keeps 404 in the catalogue's JSON shape", async () => {

@@ -120,6 +120,12 @@ describe("palimpsest extract --format", () => {
         ["a.txt", 2],
         ["b.txt", 2],
       ]);
+      const hipe = await cli(join(dir, "b.txt"), "--format", "hipe-tsv", "--labels", "hipe2020");
+      expect(
+        parseHipeTsv(hipe.stdout, "hipe.tsv")
+          .documents[0]?.mentions.map((m) => m.type)
+          .sort(),
+      ).toEqual(["loc", "pers"]);
       await expect(cli(join(dir, "a.txt"), "--format", "xlsx")).rejects.toMatchObject({
         code: 2,
         stderr: expect.stringContaining("--format must be json or one of jsonl, csv, hipe-tsv, webanno"),

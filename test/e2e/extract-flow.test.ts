@@ -104,10 +104,58 @@ describe("POST /v1/extract, end to end", () => {
     expect(body.entities.map((m) => m.text)).toEqual(["Lyon"]);
     expect(body.rejected).toEqual([
       expect.objectContaining({
-        reason: "ungrounded",
+        reason: "not_in_document",
         item: expect.objectContaining({ text: "Napoléon Bonaparte" }),
       }),
     ]);
+  });
+
+  it("refuses a date with a digit changed, and takes the alignment policy from the request", async () => {
+    const text = "Le 28 mai 1858, M. Hagenbcck quitta Lyon.";
+    harness = await startHarness({
+      server: {
+        respond: () =>
+          JSON.stringify({
+            entities: [
+              { type: "date", text: "29 mai 1858", value: "1858-05-29" },
+              { type: "person", text: "M. Hagenbeck" },
+            ],
+          }),
+      },
+    });
+    const { body } = await extractText(harness, text);
+    expect(body.entities).toEqual([
+      expect.objectContaining({
+        text: "M. Hagenbcck",
+        alignment: "fuzzy",
+        editDistance: 1,
+        differences: ["ocr"],
+      }),
+    ]);
+    expect(body.rejected).toEqual([
+      expect.objectContaining({
+        reason: "different_number",
+        nearest: { start: 3, end: 14, text: "28 mai 1858", page: 1, line: 1 },
+      }),
+    ]);
+    // Without fuzzy alignment the misread name is refused too, with the text it was closest to.
+    const strict = await harness.app.inject({
+      method: "POST",
+      url: "/v1/extract",
+      payload: { text, fuzzy: false },
+    });
+    const refused = strict.json() as Extraction;
+    expect(refused.entities).toEqual([]);
+    expect(refused.rejected.map((r) => [r.reason, r.nearest?.text])).toEqual([
+      ["different_number", "28 mai 1858"],
+      ["too_different", "M. Hagenbcck"],
+    ]);
+    const bad = await harness.app.inject({
+      method: "POST",
+      url: "/v1/extract?maxEditRatio=2",
+      payload: { text },
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it("places a name the model lists twice at each of its occurrences", async () => {

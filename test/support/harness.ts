@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import type { DestinationStream } from "pino";
 import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
@@ -22,7 +23,12 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { server?: TgiTestServerOptions; env?: Record<string, string> } = {},
+  options: {
+    server?: TgiTestServerOptions;
+    env?: Record<string, string>;
+    /** Where the service logs (at info): a test that waits for what it reports. */
+    log?: DestinationStream;
+  } = {},
 ): Promise<Harness> {
   const server = await startTgiTestServer(options.server);
   // Each harness its own store: results and cached model answers never leak between tests.
@@ -35,7 +41,8 @@ export async function startHarness(
     ...options.env,
   });
   const sleeps: number[] = [];
-  const services = await createServices(config, createLogger("silent"), {
+  const logger = options.log ? createLogger("info", options.log) : createLogger("silent");
+  const services = await createServices(config, logger, {
     sleep: async (ms: number) => {
       sleeps.push(ms);
     },

@@ -67,6 +67,8 @@ export interface TgiTestServer {
   setHealthy(healthy: boolean): void;
   /** Most generation requests the server has held at once. */
   readonly maxInFlight: number;
+  /** Generation requests the server holds now (a hanging one until its client gives up). */
+  readonly inFlight: number;
   close(): Promise<void>;
   /** Listens again on the same port (same `url`) after close(): the server is back. */
   reopen(): Promise<void>;
@@ -338,6 +340,9 @@ export async function startTgiTestServer(options: TgiTestServerOptions = {}): Pr
     },
     get maxInFlight() {
       return maxInFlight;
+    },
+    get inFlight() {
+      return active;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

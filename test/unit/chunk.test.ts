@@ -110,4 +110,15 @@ describe("sentenceSegments", () => {
       "Le président William H. Harrison signa.",
     ]);
   });
+
+  it("keeps names whole after one-letter abbreviations and titles OCR glued to the word before", () => {
+    const text =
+      "Es kandidieren Meister, Strehler z. Schiff und G. v. Wyß. Un dédit de 1.400 francs.MM. Messager et des superphosphatesMM. Elvell signent.";
+    const ends = sentenceSegments(text, "de").map((s) => text.slice(s.start, s.end).trim());
+    for (const name of ["Strehler z. Schiff", "G. v. Wyß", "MM. Messager", "MM. Elvell"])
+      expect(
+        ends.some((sentence) => sentence.includes(name)),
+        name,
+      ).toBe(true);
+  });
 });

@@ -1,19 +1,13 @@
 /** The event-loop watchdog: a loop held past EVENT_LOOP_WARN_MS is logged and shows in its figures. */
-import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventLoopWatchdog } from "../../src/event-loop-watchdog.js";
 import { createLogger } from "../../src/logger.js";
+import { logLines } from "../support/log-lines.js";
 
 function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger("warn", stream), lines };
+  const log = logLines();
+  return { logger: createLogger("warn", log.stream), lines: log.lines };
 }
 
 /** Holds the event loop, as a runaway computation would. */

@@ -93,7 +93,7 @@ describe("groundChunkItems", () => {
     expect(grounded.every((item) => item.span.alignment === "fuzzy")).toBe(true);
   });
 
-  it("grounds OCR-damaged mentions approximately, keeping the model's spelling", () => {
+  it("grounds OCR-damaged mentions approximately, keeping the model's spelling and saying what differs", () => {
     const source = "fournis par M. Hagenbcck, qui exhibe à GENEVE la caravane de Jofeph BONAPARLE.";
     const { grounded, rejected } = ground(source, [
       { type: "person", text: "Hagenbeck" },
@@ -102,26 +102,45 @@ describe("groundChunkItems", () => {
     ]);
     expect(rejected).toEqual([]);
     expect(grounded.map((item) => item.span)).toEqual([
-      { start: 15, end: 24, text: "Hagenbcck", alignment: "fuzzy", modelText: "Hagenbeck" },
-      { start: 39, end: 45, text: "GENEVE", alignment: "fuzzy", modelText: "Genève" },
+      {
+        start: 15,
+        end: 24,
+        text: "Hagenbcck",
+        alignment: "fuzzy",
+        modelText: "Hagenbeck",
+        editDistance: 1,
+        differences: ["ocr"],
+      },
+      {
+        start: 39,
+        end: 45,
+        text: "GENEVE",
+        alignment: "fuzzy",
+        modelText: "Genève",
+        editDistance: 0,
+        differences: ["case", "diacritics"],
+      },
       {
         start: source.indexOf("Jofeph"),
         end: source.length - 1,
         text: "Jofeph BONAPARLE",
         alignment: "fuzzy",
         modelText: "Joseph Bonaparte",
+        editDistance: 2,
+        differences: ["case", "ocr"],
       },
     ]);
   });
 
-  it("rejects a mention that is not in the text, even when a similar word is", () => {
+  it("rejects a mention that is not in the text, and one too far from the similar word that is", () => {
     const source = "fournis par M. Hagenbcck, de Hambourg.";
     const { grounded, rejected } = ground(source, [
       { type: "person", text: "Napoléon" },
       { type: "person", text: "Hagenbach" },
     ]);
     expect(grounded).toEqual([]);
-    expect(rejected.map((r) => r.reason)).toEqual(["ungrounded", "ungrounded"]);
+    expect(rejected.map((r) => r.reason)).toEqual(["not_in_document", "too_different"]);
+    expect(rejected[1]?.nearest).toEqual({ start: 15, end: 24, text: "Hagenbcck" });
     expect(rejected[0]?.message).toContain('"Napoléon"');
     expect(rejected[0]?.item).toEqual({ type: "person", text: "Napoléon" });
     expect(rejected[0]?.chunk).toBe(0);
@@ -147,7 +166,7 @@ describe("groundChunkItems", () => {
     );
   });
 
-  it("places a name listed several times at successive occurrences and drops extra listings", () => {
+  it("places a name listed several times at successive occurrences, in reading order, and drops extra listings", () => {
     const source = "Paris est loin. PARIS brûle-t-il ? Paris, enfin.";
     const { grounded, rejected } = ground(source, [
       { type: "place", text: "Paris", n: 1 },
@@ -158,8 +177,8 @@ describe("groundChunkItems", () => {
     expect(rejected).toEqual([]);
     expect(grounded.map((item) => [item.attributes.n, item.span.start])).toEqual([
       [1, 0],
-      [2, source.lastIndexOf("Paris")],
-      [3, source.indexOf("PARIS")],
+      [2, source.indexOf("PARIS")],
+      [3, source.lastIndexOf("Paris")],
     ]);
   });
 
@@ -190,7 +209,7 @@ describe("groundChunkItems", () => {
     ]);
   });
 
-  it("searches only the chunk's region of the source", () => {
+  it("searches only the chunk's region of the source, and says where else in the document a mention stands", () => {
     const source = "Lettre de Voltaire. Réponse de Rousseau.";
     const normalized = identity(source);
     const result = groundChunkItems({
@@ -205,7 +224,8 @@ describe("groundChunkItems", () => {
       exampleMentions: new Set(),
     });
     expect(result.grounded.map((item) => [item.span.text, item.chunk])).toEqual([["Rousseau", 1]]);
-    expect(result.rejected.map((r) => [r.reason, r.chunk])).toEqual([["ungrounded", 1]]);
+    expect(result.rejected.map((r) => [r.reason, r.chunk])).toEqual([["outside_passage", 1]]);
+    expect(result.rejected[0]?.occurrences).toEqual([{ start: 10, end: 18, text: "Voltaire" }]);
   });
 
   it("grounds other verbatim fields near the item and reports those it cannot find", () => {
@@ -233,7 +253,7 @@ describe("groundChunkItems", () => {
     expect(baptism?.fieldSpans["/father"]?.start).toBe(source.lastIndexOf("Louis Roy"));
     expect(baptism?.fieldSpans["/godparents/0"]?.text).toBe("Paul Gay");
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]).toMatchObject({ reason: "ungrounded", item });
+    expect(rejected[0]).toMatchObject({ reason: "not_in_document", item });
     expect(rejected[0]?.message).toContain("/godparents/1");
     expect(rejected[0]?.message).toContain("Marie Duval");
   });

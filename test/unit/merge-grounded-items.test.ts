@@ -87,7 +87,7 @@ describe("mergeGroundedItems", () => {
     expect(merged.map((m) => [m.span.start, m.span.end])).toEqual([[4, 12]]);
   });
 
-  it("groups mentions of one entity by type and folded text, numbering entities per type", () => {
+  it("groups mentions of one entity by type and folded text, numbering entities per type, placed in reading order", () => {
     const source = "Paris. Lyon. PARIS. Le journal Paris.";
     const grounded = groundChunk(source, 0, 0, source.length, [
       { type: "place", text: "Paris" },
@@ -97,12 +97,14 @@ describe("mergeGroundedItems", () => {
       { type: "place", text: "Paris" },
     ]);
     const merged = mergeGroundedItems(grounded);
-    expect(merged.map((m) => [m.span.text, m.type, m.entity])).toEqual([
-      ["Paris", "organization", "organization-1"],
-      ["Paris", "place", "place-1"],
-      ["Lyon", "place", "place-2"],
-      ["PARIS", "place", "place-1"],
-      ["Paris", "place", "place-1"],
+    // The organisation is listed after "PARIS": the paper's name is the "Paris" that follows it. The last
+    // place is listed after the paper, where only that "Paris" stands.
+    expect(merged.map((m) => [m.span.start, m.span.text, m.type, m.entity])).toEqual([
+      [0, "Paris", "place", "place-1"],
+      [7, "Lyon", "place", "place-2"],
+      [13, "PARIS", "place", "place-1"],
+      [31, "Paris", "organization", "organization-1"],
+      [31, "Paris", "place", "place-1"],
     ]);
   });
 
@@ -117,6 +119,67 @@ describe("mergeGroundedItems", () => {
       ["Hagenbeck", "person-1"],
       ["Hagenbcck", "person-1"],
     ]);
+  });
+
+  it("cites a mention in the overlap of two passages once, whatever type each passage gave it", () => {
+    const merged = mergeGroundedItems([
+      item("place", { start: 10, end: 19 }, 0),
+      item("organization", { start: 10, end: 19 }, 1),
+      item("person", { start: 30, end: 40 }, 1),
+      item("organization", { start: 35, end: 45 }, 2),
+      // Nested in a longer mention of another type, from another passage: a mention of its own.
+      item("place", { start: 60, end: 65 }, 1),
+      item("organization", { start: 50, end: 65 }, 2),
+    ]);
+    // Crossing spans of equal length: the earlier passage's reading is kept.
+    expect(merged.map((m) => [m.type, m.span.start, m.chunk])).toEqual([
+      ["place", 10, 0],
+      ["person", 30, 1],
+      ["organization", 50, 2],
+      ["place", 60, 1],
+    ]);
+  });
+
+  it("groups what a reader would group, named by the most frequent form, never across numbers", () => {
+    const mention = (text: string, start: number, extra: Partial<Span> = {}) =>
+      item("place", { start, end: start + text.length, text, ...extra }, 0);
+    const merged = mergeGroundedItems([
+      mention("Val-de-Travers", 0),
+      mention("Val de-Travers", 20),
+      mention("VAL DE TRAVERS", 40),
+      mention("deBelidah", 60),
+      mention("Bélidah", 80),
+      mention("Garnbetta", 100, { modelText: "Gambetta", alignment: "fuzzy" }),
+      mention("Gambetta", 120),
+      mention("Louis XIV", 140),
+      mention("Louis XV", 160),
+      mention("1828", 180),
+      mention("1829", 190),
+      // A near miss names something else: its model text does not join its entity.
+      mention("Mets", 200, { modelText: "Metz", alignment: "fuzzy", nearMiss: true }),
+      mention("Metz", 210),
+    ]);
+    expect(merged.map((m) => [m.span.text, m.entity, m.entityName])).toEqual([
+      ["Val-de-Travers", "place-1", "Val-de-Travers"],
+      ["Val de-Travers", "place-1", "Val-de-Travers"],
+      ["VAL DE TRAVERS", "place-1", "Val-de-Travers"],
+      ["deBelidah", "place-2", "deBelidah"],
+      ["Bélidah", "place-2", "deBelidah"],
+      ["Garnbetta", "place-3", "Garnbetta"],
+      ["Gambetta", "place-3", "Garnbetta"],
+      ["Louis XIV", "place-4", "Louis XIV"],
+      ["Louis XV", "place-5", "Louis XV"],
+      ["1828", "place-6", "1828"],
+      ["1829", "place-7", "1829"],
+      ["Mets", "place-8", "Mets"],
+      ["Metz", "place-9", "Metz"],
+    ]);
+    const named = mergeGroundedItems([
+      mention("Bélidah", 0),
+      mention("deBelidah", 20),
+      mention("Bélidah", 40),
+    ]);
+    expect(named.map((m) => m.entityName)).toEqual(["Bélidah", "Bélidah", "Bélidah"]);
   });
 
   it("returns mentions sorted by position", () => {

@@ -55,6 +55,7 @@ describe("the shipped profiles", () => {
     expect(profile.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(profile.itemTypes).toEqual(["person", "place", "organization", "date", "work", "event"]);
     expect(profile.verbatimPaths).toEqual(["/text"]);
+    expect(profile.derived).toEqual({ "/value": "/text" });
     expect(profile.examples.map((example) => example.language)).toEqual(["fr", "en"]);
     expect(profile.exampleMentions).toContain("M. Jean Dupuis");
     expect(profile.exampleMentions).toContain("Queen Victoria");
@@ -268,6 +269,25 @@ describe("compileProfile with a custom profile", () => {
     ]);
   });
 
+  it("takes derived attributes and an alignment policy, and rejects derived ones read off no verbatim field", () => {
+    const schema = minimal();
+    schema["x-palimpsest"] = {
+      version: "1",
+      derived: { "/tons": "/text" },
+      alignment: { fuzzy: false, nearMisses: "flag" },
+    };
+    const profile = compileProfile("custom", schema);
+    expect(profile.derived).toEqual({ "/tons": "/text" });
+    expect(profile.alignment).toEqual({ fuzzy: false, nearMisses: "flag" });
+    schema["x-palimpsest"] = { version: "1", derived: { "/weight": "/text", "/tons": "/crew" } };
+    expect(problemsOf(schema)).toEqual([
+      'x-palimpsest: derived attribute "/weight" names no field of the item schema',
+      'x-palimpsest: derived attribute "/tons" is read off "/crew", which is not one of the verbatim fields',
+    ]);
+    schema["x-palimpsest"] = { version: "1", alignment: { maxEditRatio: 1 } };
+    expect(problemsOf(schema)[0]).toMatch(/alignment\/maxEditRatio/);
+  });
+
   it("rejects missing or malformed x-palimpsest metadata and bad names", () => {
     const { "x-palimpsest": _, ...bare } = minimal();
     expect(problemsOf(bare)).toEqual([
@@ -276,7 +296,7 @@ describe("compileProfile with a custom profile", () => {
     const schema = minimal();
     schema["x-palimpsest"] = { version: 1, verbatim: ["text"], extra: true };
     expect(problemsOf(schema)).toEqual([
-      'x-palimpsest: the object has an unknown field "extra" (allowed: version, verbatim, examples)',
+      'x-palimpsest: the object has an unknown field "extra" (allowed: version, verbatim, derived, alignment, examples)',
       'x-palimpsest: "version" must be a string (got 1)',
       'x-palimpsest: "verbatim/0" is not in the expected format: a JSON Pointer such as "/text" or "/godparents/*" (got "text")',
     ]);

@@ -673,6 +673,32 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect(await store.claimUnpacking("j3", "alive")).toBeDefined();
     });
 
+    it("counts a crash on a dead worker's task only once its work had started, and none on release", async () => {
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+        { path: "c", documentId: "d3" },
+      ]);
+      const claim = async (worker: string) => (await store.claimTask("j1", worker, T0))?.id as number;
+      const [a, b, c] = [await claim("dead"), await claim("dead"), await claim("alive")];
+      expect(await store.startTask(a, "other")).toBe(false);
+      expect(await store.startTask(a, "dead")).toBe(true);
+      expect(await store.startTask(c, "alive")).toBe(true);
+      // Put back by a shutdown: not a crash, and its start is forgotten with its claim.
+      await store.releaseTask(c, "alive", "queued", T0);
+
+      await store.removeWorker("dead", T0 + 1);
+      expect(await store.getTask(a)).toMatchObject({ state: "queued", attempts: 1, crashes: 1 });
+      // Claimed but held back: the death is not its doing.
+      expect(await store.getTask(b)).toMatchObject({ state: "queued", attempts: 1, crashes: 0 });
+      expect(await store.getTask(c)).toMatchObject({ state: "queued", attempts: 0, crashes: 0 });
+
+      // A second claim starts afresh: dying again before its work starts adds nothing.
+      expect(await claim("dead2")).toBe(a);
+      await store.removeWorker("dead2", T0 + 2);
+      expect(await store.getTask(a)).toMatchObject({ attempts: 2, crashes: 1 });
+    });
+
     /** A finished job of `tenant` over d1 with one result under `fingerprint`; answers the result's id. */
     const tenantResult = async (tenant: string, jobId: string, fingerprint = "f1") => {
       await store.createJob(job(jobId, { tenant }), [{ path: `${tenant}.txt`, documentId: "d1" }]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fold, foldKey, toInputRange } from "../../src/text/fold.js";
+import { fold, folding, foldKey, toInputRange } from "../../src/text/fold.js";
 
 /** The input text a folded range stands for. */
 function inputOf(input: string, start: number, end: number): string {
@@ -57,6 +57,23 @@ describe("fold", () => {
     expect(inputOf(input, ...at("stras"))).toBe("Straß");
     expect(inputOf(input, ...at("maison"))).toBe("mai-\nson");
     expect(inputOf(input, ...at("mai"))).toBe("mai");
+  });
+
+  it("folds a long text in pieces exactly as a short one, across its pauses, ligatures growing it", () => {
+    // Longer than a piece many times over; the line-end hyphen and the ligatures fall on every side of a pause.
+    const unit = "Chriſtoph Hagen-\nbeck ﬃﬃ æœ. ";
+    const input = unit.repeat(4000);
+    const work = folding(input);
+    let pauses = 0;
+    let step = work.next();
+    for (; !step.done; step = work.next()) pauses++;
+    const folded = step.value;
+    expect(pauses).toBeGreaterThan(2);
+    expect(folded.text).toBe(fold(unit).text.repeat(4000));
+    expect(folded.text.length).toBeGreaterThan(input.length);
+    expect(folded).toEqual(fold(input));
+    const at = folded.text.lastIndexOf("hagenbeck");
+    expect(inputOf(input, at, at + "hagenbeck".length)).toBe("Hagen-\nbeck");
   });
 
   it("gives one key to spellings that differ only in folded ways", () => {

@@ -99,7 +99,8 @@ const REASONS: Record<string, string> = {
 
 /** Where the text does stand, or what the passage has instead. */
 function where(item: Extraction["rejected"][number]): string {
-  const place = (r: { text: string; page: number; line: number }) => `“${r.text}” (page ${r.page}, line ${r.line})`;
+  const place = (r: { text: string; page: number; line: number }) =>
+    `“${r.text}” (page ${r.page}, line ${r.line})`;
   if (item.occurrences?.length) return `It stands at ${item.occurrences.map(place).join(", ")}.`;
   if (item.nearest) return `The passage has ${place(item.nearest)}.`;
   return "";

@@ -8,7 +8,7 @@
  * in at least one of them (merge removes the duplicates).
  */
 import { PalimpsestError } from "../../errors.js";
-import { collect, finishNow, type Turns } from "../turns.js";
+import { finishNow, type Turns } from "../turns.js";
 import type { Chunk } from "../types.js";
 import { middleCut, type Segment, sentences, splitAtWhitespace } from "./segments.js";
 
@@ -33,6 +33,8 @@ const PARAGRAPH_CUT_MIN_FILL = 0.6;
 /** Packing aims under the budget so that exact counting rarely has to split. */
 const PACKING_HEADROOM = 0.9;
 const CALIBRATION_SAMPLE_CHARS = 4000;
+/** Chunks counted exactly at once. */
+const COUNTING_BATCH = 32;
 
 export async function chunkText(text: string, options: ChunkOptions): Promise<Chunk[]> {
   if (text.trim() === "") return [];
@@ -43,14 +45,22 @@ export async function chunkText(text: string, options: ChunkOptions): Promise<Ch
 
   const charsPerToken = sample.length / sampleTokens;
   const targetChars = Math.max(1, Math.floor(options.budgetTokens * charsPerToken * PACKING_HEADROOM));
-  const segmenting = collect(sentences(text, options.language));
+  const segmenting = sentences(text, options.language);
   const segments = await (options.turns ? options.turns.finish(segmenting) : finishNow(segmenting));
   const ranges = pack(text, segments, targetChars, options.overlap);
   if (ranges.length > options.maxChunks) throw tooManyChunks(ranges.length, options.maxChunks);
 
-  const fitted = (
-    await Promise.all(ranges.map(([start, end]) => fitToBudget(text, start, end, options)))
-  ).flat();
+  const fitted: [number, number][] = [];
+  // A batch at a time: the tokenizer is not sent hundreds of requests at once, and an in-process one
+  // lets the event loop have a turn between batches.
+  for (let first = 0; first < ranges.length; first += COUNTING_BATCH) {
+    await options.turns?.breathe();
+    const batch = ranges.slice(first, first + COUNTING_BATCH);
+    for (const parts of await Promise.all(
+      batch.map(([start, end]) => fitToBudget(text, start, end, options)),
+    ))
+      fitted.push(...parts);
+  }
   if (fitted.length > options.maxChunks) throw tooManyChunks(fitted.length, options.maxChunks);
   return fitted.map(([start, end], index) => makeChunk(text, start, end, index));
 }

@@ -2,8 +2,9 @@
  * ICU's sentence breaks (Intl.Segmenter), in time linear in the text. V8's segment iterator costs time
  * in proportion to the text it was given at every step, so one long text costs its square (400,000
  * characters of ordinary prose: 27 s on one core, the event loop held all along). It is given windows
- * instead, each starting at a break taken from the window before.
+ * instead, each starting at a break taken from the window before; the work pauses after each window.
  */
+import type { Work } from "../turns.js";
 
 /** Characters ICU reads at once; a window holding a single sentence is read again twice as wide. */
 const WINDOW_CHARS = 4096;
@@ -15,8 +16,12 @@ const MAX_WINDOW_CHARS = 65_536;
  */
 const LOOKAHEAD_CHARS = 128;
 
-/** ICU's sentences of `text` as [start, end) ranges, in order, covering the text. */
-export function* icuSentences(text: string, segmenter: Intl.Segmenter): Generator<[number, number]> {
+/** Gives `take` ICU's sentences of `text` as [start, end) ranges, in order, covering the text. */
+export function* icuSentences(
+  text: string,
+  segmenter: Intl.Segmenter,
+  take: (start: number, end: number) => void,
+): Work<void> {
   let from = 0;
   let size = WINDOW_CHARS;
   // Start of a sentence longer than the widest window, while later windows look for its end.
@@ -35,14 +40,14 @@ export function* icuSentences(text: string, segmenter: Intl.Segmenter): Generato
           whole = false;
           break;
         }
-        yield [start, end];
+        take(start, end);
         taken++;
         start = from + index;
       }
       end = from + index + segment.length;
     }
     if (last && whole) {
-      if (end > start) yield [start, end];
+      if (end > start) take(start, end);
       return;
     }
     if (taken > 0) {
@@ -53,6 +58,7 @@ export function* icuSentences(text: string, segmenter: Intl.Segmenter): Generato
     } else {
       [from, open] = [to, start];
     }
+    yield;
   }
 }
 

@@ -2,10 +2,11 @@
  * The whole document, as grounding consults it beyond one passage: where else a mention stands (a
  * mention the model took from another passage is not a hallucination), and which words the document
  * has (to tell two words OCR glued together from one longer word). Built once per document; each
- * part on first need.
+ * part on first need, or ahead of it in pieces (prepare) by a caller that takes turns with the event
+ * loop: on a long document they cost about a second a megabyte.
  */
-import { type FoldedText, fold, foldKey, toInputRange } from "../../text/fold.js";
-import { isCaseSeam, wordRanges } from "../../text/words.js";
+import { type FoldedText, fold, folding, foldKey, toInputRange } from "../../text/fold.js";
+import { finishNow, type Work } from "../turns.js";
 import { isWordBoundary, occurrences } from "./locate.js";
 
 /**
@@ -20,6 +21,9 @@ const FUNCTION_WORDS = new Set(
   ].flatMap((line) => line.split(" ")),
 );
 
+/** Words added to the vocabulary between two pauses. */
+const WORDS_PER_PIECE = 4096;
+
 export interface Occurrence {
   start: number;
   end: number;
@@ -31,22 +35,32 @@ export class DocumentText {
 
   constructor(readonly source: string) {}
 
+  /** Folds the document and gathers its words ahead of need, a piece at a time. */
+  *prepare(): Work<void> {
+    this.foldedText ??= yield* folding(this.source);
+    this.words ??= yield* this.vocabulary();
+  }
+
   /** Whether a folded word stands alone somewhere in the document. */
   readonly isWord = (foldedWord: string): boolean => {
-    if (this.words === undefined) {
-      this.words = new Set();
-      for (const range of wordRanges(this.source)) {
-        let from = range.start;
-        for (let at = range.start + 1; at <= range.end; at++) {
-          if (at === range.end || isCaseSeam(this.source, at)) {
-            this.words.add(foldKey(this.source.slice(from, at)));
-            from = at;
-          }
-        }
-      }
-    }
+    this.words ??= finishNow(this.vocabulary());
     return foldedWord !== "" && (this.words.has(foldedWord) || FUNCTION_WORDS.has(foldedWord));
   };
+
+  /** The folded text's words, and the parts of words OCR glued at a lowercase letter and a capital. */
+  private *vocabulary(): Work<Set<string>> {
+    const words = new Set<string>();
+    let count = 0;
+    for (const [word] of this.folded.text.matchAll(/[\p{L}\p{N}]+/gu)) {
+      words.add(word);
+      if (++count % WORDS_PER_PIECE === 0) yield;
+    }
+    for (const [glued] of this.source.matchAll(/[\p{L}\p{M}]*\p{Ll}\p{Lu}[\p{L}\p{M}]*/gu)) {
+      for (const part of glued.replace(/(\p{Ll})(\p{Lu})/gu, "$1 $2").split(" ")) words.add(foldKey(part));
+      yield;
+    }
+    return words;
+  }
 
   /**
    * Where `mention` stands as whole words (as written, or folded) outside the source range

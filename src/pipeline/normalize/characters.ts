@@ -2,6 +2,7 @@
  * Character-level normalisation for the model: one kind of line break, no invisible characters,
  * composed (NFC) characters, and modern letters for the long s and typographic ligatures.
  */
+import type { Work } from "../turns.js";
 import { rewrite, type Step } from "./rewrite.js";
 
 /** CR LF, CR, NEL, vertical tab and LINE SEPARATOR end a line; form feed and PARAGRAPH SEPARATOR a paragraph. */
@@ -31,9 +32,27 @@ export const capMarkRuns: Step = (input) => rewrite(input, /(?<=\p{M}{30})\p{M}+
 
 /** Composes each base character with its combining marks; the composed character maps to the base. */
 export const composeNfc: Step = function* (input) {
-  if (input.text.normalize("NFC") === input.text) return input;
+  if (yield* isNfc(input.text)) return input;
   return yield* rewrite(input, /\P{M}\p{M}*/gu, ([segment]) => segment.normalize("NFC"));
 };
+
+/** Characters checked at once by isNfc (more, up to the next ASCII character). */
+const NFC_SLICE = 65_536;
+
+/**
+ * Whether the text is in NFC, a slice at a time. Slices end before an ASCII character, which never
+ * composes with what precedes it, so each is in NFC exactly when its part of the whole text is.
+ */
+function* isNfc(text: string): Work<boolean> {
+  for (let from = 0; from < text.length; yield) {
+    let to = Math.min(text.length, from + NFC_SLICE);
+    while (to < text.length && text.charCodeAt(to) >= 0x80) to++;
+    const slice = text.slice(from, to);
+    if (slice.normalize("NFC") !== slice) return false;
+    from = to;
+  }
+  return true;
+}
 
 /** æ and œ are letters of French (and others), not ligatures: they stay. */
 const MODERN_LETTERS: Readonly<Record<string, string>> = {

@@ -31,7 +31,7 @@ export function normalizeForModel(text: string): NormalizedText {
 
 /** The same as work in pieces, for the pipeline to take turns with the event loop on a long text. */
 export function* normalization(text: string): Work<NormalizedText> {
-  let current = identity(text);
+  let current = yield* identity(text);
   for (const step of STEPS) current = yield* step(current);
   return current;
 }

@@ -40,6 +40,7 @@ export interface TaskRow {
   document_id: string;
   state: TaskState;
   attempts: number;
+  crashes: number;
   not_before: number;
   owner: string | null;
   result_id: number | null;
@@ -116,6 +117,7 @@ export const toTask = (row: TaskRow): TaskRecord => ({
   documentId: row.document_id,
   state: row.state,
   attempts: row.attempts,
+  crashes: row.crashes,
   notBefore: row.not_before,
   owner: row.owner ?? undefined,
   resultId: row.result_id ?? undefined,

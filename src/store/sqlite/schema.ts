@@ -213,4 +213,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (document_id, key)
   );
   `,
+  // Poison pills (jobs/poison.ts): the deaths of its process a task was at work for, and whether its
+  // current claim has begun work (a claim held back to run alone later is not blamed for a death).
+  `
+  ALTER TABLE tasks ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

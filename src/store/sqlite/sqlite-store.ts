@@ -282,7 +282,7 @@ export class SqliteStore implements Store {
       this.sql("DELETE FROM tasks WHERE job_seq = ? AND scan < ? AND state != 'running'").run(seq, scan);
       this.sql("DELETE FROM skipped WHERE job_seq = ? AND scan < ?").run(seq, scan);
       this.sql(
-        `UPDATE tasks SET state = 'queued', attempts = 0, error = NULL, finished_at = NULL
+        `UPDATE tasks SET state = 'queued', attempts = 0, crashes = 0, error = NULL, finished_at = NULL
          WHERE job_seq = ? AND state = 'failed' AND json_extract(error, '$.retryable') = 1`,
       ).run(seq);
       this.sql("UPDATE jobs SET state = 'running', owner = NULL WHERE seq = ? AND state = 'unpacking'").run(
@@ -353,7 +353,7 @@ export class SqliteStore implements Store {
       } else {
         // The path holds other bytes than last time: the task starts over for the new document.
         this.sql(
-          `UPDATE tasks SET document_id = ?, scan = ?, state = 'queued', attempts = 0, not_before = 0,
+          `UPDATE tasks SET document_id = ?, scan = ?, state = 'queued', attempts = 0, crashes = 0, not_before = 0,
              result_id = NULL, error = NULL, pages = NULL, chunks = NULL, model_calls = NULL, reused = NULL,
              started_at = NULL, finished_at = NULL
            WHERE job_seq = ? AND path = ?`,
@@ -389,7 +389,7 @@ export class SqliteStore implements Store {
         )) as { id: number } | undefined;
       if (!next) return undefined;
       this.sql(
-        "UPDATE tasks SET state = 'running', owner = ?, attempts = attempts + 1, started_at = ? WHERE id = ?",
+        "UPDATE tasks SET state = 'running', owner = ?, attempts = attempts + 1, started = 0, started_at = ? WHERE id = ?",
       ).run(owner, now, next.id);
       return this.taskById(next.id);
     });
@@ -503,9 +503,9 @@ export class SqliteStore implements Store {
       if (seq === undefined) return false;
       if (to === "queued")
         // The interrupted run does not count as an attempt: the task is as it was before its claim.
-        this.sql("UPDATE tasks SET state = 'queued', owner = NULL, attempts = attempts - 1 WHERE id = ?").run(
-          taskId,
-        );
+        this.sql(
+          "UPDATE tasks SET state = 'queued', owner = NULL, attempts = attempts - 1, started = 0 WHERE id = ?",
+        ).run(taskId);
       else
         this.sql("UPDATE tasks SET state = 'cancelled', owner = NULL, finished_at = ? WHERE id = ?").run(
           now,
@@ -514,6 +514,13 @@ export class SqliteStore implements Store {
       this.settleJob(seq, now);
       return true;
     });
+  }
+
+  async startTask(taskId: number, owner: string): Promise<boolean> {
+    const { changes } = this.sql(
+      "UPDATE tasks SET started = 1 WHERE id = ? AND owner = ? AND state = 'running'",
+    ).run(taskId, owner);
+    return changes > 0;
   }
 
   async getTask(taskId: number): Promise<TaskRecord | undefined> {
@@ -753,7 +760,8 @@ export class SqliteStore implements Store {
          AND (SELECT state FROM jobs WHERE seq = tasks.job_seq) = 'cancelled'`,
       ).run(now, id);
       const { changes } = this.sql(
-        "UPDATE tasks SET owner = NULL, state = 'queued' WHERE owner = ? AND state = 'running'",
+        `UPDATE tasks SET owner = NULL, state = 'queued', crashes = crashes + started, started = 0
+         WHERE owner = ? AND state = 'running'`,
       ).run(id);
       this.sql("UPDATE jobs SET owner = NULL WHERE owner = ?").run(id);
       this.sql("DELETE FROM workers WHERE id = ?").run(id);
