@@ -6,7 +6,8 @@
  * behind a fair gate and the model-response cache.
  *
  * The server's runner works on API jobs (documents, batches); the CLI's on its own job only.
- * While the model server is down, it claims nothing and waits for it (model-outage.ts).
+ * While the model server is down, it claims nothing and waits for it (model-outage.ts). A document that
+ * was at work when a process died is run alone when tried again (poison.ts).
  * stop() stops claiming, lets documents in progress finish for the grace period, then puts what is left
  * back in the queue for the next start.
  */

@@ -41,7 +41,10 @@ beforeAll(async () => {
   });
   sources = await mkdtemp(join(tmpdir(), "batch-poison-docs-"));
   for (let n = 1; n <= DOCUMENTS; n++)
-    await writeFile(join(sources, `lettre-${n}.txt`), `Lettre numéro ${n}, écrite à Bordeaux le 2 mars 1790.`);
+    await writeFile(
+      join(sources, `lettre-${n}.txt`),
+      `Lettre numéro ${n}, écrite à Bordeaux le 2 mars 1790.`,
+    );
 });
 afterAll(async () => {
   if (current?.exitCode === null && current.signalCode === null) current.kill("SIGKILL");
@@ -76,14 +79,18 @@ interface TaskRow {
 function readTasks(dataDir: string): TaskRow[] {
   const db = new Database(join(dataDir, "palimpsest.db"), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare("SELECT path, state, crashes, started, error FROM tasks ORDER BY path").all() as TaskRow[];
+    return db
+      .prepare("SELECT path, state, crashes, started, error FROM tasks ORDER BY path")
+      .all() as TaskRow[];
   } finally {
     db.close();
   }
 }
 
 describe("palimpsest batch, a document that kills its process", () => {
-  it("is failed as a poison pill after its second death; the others are done", { timeout: 60_000 }, async () => {
+  it("is failed as a poison pill after its second death; the others are done", {
+    timeout: 60_000,
+  }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "batch-poison-"));
     const deaths: (NodeJS.Signals | null)[] = [];
     // JOB_ATTEMPTS (3) deaths and a fourth run were what it took before; one more run than that at most.

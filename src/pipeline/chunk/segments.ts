@@ -30,6 +30,7 @@ export function sentenceSegments(text: string, language?: string): Segment[] {
  * whole sentence; a lookbehind still sees what comes before.
  */
 const ABBREVIATION_SEARCH = new RegExp(ABBREVIATION_END.source, "gu");
+/** Characters searched before a sentence's trailing blanks: more than any abbreviation it knows. */
 const ABBREVIATION_TAIL = 32;
 
 function endsWithAbbreviation(piece: string): boolean {
