@@ -15,6 +15,7 @@ import { registerErrorHandling } from "./api/error-handler.js";
 import { extractRoutes } from "./api/extract.js";
 import { healthRoutes } from "./api/health.js";
 import { jobRoutes } from "./api/jobs.js";
+import { limitJsonBodies } from "./api/json-body.js";
 import { announceOpenMode } from "./api/open-mode.js";
 import { checkHost } from "./api/plugins/allowed-hosts.js";
 import { authentication } from "./api/plugins/authentication.js";
@@ -55,6 +56,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     },
   });
   registerErrorHandling(app, config.maxUploadBytes);
+  limitJsonBodies(app, config.jsonMaxBytes);
   closeStrayConnections(app, config.shutdownGraceMs);
   limitConnectionsPerClient(app.server, config.maxConnectionsPerClient, services.logger);
   cutSlowBodies(app.server, config.bodyTimeoutMs, services.logger);

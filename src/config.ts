@@ -331,6 +331,13 @@ export const SETTINGS = {
     description:
       "A warning is logged when the event loop is held longer than this, in milliseconds (GET /health shows the delays since start).",
   },
+  jsonMaxBytes: {
+    env: "JSON_MAX_BYTES",
+    default: 4 * 1024 * 1024,
+    parse: integer(1024),
+    description:
+      "Largest JSON request body (a text sent as JSON, a custom schema): it is parsed whole, so larger documents are sent as a file (multipart or raw body), which is streamed.",
+  },
   maxPages: {
     env: "MAX_PAGES",
     default: 500,

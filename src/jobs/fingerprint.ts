@@ -46,6 +46,7 @@ const OPERATIONAL: ReadonlySet<keyof Config> = new Set<keyof Config>([
   "schemaMaxDepth",
   "schemaMaxNodes",
   "maxUploadBytes",
+  "jsonMaxBytes",
   "maxUploadBytesInFlight",
   "bodyTimeoutMs",
   "maxConnectionsPerClient",

@@ -20,7 +20,10 @@ describe("palimpsest keys", () => {
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
   const keys = (...args: string[]) => runCli(["keys", ...args], { DATA_DIR: dataDir });
 
-  it("creates a key shown once, lists it, and revokes it; the server follows", async () => {
+  // Six runs of the CLI, each a fresh Node process: seconds each on a busy machine.
+  it("creates a key shown once, lists it, and revokes it; the server follows", {
+    timeout: 90_000,
+  }, async () => {
     const created = await keys(
       "create",
       "--role",
