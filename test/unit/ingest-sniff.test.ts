@@ -70,6 +70,17 @@ describe("ingest sniffs the type from the content", () => {
     });
   });
 
+  it("judges binary data by its first 64 KiB, not diluted by what follows", async () => {
+    // Control bytes first, then megabytes of text: over the whole file the controls are under 1%.
+    const controls = new Uint8Array(64 * 1024).fill(1);
+    const text = Buffer.from("Le notaire Jean Dupuis vendit la maison. ".repeat(200_000));
+    await expect(ingest(Buffer.concat([controls, text]), options)).rejects.toMatchObject({
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      details: { detected: "binary data of an unknown format" },
+    });
+    await expect(ingest(text, options)).resolves.toMatchObject({ text: expect.stringContaining("Dupuis") });
+  });
+
   it("refuses a short binary header without NUL bytes", async () => {
     await expect(ingest(bytes([1, 2, 3, 4, 5, 6, 7, 8], "abc"), options)).rejects.toMatchObject({
       code: "UNSUPPORTED_MEDIA_TYPE",

@@ -37,6 +37,8 @@ const PDF_HEADER_WINDOW = 1024;
 
 /** Control characters (C0, DEL, C1) other than tab, line feed, vertical tab, form feed and carriage return. */
 const CONTROL = /[^\P{Cc}\t\n\v\f\r]/gu;
+/** Bytes looked at first to tell binary data from text (even, so UTF-16 is not cut mid-unit). */
+const BINARY_SAMPLE_BYTES = 64 * 1024;
 /** Old text files carry the odd control byte (a DOS end-of-file mark); binary data is full of them. */
 const MAX_CONTROL_RATIO = 0.01;
 
@@ -56,6 +58,13 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
   if (binary?.mediaType !== undefined && !claimsPdf(hints)) return { mediaType: binary.mediaType };
   if (binary !== undefined) throw unsupported(binary, hints);
 
+  // Binary data is refused from its first bytes: decoding tens of megabytes of it as text would hold the
+  // event loop for seconds before finding it is not text.
+  if (
+    bytes.byteLength > BINARY_SAMPLE_BYTES &&
+    looksBinary(decodeText(bytes.subarray(0, BINARY_SAMPLE_BYTES)).text)
+  )
+    throw unsupported({ name: "binary data of an unknown format", kind: "other" }, hints);
   const decoded = decodeText(bytes);
   if (decoded.text.trim() === "")
     throw new PalimpsestError("EMPTY_DOCUMENT", `${subject(hints)} is empty or contains only whitespace.`);
