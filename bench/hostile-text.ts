@@ -14,10 +14,9 @@
  *
  *   npx tsx bench/hostile-text.ts
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -29,6 +28,7 @@ import { CLI } from "../test/support/cli.js";
 import { lexiconModel } from "../test/support/harness.js";
 import { startTgiTestServer } from "../test/support/tgi-server.js";
 import { tokenize } from "../test/support/tgi-tokenizer.js";
+import { freePort, memoryOf, percentile, startService, watchHealth } from "./support/service.js";
 
 const MB = 1_000_000;
 const PROSE = readFileSync("test/fixtures/ingest/hipe/hipe2020-dev-fr.txt", "utf8");
@@ -52,69 +52,6 @@ const TEXTS: { name: string; text: () => string }[] = [
   { name: "one line, 5 MB", text: () => oneLine(5 * MB) },
   { name: "one line, 45 MB", text: () => oneLine(45 * MB) },
 ];
-
-function peakMiB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** /health every 50 ms until stopped: each answer's latency, in ms. */
-function watchHealth(base: string): { stop(): Promise<number[]> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      const response = await fetch(`${base}/health`).catch(() => undefined);
-      await response?.text();
-      latencies.push(performance.now() - started);
-      await sleep(50);
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return latencies;
-    },
-  };
-}
-
-function percentile(values: number[], share: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
-}
-
-async function startService(base: string, port: number, dataDir: string, modelUrl: string) {
-  const child = spawn(process.execPath, [...CLI, "serve"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      BLOOM_ENDPOINT_URL: modelUrl,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let tries = 0; tries < 300; tries++) {
-    if ((await fetch(`${base}/health`).catch(() => undefined))?.ok) return child;
-    await sleep(100);
-  }
-  child.kill();
-  throw new Error("the service did not start");
-}
 
 /** Sends the text and follows it to its end: how it ended. */
 async function extract(base: string, text: string): Promise<string> {
@@ -145,20 +82,20 @@ async function throughService(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), "bench-hostile-text-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const service: ChildProcess = await startService(base, port, dataDir, model.url);
+  const service: ChildProcess = await startService(CLI, port, dataDir, model.url);
   try {
     console.log("| text | outcome | seconds | `/health` median | p99 | worst | peak memory |");
     console.log("|---|---|---|---|---|---|---|");
     for (const { name, text } of TEXTS) {
       const body = text();
-      const health = watchHealth(base);
+      const health = watchHealth(port, 50);
       const started = performance.now();
       const outcome = await extract(base, body);
       const seconds = (performance.now() - started) / 1000;
       const latencies = await health.stop();
       const ms = (value: number) => `${value.toFixed(0)} ms`;
       console.log(
-        `| ${name} | ${outcome} | ${seconds.toFixed(2)} | ${ms(percentile(latencies, 0.5))} | ${ms(percentile(latencies, 0.99))} | ${ms(Math.max(...latencies))} | ${peakMiB(service.pid as number).toFixed(0)} MiB |`,
+        `| ${name} | ${outcome} | ${seconds.toFixed(2)} | ${ms(percentile(latencies, 0.5))} | ${ms(percentile(latencies, 0.99))} | ${ms(Math.max(...latencies))} | ${(memoryOf(service.pid as number)?.hwmMiB ?? Number.NaN).toFixed(0)} MiB |`,
       );
     }
     const health = (await (await fetch(`${base}/health`)).json()) as { eventLoop: unknown };

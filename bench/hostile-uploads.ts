@@ -15,17 +15,16 @@
  *                                                      (with an unknown profile: parsed, then refused with 404)
  *   MAX_UPLOAD_BYTES_IN_FLIGHT=1099511627776 npx tsx bench/hostile-uploads.ts   (no limit on bytes in flight)
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startTgiTestServer } from "../test/support/tgi-server.js";
+import { freePort, memoryOf, percentile, startService, watchHealth } from "./support/service.js";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /** The built command, as users run it (the bench builds it first). */
@@ -41,29 +40,6 @@ const HEX_FILLER = Buffer.from(FILLER.toString("hex").slice(0, CHUNK));
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** raw (the file as the body), multipart (field `file`) or json (`{"text": ...}`). */
 const FORM = process.env.FORM ?? "raw";
-
-interface Memory {
-  rssMiB: number;
-  hwmMiB: number;
-}
-
-function memoryOf(pid: number): Memory | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { rssMiB: kib("VmRSS") / 1024, hwmMiB: kib("VmHWM") / 1024 };
-  } catch {
-    return undefined;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Form {
   type: string;
@@ -151,58 +127,12 @@ async function upload(port: number, name: string, tally: { taken: number; busy: 
 }
 
 /** /health every 100 ms until stopped: each answer's latency, in ms. */
-function watchHealth(port: number): { stop(): Promise<number[]> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-      await response?.text();
-      latencies.push(performance.now() - started);
-      await sleep(100);
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return latencies;
-    },
-  };
-}
-
-function percentile(values: number[], share: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
-}
-
-async function startService(port: number, dataDir: string, modelUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...CLI, "serve"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      BLOOM_ENDPOINT_URL: modelUrl,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let tries = 0; tries < 300; tries++) {
-    const answered = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-    if (answered?.ok) return child;
-    await sleep(100);
-  }
-  child.kill();
-  throw new Error("the service did not start");
-}
-
 async function main() {
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
   const model = await startTgiTestServer({ respond: () => '{"entities":[]}' });
   const dataDir = await mkdtemp(join(tmpdir(), "bench-uploads-"));
   const port = await freePort();
-  const service = await startService(port, dataDir, model.url);
+  const service = await startService(CLI, port, dataDir, model.url);
   try {
     await sleep(1000);
     const rest = memoryOf(service.pid as number);
@@ -211,7 +141,7 @@ async function main() {
       const memory = memoryOf(service.pid as number);
       if (memory) peak = Math.max(peak, memory.hwmMiB);
     }, 100);
-    const health = watchHealth(port);
+    const health = watchHealth(port, 100);
     const tally = { taken: 0, busy: 0, other: 0 };
     const started = performance.now();
     await Promise.all(Array.from({ length: CLIENTS }, (_, n) => upload(port, `upload-${n}`, tally)));
