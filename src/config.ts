@@ -13,6 +13,11 @@ interface Setting<T> {
   default: T | undefined;
   parse: Parser<T>;
   description: string;
+  /**
+   * Whether the setting can change a document's result (and so is part of its fingerprint, see
+   * jobs/fingerprint.ts), or only how the work is done (limits, addresses, credentials, timeouts).
+   */
+  affectsResults: boolean;
 }
 
 const integer =
@@ -98,15 +103,23 @@ const origins: Parser<string[]> = (raw) =>
 
 /** Every setting, with its variable name, default and meaning (the README table is made from this). */
 export const SETTINGS = {
-  port: { env: "PORT", default: 3000, parse: integer(0, 65535), description: "HTTP port of the API." },
+  port: {
+    env: "PORT",
+    affectsResults: false,
+    default: 3000,
+    parse: integer(0, 65535),
+    description: "HTTP port of the API.",
+  },
   host: {
     env: "HOST",
+    affectsResults: false,
     default: "127.0.0.1",
     parse: text,
     description: "Interface the API listens on (0.0.0.0 in a container).",
   },
   allowedHosts: {
     env: "ALLOWED_HOSTS",
+    affectsResults: false,
     default: undefined,
     parse: hostNames,
     description:
@@ -114,6 +127,7 @@ export const SETTINGS = {
   },
   corsOrigins: {
     env: "CORS_ORIGINS",
+    affectsResults: false,
     default: undefined,
     parse: origins,
     description:
@@ -121,6 +135,7 @@ export const SETTINGS = {
   },
   auth: {
     env: "AUTH",
+    affectsResults: false,
     default: "auto" as const,
     parse: oneOf("auto", "on", "off"),
     description:
@@ -128,18 +143,21 @@ export const SETTINGS = {
   },
   sessionTtlMs: {
     env: "SESSION_TTL_MS",
+    affectsResults: false,
     default: 12 * 3_600_000,
     parse: integer(60_000),
     description: "How long the review page stays signed in, in milliseconds.",
   },
   rateLimitPerMinute: {
     env: "RATE_LIMIT_PER_MINUTE",
+    affectsResults: false,
     default: 600,
     parse: integer(0),
     description: "Requests one API key may make per minute; past it, 429 RATE_LIMITED. 0: no limit.",
   },
   quotaConcurrentJobs: {
     env: "QUOTA_CONCURRENT_JOBS",
+    affectsResults: false,
     default: 10,
     parse: integer(0),
     description:
@@ -147,6 +165,7 @@ export const SETTINGS = {
   },
   quotaStoredBytes: {
     env: "QUOTA_STORED_BYTES",
+    affectsResults: false,
     default: 10 * 1024 ** 3,
     parse: integer(0),
     description:
@@ -154,6 +173,7 @@ export const SETTINGS = {
   },
   quotaOcrPagesPerDay: {
     env: "QUOTA_OCR_PAGES_PER_DAY",
+    affectsResults: false,
     default: 5000,
     parse: integer(0),
     description:
@@ -161,12 +181,14 @@ export const SETTINGS = {
   },
   logLevel: {
     env: "LOG_LEVEL",
+    affectsResults: false,
     default: "info" as const,
     parse: oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent"),
     description: "pino log level. Document text is only logged at trace.",
   },
   endpointUrl: {
     env: "BLOOM_ENDPOINT_URL",
+    affectsResults: false,
     default: undefined,
     parse: url,
     description:
@@ -174,6 +196,7 @@ export const SETTINGS = {
   },
   serverKind: {
     env: "BLOOM_SERVER",
+    affectsResults: false,
     default: "auto" as const,
     parse: oneOf("auto", "embedded", "tgi", "openai", "llamacpp"),
     description:
@@ -181,6 +204,7 @@ export const SETTINGS = {
   },
   hfToken: {
     env: "HF_TOKEN",
+    affectsResults: false,
     default: undefined,
     parse: text,
     description:
@@ -188,6 +212,7 @@ export const SETTINGS = {
   },
   model: {
     env: "BLOOM_MODEL",
+    affectsResults: false,
     default: undefined,
     parse: text,
     description:
@@ -195,6 +220,7 @@ export const SETTINGS = {
   },
   modelSha256: {
     env: "BLOOM_MODEL_SHA256",
+    affectsResults: false,
     default: undefined,
     parse: (raw: string) => {
       const value = raw.trim().toLowerCase();
@@ -206,12 +232,14 @@ export const SETTINGS = {
   },
   modelsDir: {
     env: "MODELS_DIR",
+    affectsResults: false,
     default: undefined,
     parse: (raw: string) => resolve(raw.trim()),
     description: "Where downloaded model files are kept (unset: DATA_DIR/models).",
   },
   hubUrl: {
     env: "HF_ENDPOINT",
+    affectsResults: false,
     default: "https://huggingface.co",
     parse: url,
     description:
@@ -219,6 +247,7 @@ export const SETTINGS = {
   },
   hubToken: {
     env: "MODEL_HUB_TOKEN",
+    affectsResults: false,
     default: undefined,
     parse: text,
     description:
@@ -226,6 +255,7 @@ export const SETTINGS = {
   },
   modelDownloadIdleMs: {
     env: "MODEL_DOWNLOAD_IDLE_MS",
+    affectsResults: false,
     default: 60_000,
     parse: integer(1000),
     description:
@@ -233,6 +263,7 @@ export const SETTINGS = {
   },
   embeddedThreads: {
     env: "EMBEDDED_THREADS",
+    affectsResults: false,
     default: undefined,
     parse: integer(1, 256),
     description:
@@ -240,6 +271,7 @@ export const SETTINGS = {
   },
   embeddedSequences: {
     env: "EMBEDDED_SEQUENCES",
+    affectsResults: false,
     default: 1,
     parse: integer(1, 16),
     description:
@@ -247,30 +279,35 @@ export const SETTINGS = {
   },
   embeddedContext: {
     env: "EMBEDDED_CONTEXT",
+    affectsResults: true,
     default: 2048,
     parse: integer(256, 32_768),
     description: "Context of the embedded model in tokens (prompt plus answer); BLOOM was trained on 2048.",
   },
   dataDir: {
     env: "DATA_DIR",
+    affectsResults: false,
     default: "./data",
     parse: (raw: string) => resolve(raw.trim()),
     description: "Where Palimpsest keeps its files.",
   },
   profilesDir: {
     env: "PROFILES_DIR",
+    affectsResults: false,
     default: undefined,
     parse: (raw: string) => resolve(raw.trim()),
     description: "Extra folder of extraction profiles (*.json) next to the built-in ones in schemas/.",
   },
   defaultProfile: {
     env: "DEFAULT_PROFILE",
+    affectsResults: false,
     default: "default",
     parse: text,
     description: "Profile used when a request names none.",
   },
   schemaMaxBytes: {
     env: "SCHEMA_MAX_BYTES",
+    affectsResults: false,
     default: 1024 * 1024,
     parse: integer(1024),
     description:
@@ -278,6 +315,7 @@ export const SETTINGS = {
   },
   schemaMaxDepth: {
     env: "SCHEMA_MAX_DEPTH",
+    affectsResults: false,
     default: 64,
     parse: integer(8, 1000),
     description:
@@ -285,6 +323,7 @@ export const SETTINGS = {
   },
   schemaMaxNodes: {
     env: "SCHEMA_MAX_NODES",
+    affectsResults: false,
     default: 1000,
     parse: integer(100),
     description:
@@ -292,6 +331,7 @@ export const SETTINGS = {
   },
   outputMaxStringLength: {
     env: "OUTPUT_MAX_STRING_LENGTH",
+    affectsResults: true,
     default: 4096,
     parse: integer(64),
     description:
@@ -299,12 +339,14 @@ export const SETTINGS = {
   },
   maxUploadBytes: {
     env: "MAX_UPLOAD_BYTES",
+    affectsResults: false,
     default: 50 * 1024 * 1024,
     parse: integer(1),
     description: "Largest accepted upload; larger ones get 413 without being buffered.",
   },
   maxUploadBytesInFlight: {
     env: "MAX_UPLOAD_BYTES_IN_FLIGHT",
+    affectsResults: false,
     default: 256 * 1024 * 1024,
     parse: integer(1),
     description:
@@ -312,6 +354,7 @@ export const SETTINGS = {
   },
   bodyTimeoutMs: {
     env: "BODY_TIMEOUT_MS",
+    affectsResults: false,
     default: 10_000,
     parse: integer(100, 300_000),
     description:
@@ -319,6 +362,7 @@ export const SETTINGS = {
   },
   maxConnectionsPerClient: {
     env: "MAX_CONNECTIONS_PER_CLIENT",
+    affectsResults: false,
     default: 32,
     parse: integer(0),
     description:
@@ -326,6 +370,7 @@ export const SETTINGS = {
   },
   eventLoopWarnMs: {
     env: "EVENT_LOOP_WARN_MS",
+    affectsResults: false,
     default: 500,
     parse: integer(1),
     description:
@@ -333,6 +378,7 @@ export const SETTINGS = {
   },
   jsonMaxBytes: {
     env: "JSON_MAX_BYTES",
+    affectsResults: false,
     default: 4 * 1024 * 1024,
     parse: integer(1024),
     description:
@@ -340,12 +386,14 @@ export const SETTINGS = {
   },
   maxPages: {
     env: "MAX_PAGES",
+    affectsResults: true,
     default: 500,
     parse: integer(1),
     description: "Most pages read from one document (PDF, multi-page TIFF, XML export).",
   },
   maxChunks: {
     env: "MAX_CHUNKS",
+    affectsResults: true,
     default: 400,
     parse: integer(1),
     description:
@@ -353,36 +401,42 @@ export const SETTINGS = {
   },
   requestTimeoutMs: {
     env: "MODEL_TIMEOUT_MS",
+    affectsResults: false,
     default: 120_000,
     parse: integer(100),
     description: "Timeout of one model call (an attempt), in milliseconds.",
   },
   documentTimeoutMs: {
     env: "DOCUMENT_TIMEOUT_MS",
+    affectsResults: false,
     default: 30 * 60_000,
     parse: integer(1000),
     description: "Time limit for one whole document, in milliseconds.",
   },
   modelRetries: {
     env: "MODEL_RETRIES",
+    affectsResults: false,
     default: 5,
     parse: integer(0, 20),
     description: "Retries of one model call after 429, 503, 424, 5xx, dropped connections and timeouts.",
   },
   retryBaseMs: {
     env: "MODEL_RETRY_BASE_MS",
+    affectsResults: false,
     default: 500,
     parse: integer(1),
     description: "First backoff delay; doubled each retry, with full jitter.",
   },
   retryMaxMs: {
     env: "MODEL_RETRY_MAX_MS",
+    affectsResults: false,
     default: 30_000,
     parse: integer(1),
     description: "Longest single backoff delay.",
   },
   modelConcurrency: {
     env: "MODEL_CONCURRENCY",
+    affectsResults: false,
     default: 8,
     parse: integer(1, 1024),
     description:
@@ -390,18 +444,21 @@ export const SETTINGS = {
   },
   maxNewTokens: {
     env: "MAX_NEW_TOKENS",
+    affectsResults: true,
     default: 512,
     parse: integer(16),
     description: "Output budget per chunk, in tokens; raised on truncated output up to the server's limit.",
   },
   chunkOverlap: {
     env: "CHUNK_OVERLAP",
+    affectsResults: true,
     default: 0.1,
     parse: ratio,
     description: "Share of a chunk repeated at the start of the next so entities on a boundary are not cut.",
   },
   reasks: {
     env: "MODEL_REASKS",
+    affectsResults: true,
     default: 2,
     parse: integer(0, 5),
     description:
@@ -409,6 +466,7 @@ export const SETTINGS = {
   },
   alignmentFuzzy: {
     env: "ALIGNMENT_FUZZY",
+    affectsResults: true,
     default: true,
     parse: onOff,
     description:
@@ -416,6 +474,7 @@ export const SETTINGS = {
   },
   alignmentMaxEditRatio: {
     env: "ALIGNMENT_MAX_EDIT_RATIO",
+    affectsResults: true,
     default: 0.17,
     parse: ratio,
     description:
@@ -423,6 +482,7 @@ export const SETTINGS = {
   },
   alignmentNearMisses: {
     env: "ALIGNMENT_NEAR_MISSES",
+    affectsResults: true,
     default: "reject" as const,
     parse: oneOf("reject", "flag"),
     description:
@@ -430,6 +490,7 @@ export const SETTINGS = {
   },
   ocrEngine: {
     env: "OCR_ENGINE",
+    affectsResults: true,
     default: "auto" as const,
     parse: oneOf("auto", "native", "tesseractjs"),
     description:
@@ -437,6 +498,7 @@ export const SETTINGS = {
   },
   ocrLanguages: {
     env: "OCR_LANGUAGES",
+    affectsResults: true,
     default: "eng",
     parse: (raw: string) => ocrModels(raw),
     description:
@@ -444,6 +506,7 @@ export const SETTINGS = {
   },
   ocrParallelPages: {
     env: "OCR_PARALLEL_PAGES",
+    affectsResults: true,
     default: undefined,
     parse: integer(1, 64),
     description:
@@ -451,6 +514,7 @@ export const SETTINGS = {
   },
   ocrPageTimeoutMs: {
     env: "OCR_PAGE_TIMEOUT_MS",
+    affectsResults: true,
     default: 120_000,
     parse: integer(1000),
     description:
@@ -458,6 +522,7 @@ export const SETTINGS = {
   },
   ocrMaxPixels: {
     env: "OCR_MAX_PIXELS",
+    affectsResults: true,
     default: 120_000_000,
     parse: integer(1),
     description:
@@ -465,6 +530,7 @@ export const SETTINGS = {
   },
   ocrPagePixels: {
     env: "OCR_PAGE_PIXELS",
+    affectsResults: true,
     default: 25_000_000,
     parse: integer(1_000_000),
     description:
@@ -472,6 +538,7 @@ export const SETTINGS = {
   },
   ocrDocumentPixels: {
     env: "OCR_DOCUMENT_PIXELS",
+    affectsResults: false,
     default: 5_000_000_000,
     parse: integer(1_000_000),
     description:
@@ -479,6 +546,7 @@ export const SETTINGS = {
   },
   ocrDocumentSeconds: {
     env: "OCR_DOCUMENT_SECONDS",
+    affectsResults: false,
     default: 1800,
     parse: integer(1),
     description:
@@ -486,18 +554,21 @@ export const SETTINGS = {
   },
   ocrDpi: {
     env: "OCR_DPI",
+    affectsResults: true,
     default: 300,
     parse: integer(72, 1200),
     description: "Resolution PDF pages without usable text are rendered at for OCR.",
   },
   ocrLowConfidence: {
     env: "OCR_LOW_CONFIDENCE",
+    affectsResults: true,
     default: 0.6,
     parse: ratio,
     description: "Mentions whose least confident OCR word is below this (0-1) are flagged lowConfidence.",
   },
   pageImageMaxWidth: {
     env: "PAGE_IMAGE_MAX_WIDTH",
+    affectsResults: true,
     default: 2000,
     // 65535: the largest side a JPEG can have.
     parse: integer(16, 65535),
@@ -506,6 +577,7 @@ export const SETTINGS = {
   },
   storePath: {
     env: "STORE_PATH",
+    affectsResults: false,
     default: undefined,
     parse: (raw: string) => (raw.trim() === ":memory:" ? ":memory:" : resolve(raw.trim())),
     description:
@@ -513,6 +585,7 @@ export const SETTINGS = {
   },
   jobConcurrency: {
     env: "JOB_CONCURRENCY",
+    affectsResults: false,
     default: undefined,
     parse: integer(1, 1024),
     description:
@@ -520,6 +593,7 @@ export const SETTINGS = {
   },
   jobAttempts: {
     env: "JOB_ATTEMPTS",
+    affectsResults: false,
     default: 3,
     parse: integer(1, 100),
     description:
@@ -527,12 +601,14 @@ export const SETTINGS = {
   },
   jobRetryDelayMs: {
     env: "JOB_RETRY_DELAY_MS",
+    affectsResults: false,
     default: 30_000,
     parse: integer(0),
     description: "Wait before such a document is tried again, in milliseconds; doubled each time.",
   },
   modelDownMaxMs: {
     env: "MODEL_DOWN_MAX_MS",
+    affectsResults: true,
     default: 900_000,
     parse: integer(0),
     description:
@@ -540,6 +616,7 @@ export const SETTINGS = {
   },
   shutdownGraceMs: {
     env: "SHUTDOWN_GRACE_MS",
+    affectsResults: false,
     default: 25_000,
     parse: integer(0),
     description:
@@ -547,6 +624,7 @@ export const SETTINGS = {
   },
   extractSyncMaxBytes: {
     env: "EXTRACT_SYNC_MAX_BYTES",
+    affectsResults: false,
     default: 262_144,
     parse: integer(1),
     description:
@@ -554,24 +632,28 @@ export const SETTINGS = {
   },
   maxArchiveBytes: {
     env: "MAX_ARCHIVE_BYTES",
+    affectsResults: false,
     default: 2 * 1024 ** 3,
     parse: integer(1),
     description: "Largest ZIP or TAR accepted by POST /v1/batches (streamed to disk, never to memory).",
   },
   archiveMaxEntries: {
     env: "ARCHIVE_MAX_ENTRIES",
+    affectsResults: false,
     default: 100_000,
     parse: integer(1),
     description: "Most entries read from one archive, nested ones included; past it the batch is refused.",
   },
   archiveMaxUnpackedBytes: {
     env: "ARCHIVE_MAX_UNPACKED_BYTES",
+    affectsResults: false,
     default: 10 * 1024 ** 3,
     parse: integer(1),
     description: "Most bytes unpacked from one archive in all; past it the batch is refused (zip bombs).",
   },
   archiveMaxRatio: {
     env: "ARCHIVE_MAX_RATIO",
+    affectsResults: false,
     default: 100,
     parse: integer(2),
     description:

@@ -5,71 +5,13 @@
  * whose model calls the response cache still answers where the prompts did not change.
  */
 import { createHash } from "node:crypto";
-import type { Config } from "../config.js";
+import { type Config, SETTINGS } from "../config.js";
 import type { EndpointInfo } from "../endpoint/port.js";
 import { packageVersion } from "../package-info.js";
 import { buildPrompt } from "../pipeline/extract/prompt.js";
 import { PROMPT_MESSAGES } from "../pipeline/extract/prompt-messages.js";
 import type { Profile } from "../profiles/profile.js";
 
-/**
- * Settings that change how the work is done, never its result. Every other setting counts, so a
- * setting added later (an OCR option) invalidates results by default rather than reusing stale ones.
- */
-const OPERATIONAL: ReadonlySet<keyof Config> = new Set<keyof Config>([
-  "port",
-  "host",
-  "allowedHosts",
-  "corsOrigins",
-  "auth",
-  "sessionTtlMs",
-  "rateLimitPerMinute",
-  "quotaConcurrentJobs",
-  "quotaStoredBytes",
-  "quotaOcrPagesPerDay",
-  "logLevel",
-  "endpointUrl",
-  "serverKind",
-  "hfToken",
-  "model",
-  "modelSha256",
-  "modelsDir",
-  "hubUrl",
-  "hubToken",
-  "modelDownloadIdleMs",
-  "embeddedThreads",
-  "embeddedSequences",
-  "dataDir",
-  "profilesDir",
-  "defaultProfile",
-  "schemaMaxBytes",
-  "schemaMaxDepth",
-  "schemaMaxNodes",
-  "maxUploadBytes",
-  "jsonMaxBytes",
-  "maxUploadBytesInFlight",
-  "bodyTimeoutMs",
-  "maxConnectionsPerClient",
-  "eventLoopWarnMs",
-  "ocrDocumentPixels",
-  "ocrDocumentSeconds",
-  "requestTimeoutMs",
-  "documentTimeoutMs",
-  "modelRetries",
-  "retryBaseMs",
-  "retryMaxMs",
-  "modelConcurrency",
-  "storePath",
-  "jobConcurrency",
-  "jobAttempts",
-  "jobRetryDelayMs",
-  "shutdownGraceMs",
-  "extractSyncMaxBytes",
-  "maxArchiveBytes",
-  "archiveMaxEntries",
-  "archiveMaxUnpackedBytes",
-  "archiveMaxRatio",
-]);
 
 export function resultFingerprint(input: {
   config: Config;
@@ -79,7 +21,8 @@ export function resultFingerprint(input: {
   options: object;
 }): string {
   const { config, info, profile, options } = input;
-  const settings = Object.entries(config).filter(([key]) => !OPERATIONAL.has(key as keyof Config));
+  // Settings marked as changing results (config.ts): limits, addresses and credentials leave results as they are.
+  const settings = Object.entries(config).filter(([key]) => SETTINGS[key as keyof Config].affectsResults);
   // The prompt of every language with the document left empty: its wording, the examples, the field guide.
   const prompts = Object.keys(PROMPT_MESSAGES).map((code) => buildPrompt(profile, "", { language: code }));
   const identity = {

@@ -3,11 +3,12 @@
  * tasks it runs carry its id. A process that finds another one dead hands that one's running tasks back
  * to the queue and releases its unpacking jobs: after `kill -9`, the next start picks up exactly what was
  * interrupted. On this machine a process is dead when its pid is gone (at once, no waiting); elsewhere,
- * when its heartbeat is stale.
+ * when its heartbeat is stale by the store's clock (a database server's), so that machines whose clocks
+ * disagree judge each other alike.
  */
 import { hostname } from "node:os";
 import type { Log } from "../logger.js";
-import type { Store, WorkerRecord } from "../store/port.js";
+import type { ListedWorker, Store, WorkerRecord } from "../store/port.js";
 
 const HEARTBEAT_MS = 5_000;
 /** A worker on another machine is presumed dead after this long without a heartbeat. */
@@ -45,7 +46,7 @@ export class Presence {
   private async beat(): Promise<void> {
     await this.store.heartbeat({ ...this.worker, heartbeatAt: this.now() });
     let recovered = 0;
-    for (const other of await this.store.listWorkers()) {
+    for (const other of await this.store.listWorkers(this.now())) {
       if (other.id === this.worker.id || !this.isDead(other)) continue;
       const requeued = await this.store.removeWorker(other.id, this.now());
       this.logger.warn({ worker: other, requeued }, "a worker died; its documents are queued again");
@@ -54,8 +55,8 @@ export class Presence {
     if (recovered > 0) this.onRecovered();
   }
 
-  private isDead(other: WorkerRecord): boolean {
-    if (other.host !== this.worker.host) return this.now() - other.heartbeatAt > STALE_MS;
+  private isDead(other: ListedWorker): boolean {
+    if (other.host !== this.worker.host) return other.silentMs > STALE_MS;
     // Our own pid under another id: a previous process whose pid we were given.
     if (other.pid === this.worker.pid) return true;
     try {

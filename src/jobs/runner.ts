@@ -12,7 +12,6 @@
  * back in the queue for the next start.
  */
 import { randomUUID } from "node:crypto";
-import { EventEmitter } from "node:events";
 import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
@@ -61,7 +60,6 @@ const TERMINAL: ReadonlySet<JobRecord["state"]> = new Set(["done", "failed", "ca
 export class JobRunner {
   readonly workerId = randomUUID();
   private readonly now: () => number;
-  private readonly changes = new EventEmitter().setMaxListeners(0);
   private readonly presence: Presence;
   private readonly endpoints: JobEndpoints;
   private readonly outage: ModelOutage;
@@ -81,6 +79,7 @@ export class JobRunner {
   private cursor = { jobId: undefined as string | undefined, index: 0 };
   private woken = false;
   private wakeUp: (() => void) | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly deps: JobRunnerDeps) {
     this.now = deps.now ?? Date.now;
@@ -119,6 +118,10 @@ export class JobRunner {
     this.onlyJob = options.onlyJob;
     this.startup = (async () => {
       keepHeapTight();
+      // Work queued by any process sharing the store (a submit, a retry, a dead worker's tasks) wakes us.
+      this.unwatch = this.deps.store.watch((change) => {
+        if (change.kind === "work") this.wake();
+      });
       await this.presence.start();
       this.status = "running";
       this.dispatching = this.dispatch();
@@ -166,6 +169,7 @@ export class JobRunner {
     grace.abort();
     for (const task of this.tasks.values()) interrupt(task, "shutdown");
     await Promise.all([...this.tasks.values(), ...this.unpackings.values()].map((work) => work.done));
+    this.unwatch?.();
     await this.presence.stop();
   }
 
@@ -175,14 +179,14 @@ export class JobRunner {
     this.wakeUp?.();
   }
 
-  /** Calls `listener` with a job's id whenever its tasks or state may have changed. */
+  /**
+   * Calls `listener` with a job's id whenever its tasks or state may have changed, in whichever process
+   * (as far as the store can tell: see Store.watch).
+   */
   onChange(listener: (jobId: string) => void): () => void {
-    this.changes.on("change", listener);
-    return () => this.changes.off("change", listener);
-  }
-
-  private changed(jobId: string): void {
-    this.changes.emit("change", jobId);
+    return this.deps.store.watch((change) => {
+      if (change.kind === "job") listener(change.jobId);
+    });
   }
 
   /** Resolves with the job once it is done, failed or cancelled, and none of its documents is running. */
@@ -220,7 +224,6 @@ export class JobRunner {
     for (const task of this.tasks.values()) if (task.jobId === jobId) interrupt(task, "cancel");
     const unpacking = this.unpackings.get(jobId);
     if (unpacking) interrupt(unpacking, "cancel");
-    this.changed(jobId);
     return job;
   }
 
@@ -246,7 +249,6 @@ export class JobRunner {
       .catch((error: unknown) => this.deps.logger.error({ err: error, job: jobId }, "unpacking failed"))
       .finally(() => {
         this.unpackings.delete(jobId);
-        this.changed(jobId);
         this.wake();
       });
     return work.done;
@@ -379,10 +381,8 @@ export class JobRunner {
       .finally(() => {
         this.tasks.delete(task.id);
         if (this.alone === task.id) this.alone = undefined;
-        this.changed(job.id);
         this.wake();
       });
-    this.changed(job.id);
   }
 
   private jobContext(job: JobRecord): Promise<JobContext> {

@@ -33,7 +33,12 @@
  *   and the tasks of finished jobs that point at it, in one transaction with the document itself.
  * - API keys are kept by their hash only; a revoked key stays listed (so its id is never reused) and
  *   its sessions end with it. A session is found only while it and its key are valid.
- * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock).
+ * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock); only
+ *   a worker's silence is measured by the store's own clock (listWorkers), so that processes on machines
+ *   whose clocks disagree judge each other alike.
+ * - Watchers hear of every change to a job's state or tasks, and of new work to claim, once it is
+ *   committed: from every process sharing the store where the adapter can tell (PostgreSQL's
+ *   LISTEN/NOTIFY), from this process at least (SQLite; other processes are seen by polling).
  * All methods are asynchronous so that adapters over the network fit the same interface.
  */
 
@@ -98,6 +103,8 @@ export interface JobRecord {
   spec: JobSpec;
   /** The CLI's resume key (source and options); undefined for API jobs. */
   key?: string;
+  /** The X-Request-Id of the request that created the job, carried into its work's logs and model calls. */
+  requestId?: string;
   /** Why the job itself failed (an archive refused); task failures are on the tasks. */
   error?: StoredError;
   /** Worker unpacking the job's source, while unpacking. */
@@ -216,6 +223,14 @@ export interface WorkerRecord {
   pid: number;
   heartbeatAt: number;
 }
+
+/** A worker as listed, with how long it has been silent by the store's clock (not the caller's). */
+export interface ListedWorker extends WorkerRecord {
+  silentMs: number;
+}
+
+/** What watchers hear: a job's state or tasks changed; work may be ready to claim (tasks queued). */
+export type StoreChange = { kind: "job"; jobId: string } | { kind: "work" };
 
 export interface Store {
   // Documents
@@ -386,13 +401,18 @@ export interface Store {
 
   // Workers (crash recovery)
   heartbeat(worker: WorkerRecord): Promise<void>;
-  listWorkers(): Promise<WorkerRecord[]>;
+  /** Every registered worker; `now` is the caller's clock, used only by stores that have none of their own. */
+  listWorkers(now: number): Promise<ListedWorker[]>;
   /**
    * Forgets a worker: its running tasks go back to the queue (as after a crash: their attempt counts,
    * and a crash for those started) and its unpacking jobs are released. Returns the number of tasks
    * requeued.
    */
   removeWorker(id: string, now: number): Promise<number>;
+
+  // Notifications
+  /** Calls `listener` after each committed change (see the contract above); returns the unsubscribe. */
+  watch(listener: (change: StoreChange) => void): () => void;
 
   close(): Promise<void>;
 }

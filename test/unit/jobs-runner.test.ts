@@ -118,7 +118,7 @@ describe("job runner", () => {
     await until(() => harness.server.received.some((r) => r.path === "/"));
     await harness.services.jobs.stop(0);
     expect(await onlyTask(job)).toMatchObject({ state: "queued", attempts: 0 });
-    expect(await harness.services.store.listWorkers()).toEqual([]);
+    expect(await harness.services.store.listWorkers(Date.now())).toEqual([]);
   });
 });
 

@@ -660,7 +660,11 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       await store.createJob(job("j3", { state: "unpacking" }));
       await store.heartbeat({ id: "dead", host: "h", pid: 1, heartbeatAt: T0 });
       await store.heartbeat({ id: "dead", host: "h", pid: 1, heartbeatAt: T0 + 1 });
-      expect(await store.listWorkers()).toEqual([{ id: "dead", host: "h", pid: 1, heartbeatAt: T0 + 1 }]);
+      const [listed, ...others] = await store.listWorkers(T0 + 1);
+      expect(others).toEqual([]);
+      expect(listed).toMatchObject({ id: "dead", host: "h", pid: 1, heartbeatAt: T0 + 1 });
+      // Measured by the store's clock where it has one, by the caller's otherwise: never negative.
+      expect(listed?.silentMs).toBeGreaterThanOrEqual(0);
       const a = await store.claimTask("j1", "dead", T0);
       const c = await store.claimTask("j2", "dead", T0);
       await store.claimUnpacking("j3", "dead");
@@ -669,7 +673,7 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect(await store.removeWorker("dead", T0 + 2)).toBe(1);
       expect(await store.getTask(a?.id as number)).toMatchObject({ state: "queued", attempts: 1 });
       expect((await store.getTask(c?.id as number))?.state).toBe("cancelled");
-      expect(await store.listWorkers()).toEqual([]);
+      expect(await store.listWorkers(T0 + 2)).toEqual([]);
       expect(await store.claimUnpacking("j3", "alive")).toBeDefined();
     });
 

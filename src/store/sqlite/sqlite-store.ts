@@ -5,6 +5,7 @@
  * Several processes may share the file (server and CLI): writes take SQLite's lock (BEGIN IMMEDIATE),
  * which is what makes claimTask atomic across them.
  */
+import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
@@ -26,6 +27,8 @@ import type {
   StoredError,
   TaskCounts,
   TaskRecord,
+  ListedWorker,
+  StoreChange,
   TaskState,
   WorkerRecord,
 } from "../port.js";
@@ -61,7 +64,21 @@ export class SqliteStore implements Store {
   );
 
   /** `path` is a file, or ":memory:" for a store that lives as long as the process. */
+  /** Changes committed by this process; SQLite cannot tell of other processes' (they poll). */
+  private readonly changes = new EventEmitter().setMaxListeners(0);
+
   constructor(private readonly path: string) {}
+
+  watch(listener: (change: StoreChange) => void): () => void {
+    this.changes.on("change", listener);
+    return () => this.changes.off("change", listener);
+  }
+
+  /** Tells watchers, after the transaction: the job changed, and (`work`) tasks were queued. */
+  private changed(jobId: string | undefined, work = false): void {
+    if (jobId !== undefined) this.changes.emit("change", { kind: "job", jobId } satisfies StoreChange);
+    if (work) this.changes.emit("change", { kind: "work" } satisfies StoreChange);
+  }
 
   private get db(): Database.Database {
     if (this.database) return this.database;
@@ -194,6 +211,7 @@ export class SqliteStore implements Store {
         this.own(seq, task.documentId);
       }
     });
+    this.changed(job.id, tasks.length > 0);
   }
 
   private insertJob(job: NewJob): void {
@@ -272,6 +290,7 @@ export class SqliteStore implements Store {
       `UPDATE jobs SET owner = @owner, scan = scan + 1, state = 'unpacking', error = NULL, finished_at = NULL
        WHERE id = @job AND state != 'cancelled' AND (owner IS NULL OR owner = @owner) RETURNING scan`,
     ).get({ owner, job: jobId }) as { scan: number } | undefined;
+    if (row) this.changed(jobId);
     return row?.scan;
   }
 
@@ -290,6 +309,7 @@ export class SqliteStore implements Store {
       );
       this.settleJob(seq, now);
     });
+    this.changed(jobId, true);
   }
 
   async failJob(jobId: string, error: StoredError, now: number): Promise<void> {
@@ -303,10 +323,11 @@ export class SqliteStore implements Store {
         "UPDATE tasks SET state = 'cancelled', finished_at = ? WHERE job_seq = ? AND state IN ('queued', 'retrying')",
       ).run(now, seq);
     });
+    this.changed(jobId);
   }
 
   async cancelJob(jobId: string, now: number): Promise<JobRecord | undefined> {
-    return this.write(() => {
+    const job = this.write(() => {
       const seq = this.jobSeq(jobId);
       if (seq === undefined) return undefined;
       this.sql(
@@ -317,6 +338,8 @@ export class SqliteStore implements Store {
       ).run(now, seq);
       return toJob(this.sql("SELECT * FROM jobs WHERE seq = ?").get(seq) as JobRow);
     });
+    this.changed(job?.id);
+    return job;
   }
 
   async deleteJob(jobId: string): Promise<"deleted" | "active" | "missing"> {
@@ -336,7 +359,7 @@ export class SqliteStore implements Store {
   }
 
   async upsertTask(jobId: string, path: string, documentId: string, scan: number): Promise<boolean> {
-    return this.write(() => {
+    const added = this.write(() => {
       const seq = this.jobSeq(jobId);
       if (seq === undefined) throw new Error(`job ${jobId} does not exist`);
       const existing = this.sql(
@@ -361,6 +384,8 @@ export class SqliteStore implements Store {
       }
       return true;
     });
+    if (added) this.changed(jobId, true);
+    return added;
   }
 
   async addSkipped(jobId: string, entry: SkippedEntry, scan: number): Promise<void> {
@@ -373,7 +398,7 @@ export class SqliteStore implements Store {
   }
 
   async claimTask(jobId: string, owner: string, now: number): Promise<TaskRecord | undefined> {
-    return this.write(() => {
+    const task = this.write(() => {
       const seq = (
         this.sql("SELECT seq FROM jobs WHERE id = ? AND state = 'running'").get(jobId) as
           | { seq: number }
@@ -393,6 +418,8 @@ export class SqliteStore implements Store {
       ).run(owner, now, next.id);
       return this.taskById(next.id);
     });
+    if (task) this.changed(jobId);
+    return task;
   }
 
   private taskById(id: number): TaskRecord | undefined {
@@ -418,9 +445,9 @@ export class SqliteStore implements Store {
     outcome: { result: NewResult } | { reusedResultId: number },
     now: number,
   ): Promise<boolean> {
-    return this.write(() => {
+    const seq = this.write(() => {
       const seq = this.ownedTask(taskId, owner);
-      if (seq === undefined) return false;
+      if (seq === undefined) return undefined;
       let resultId: number;
       let modelCalls = 0;
       if ("result" in outcome) {
@@ -464,8 +491,17 @@ export class SqliteStore implements Store {
            model_calls = @calls, reused = @reused, finished_at = @now WHERE id = @task`,
       ).run({ result: resultId, calls: modelCalls, reused: "result" in outcome ? 0 : 1, now, task: taskId });
       this.settleJob(seq, now);
-      return true;
+      return seq;
     });
+    return this.transitioned(seq);
+  }
+
+  /** After a task's transition out of running: watchers hear of its job; false when there was none. */
+  private transitioned(seq: number | undefined, work = false): boolean {
+    if (seq === undefined) return false;
+    const job = this.sql("SELECT id FROM jobs WHERE seq = ?").get(seq) as { id: string } | undefined;
+    this.changed(job?.id, work);
+    return true;
   }
 
   async failTask(
@@ -475,9 +511,9 @@ export class SqliteStore implements Store {
     retryAt: number | undefined,
     now: number,
   ): Promise<boolean> {
-    return this.write(() => {
+    const seq = this.write(() => {
       const seq = this.ownedTask(taskId, owner);
-      if (seq === undefined) return false;
+      if (seq === undefined) return undefined;
       if (retryAt === undefined) {
         this.sql(
           "UPDATE tasks SET state = 'failed', owner = NULL, error = ?, finished_at = ? WHERE id = ?",
@@ -488,8 +524,9 @@ export class SqliteStore implements Store {
           "UPDATE tasks SET state = 'retrying', owner = NULL, error = ?, not_before = ? WHERE id = ?",
         ).run(JSON.stringify(error), retryAt, taskId);
       }
-      return true;
+      return seq;
     });
+    return this.transitioned(seq);
   }
 
   async releaseTask(
@@ -498,9 +535,9 @@ export class SqliteStore implements Store {
     to: "queued" | "cancelled",
     now: number,
   ): Promise<boolean> {
-    return this.write(() => {
+    const seq = this.write(() => {
       const seq = this.ownedTask(taskId, owner);
-      if (seq === undefined) return false;
+      if (seq === undefined) return undefined;
       if (to === "queued")
         // The interrupted run does not count as an attempt: the task is as it was before its claim.
         this.sql(
@@ -512,8 +549,9 @@ export class SqliteStore implements Store {
           taskId,
         );
       this.settleJob(seq, now);
-      return true;
+      return seq;
     });
+    return this.transitioned(seq, to === "queued");
   }
 
   async startTask(taskId: number, owner: string): Promise<boolean> {
@@ -748,12 +786,20 @@ export class SqliteStore implements Store {
     ).run(worker.id, worker.host, worker.pid, worker.heartbeatAt);
   }
 
-  async listWorkers(): Promise<WorkerRecord[]> {
-    return (this.sql("SELECT * FROM workers ORDER BY id").all() as WorkerRow[]).map(toWorker);
+  /** Every process sharing a SQLite file runs on this machine, under one clock: the caller's. */
+  async listWorkers(now: number): Promise<ListedWorker[]> {
+    return (this.sql("SELECT * FROM workers ORDER BY id").all() as WorkerRow[])
+      .map(toWorker)
+      .map((worker) => ({ ...worker, silentMs: now - worker.heartbeatAt }));
   }
 
   async removeWorker(id: string, now: number): Promise<number> {
-    return this.write(() => {
+    const jobIds = (
+      this.sql(
+        `SELECT DISTINCT jobs.id FROM ${TASK_FROM} WHERE tasks.owner = ? AND tasks.state = 'running'`,
+      ).all(id) as { id: string }[]
+    ).map((job) => job.id);
+    const requeued = this.write(() => {
       // A cancelled job's task is not worth running again.
       this.sql(
         `UPDATE tasks SET owner = NULL, state = 'cancelled', finished_at = ? WHERE owner = ? AND state = 'running'
@@ -767,6 +813,9 @@ export class SqliteStore implements Store {
       this.sql("DELETE FROM workers WHERE id = ?").run(id);
       return changes;
     });
+    for (const jobId of jobIds) this.changed(jobId);
+    this.changed(undefined, requeued > 0);
+    return requeued;
   }
 
   async close(): Promise<void> {
