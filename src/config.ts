@@ -50,6 +50,18 @@ const url: Parser<string> = (raw) => {
   return parsed.toString().replace(/\/+$/, "");
 };
 
+/** Comma-separated http(s) URLs, each as `url` reads it; one at least. */
+const urls: Parser<string[]> = (raw) => {
+  const list = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map(url);
+  if (list.length === 0) throw new Error(`expected one or more http(s) URLs, got "${raw}"`);
+  if (new Set(list).size !== list.length) throw new Error(`a URL is listed twice in "${raw}"`);
+  return list;
+};
+
 const text: Parser<string> = (raw) => raw.trim();
 
 const onOff: Parser<boolean> = (raw) =>
@@ -186,13 +198,13 @@ export const SETTINGS = {
     parse: oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent"),
     description: "pino log level. Document text is only logged at trace.",
   },
-  endpointUrl: {
+  endpointUrls: {
     env: "BLOOM_ENDPOINT_URL",
     affectsResults: false,
     default: undefined,
-    parse: url,
+    parse: urls,
     description:
-      "Base URL of a model server (TGI, an Inference Endpoint, vLLM or llama.cpp's server). Unset: BLOOM runs embedded in the process.",
+      "Base URL of a model server (TGI, an Inference Endpoint, vLLM or llama.cpp's server), or several serving the same model, comma-separated: each call goes to the one with the most free slots. Unset: BLOOM runs embedded in the process.",
   },
   serverKind: {
     env: "BLOOM_SERVER",
@@ -699,7 +711,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Settings that are valid alone but not together. */
 function checkCombinations(config: Config): Config {
   const needsUrl = config.serverKind !== "auto" && config.serverKind !== "embedded";
-  if (needsUrl && config.endpointUrl === undefined)
+  if (needsUrl && config.endpointUrls === undefined)
     throw new ConfigError(
       "BLOOM_ENDPOINT_URL",
       `BLOOM_SERVER=${config.serverKind} needs the server's address (unset BLOOM_SERVER to run BLOOM embedded)`,

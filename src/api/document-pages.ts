@@ -5,10 +5,16 @@
  * drawn over, made from the stored bytes when asked for.
  */
 import type { FastifyInstance } from "fastify";
-import { Limiter } from "../endpoint/limiter.js";
+import { Limiter } from "../concurrency/limiter.js";
 import { PalimpsestError } from "../errors.js";
 import type { Extraction, OutputPage } from "../pipeline/extraction.js";
-import { hasPageImages, pageImage, pageOutOfRange } from "../pipeline/ingest/page-image.js";
+import {
+  hasPageImages,
+  isPageImageAsStored,
+  PAGE_IMAGE_HEAD_BYTES,
+  pageImage,
+  pageOutOfRange,
+} from "../pipeline/ingest/page-image.js";
 import { parallelPages } from "../pipeline/ocr/create-engine.js";
 import type { Services } from "../services.js";
 import { sliceCodePoints } from "../text/code-points.js";
@@ -82,7 +88,7 @@ export async function documentPageRoutes(app: FastifyInstance, services: Service
         tags: ["documents"],
         summary: "The page image, as JPEG, in the pixel space of the page's boxes",
         description:
-          "Made from the stored document: an image file's page (EXIF orientation applied), or a PDF page as OCR saw it. Documents without images (text, ALTO, PAGE, hOCR) answer 404 NO_PAGE_IMAGE.",
+          "Made from the stored document: an image file's page (EXIF orientation applied), or a PDF page as OCR saw it; a JPEG that needs no turning, scaling or colour conversion is sent as stored. Documents without images (text, ALTO, PAGE, hOCR) answer 404 NO_PAGE_IMAGE.",
         params: pageParams,
         querystring: {
           type: "object",
@@ -100,21 +106,26 @@ export async function documentPageRoutes(app: FastifyInstance, services: Service
     async (request, reply) => {
       const { id, number } = request.params;
       const { width } = request.query;
-      if (!(await store.getDocument(id, caller(request).tenant)))
-        throw new PalimpsestError("NOT_FOUND", `There is no document ${id}.`);
+      const document = await store.getDocument(id, caller(request).tenant);
+      if (!document) throw new PalimpsestError("NOT_FOUND", `There is no document ${id}.`);
       // Weak: the same page at the same width, whichever encoder and settings made the bytes.
       const etag = `W/"${id}-${number}-${width ?? "default"}"`;
       if (matches(request.headers["if-none-match"], etag))
         return reply.code(304).header("etag", etag).header("cache-control", IMMUTABLE).send();
-      const image = await renders.run(async () =>
-        pageImage(await blobs.read(id), {
-          page: number,
-          maxWidth: width ?? config.pageImageMaxWidth,
-          dpi: config.ocrDpi,
-          maxPixels: config.ocrMaxPixels,
-        }),
-      );
-      return reply.type("image/jpeg").header("etag", etag).header("cache-control", IMMUTABLE).send(image);
+      const options = {
+        page: number,
+        maxWidth: width ?? config.pageImageMaxWidth,
+        dpi: config.ocrDpi,
+        maxPixels: config.ocrMaxPixels,
+      };
+      const headers = { "content-type": "image/jpeg", etag, "cache-control": IMMUTABLE };
+      const head = await blobs.read(id, { start: 0, end: PAGE_IMAGE_HEAD_BYTES });
+      if (await isPageImageAsStored(head, options))
+        return reply
+          .headers({ ...headers, "content-length": document.byteLength })
+          .send(await blobs.open(id));
+      const image = await renders.run(async () => pageImage(await blobs.read(id), options));
+      return reply.headers(headers).send(image);
     },
   );
 }

@@ -2,19 +2,21 @@
  * Builds the LlmEndpoint the pipeline uses from the configuration. Every place BLOOM can run is one entry
  * of SERVERS: BLOOM_SERVER names the entry; `auto` takes the embedded one without BLOOM_ENDPOINT_URL, and
  * with one detects the server among the entries that name a route, in their order. A new kind of server is
- * its adapter's file plus one entry here.
+ * its adapter's file plus one entry here. Each URL of BLOOM_ENDPOINT_URL gets its own adapter; all of
+ * them sit in one server pool (server-pool.ts), whose slots keep the calls in flight within the budget.
  */
 import { type BaseLogger, pino } from "pino";
 import type { Config } from "../config.js";
 import type { AdapterDeps } from "./deps.js";
 import { detectServer } from "./detect.js";
 import { createEmbeddedEndpoint } from "./embedded/create-embedded.js";
-import { withConcurrencyLimit } from "./limiter.js";
 import { LlamaCppEndpoint } from "./llamacpp.js";
 import { OpenAiEndpoint } from "./openai.js";
 import type { LlmEndpoint, ServerKind } from "./port.js";
 import { createProber } from "./probe.js";
 import { abortableSleep, createRetrier, type Sleep } from "./retry.js";
+import { serverPool } from "./server-pool.js";
+import { LocalSlots, type ModelSlots } from "./slots.js";
 import { TgiEndpoint } from "./tgi.js";
 import { routeLibraryLogs, Transport } from "./transport.js";
 import { runsEmbedded } from "./where.js";
@@ -24,13 +26,15 @@ export interface EndpointDeps {
   fetch?: typeof fetch;
   /** Waits between retries; tests pass one that returns at once. */
   sleep?: Sleep;
+  /** The budget of calls in flight: the store's, shared by every process, or this process's own. */
+  slots?: ModelSlots;
 }
 
 /** What an entry builds its adapter from. */
 interface AdapterContext {
   config: Config;
   logger: Pick<BaseLogger, "debug" | "info" | "warn">;
-  /** Transport, retry policy and readiness probe for the server at BLOOM_ENDPOINT_URL (built on first use). */
+  /** Transport, retry policy and readiness probe for this URL of BLOOM_ENDPOINT_URL (built on first use). */
   server(): AdapterDeps;
 }
 
@@ -70,6 +74,7 @@ function adapterContext(
   config: Config,
   deps: EndpointDeps,
   logger: AdapterContext["logger"],
+  url: string | undefined,
 ): AdapterContext {
   let server: AdapterDeps | undefined;
   return {
@@ -77,7 +82,6 @@ function adapterContext(
     logger,
     server() {
       if (server) return server;
-      const url = config.endpointUrl;
       // loadConfig refuses a server kind without BLOOM_ENDPOINT_URL, and auto without one runs embedded.
       if (url === undefined) throw new Error(`BLOOM_SERVER=${config.serverKind} without BLOOM_ENDPOINT_URL`);
       routeLibraryLogs(logger);
@@ -105,7 +109,6 @@ function adapterContext(
 
 function chooseEndpoint(context: AdapterContext): LlmEndpoint {
   const { config } = context;
-  if (runsEmbedded(config)) return SERVERS.embedded.create(context);
   if (config.serverKind !== "auto") return SERVERS[config.serverKind].create(context);
   const candidates = Object.values(SERVERS).flatMap((entry) =>
     entry.detectedBy === undefined ? [] : [{ endpoint: entry.create(context), route: entry.detectedBy }],
@@ -115,5 +118,12 @@ function chooseEndpoint(context: AdapterContext): LlmEndpoint {
 
 export function createEndpoint(config: Config, deps: EndpointDeps = {}): LlmEndpoint {
   const logger = deps.logger ?? pino({ level: "silent" });
-  return withConcurrencyLimit(chooseEndpoint(adapterContext(config, deps, logger)), config.modelConcurrency);
+  const slots = deps.slots ?? new LocalSlots();
+  const members = runsEmbedded(config)
+    ? [{ id: "embedded", endpoint: SERVERS.embedded.create(adapterContext(config, deps, logger, undefined)) }]
+    : (config.endpointUrls ?? []).map((url) => ({
+        id: url,
+        endpoint: chooseEndpoint(adapterContext(config, deps, logger, url)),
+      }));
+  return serverPool(members, slots, config.modelConcurrency);
 }

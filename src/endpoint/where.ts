@@ -3,13 +3,13 @@ import type { Config } from "../config.js";
 import { DEFAULT_MODEL } from "./embedded/model-source.js";
 
 /** Whether BLOOM runs in this process: BLOOM_SERVER=embedded, or no BLOOM_ENDPOINT_URL with BLOOM_SERVER=auto. */
-export function runsEmbedded(config: Pick<Config, "endpointUrl" | "serverKind">): boolean {
+export function runsEmbedded(config: Pick<Config, "endpointUrls" | "serverKind">): boolean {
   return (
-    config.serverKind === "embedded" || (config.serverKind === "auto" && config.endpointUrl === undefined)
+    config.serverKind === "embedded" || (config.serverKind === "auto" && config.endpointUrls === undefined)
   );
 }
 
-export function modelServerName(config: Pick<Config, "endpointUrl" | "serverKind" | "model">): string {
+export function modelServerName(config: Pick<Config, "endpointUrls" | "serverKind" | "model">): string {
   if (runsEmbedded(config)) return `embedded:${config.model ?? DEFAULT_MODEL.reference}`;
-  return config.endpointUrl ?? "(no BLOOM_ENDPOINT_URL)";
+  return config.endpointUrls?.join(", ") ?? "(no BLOOM_ENDPOINT_URL)";
 }

@@ -1,14 +1,14 @@
 /**
- * The endpoint a task's pipeline talks to: the process's endpoint (whose limiter is the one limit on
- * model calls in flight) behind a fair gate as wide as that limit, where jobs take turns, and behind the
+ * The endpoint a task's pipeline talks to: the process's endpoint (whose slots are the one limit on
+ * model calls in flight) behind a fair gate as wide as that budget, where jobs take turns, and behind the
  * model-response cache. Token counts of recent texts are remembered: the fixed part of the prompt is
  * counted for every document, and is the same for all of a job's documents.
  */
-import { concurrencyLimit } from "../endpoint/limiter.js";
+
+import { FairGate } from "../concurrency/fair-gate.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
 import { withResponseCache } from "../store/cached-endpoint.js";
 import type { Store } from "../store/port.js";
-import { FairGate } from "./fair-gate.js";
 
 const TOKEN_COUNTS_KEPT = 64;
 
@@ -24,7 +24,6 @@ export class JobEndpoints {
 
   constructor(
     private readonly endpoint: LlmEndpoint,
-    private readonly configuredConcurrency: number,
     private readonly store: Store,
     private readonly now: () => number,
     /** Called when the server answers a model call (it is up: see model-outage.ts). */
@@ -41,8 +40,8 @@ export class JobEndpoints {
       countTokens: (text) => this.countTokens(text),
       probe: (signal) => this.endpoint.probe(signal),
       generate: async (request) => {
-        const { maxConcurrentRequests } = await this.endpoint.info();
-        this.width = concurrencyLimit(this.configuredConcurrency, maxConcurrentRequests);
+        // As wide as the budget of calls in flight (every server's slots), which the endpoint keeps.
+        this.width = (await this.endpoint.info()).maxConcurrentRequests;
         const result = await this.gate.run(jobId, () => this.endpoint.generate(request), request.signal);
         this.answered();
         return result;

@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { Limiter } from "../endpoint/limiter.js";
+import { Limiter } from "../concurrency/limiter.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
 import { modelServerName } from "../endpoint/where.js";
 import type { PipelineDeps } from "../pipeline/run.js";
@@ -93,7 +93,7 @@ export class JobRunner {
       now: this.now,
       resumed: () => this.wake(),
     });
-    this.endpoints = new JobEndpoints(endpoint, config.modelConcurrency, deps.store, this.now, () =>
+    this.endpoints = new JobEndpoints(endpoint, deps.store, this.now, () =>
       this.outage.answered(),
     );
     this.pipeline = { ...deps.pipeline, config: deps.config, parsing: new Limiter(availableParallelism()) };

@@ -13,7 +13,14 @@ describe("loadConfig", () => {
     const config = loadConfig({ PORT: "8081", BLOOM_SERVER: "TGI", BLOOM_ENDPOINT_URL: "http://tgi:80/" });
     expect(config.port).toBe(8081);
     expect(config.serverKind).toBe("tgi");
-    expect(config.endpointUrl).toBe("http://tgi");
+    expect(config.endpointUrls).toEqual(["http://tgi"]);
+  });
+
+  it("reads several model servers of one model from a comma-separated BLOOM_ENDPOINT_URL", () => {
+    const config = loadConfig({ BLOOM_ENDPOINT_URL: " http://gpu1:8080/, https://gpu2 ," });
+    expect(config.endpointUrls).toEqual(["http://gpu1:8080", "https://gpu2"]);
+    expect(() => loadConfig({ BLOOM_ENDPOINT_URL: "http://a,http://a/" })).toThrow(/listed twice/);
+    expect(() => loadConfig({ BLOOM_ENDPOINT_URL: "http://a,ftp://b" })).toThrow(/BLOOM_ENDPOINT_URL/);
   });
 
   it.each([

@@ -8,7 +8,7 @@
  * document's pages spend its OCR budget (budget.ts).
  */
 import { isPalimpsestError } from "../../errors.js";
-import { FairGate } from "../../jobs/fair-gate.js";
+import { FairGate } from "../../concurrency/fair-gate.js";
 import { composePage, type SourceBlock } from "../ingest/compose-page.js";
 import type { PageText } from "../ingest/pages.js";
 import { scaleBox } from "../ingest/xml/geometry.js";

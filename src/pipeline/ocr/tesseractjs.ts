@@ -11,7 +11,7 @@
 import { createRequire } from "node:module";
 import type { Worker as ThreadWorker } from "node:worker_threads";
 import Tesseract from "tesseract.js";
-import { Limiter } from "../../endpoint/limiter.js";
+import { Limiter } from "../../concurrency/limiter.js";
 import type { Log } from "../../logger.js";
 import type { OcrEngine } from "./port.js";
 import type { Tessdata } from "./tessdata.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Limiter } from "../../src/endpoint/limiter.js";
+import { Limiter } from "../../src/concurrency/limiter.js";
 
 /** A task that finishes when the test says so. */
 function gate() {

@@ -1,6 +1,6 @@
 /** The fair gate: model calls of several jobs take turns, whatever order they were queued in. */
 import { describe, expect, it } from "vitest";
-import { FairGate } from "../../src/jobs/fair-gate.js";
+import { FairGate } from "../../src/concurrency/fair-gate.js";
 
 /** A call that finishes when told, recording when it started. */
 function controllable(started: string[], name: string) {

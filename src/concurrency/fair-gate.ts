@@ -1,9 +1,8 @@
 /**
- * Fair share of the model between jobs. The endpoint's limiter (endpoint/limiter.ts) is first come,
- * first served: a document of 400 chunks queues 400 calls at once, and a single upload arriving after it
- * would wait for all of them. This gate lets at most the limiter's own number of job calls through at a
- * time and, whenever one finishes, lets in the next call of the NEXT job in turn (round-robin), so the
- * limiter's queue never holds a backlog and every job gets its turn. The limiter stays the one hard limit.
+ * At most `capacity()` tasks at once, shared fairly between keys (jobs, clients): whenever one finishes,
+ * the next task of the NEXT key in turn starts (round-robin). A document of 400 chunks queues 400 model
+ * calls at once; a single upload arriving after it would otherwise wait for all of them. Callers that
+ * all use one key wait first come, first served (limiter.ts).
  */
 
 export class FairGate {
