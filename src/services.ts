@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { createEndpoint, type EndpointDeps } from "./endpoint/create-endpoint.js";
 import type { LlmEndpoint } from "./endpoint/port.js";
+import { runsEmbedded } from "./endpoint/where.js";
 import { JobRunner } from "./jobs/runner.js";
 import { createOcr } from "./pipeline/ocr/index.js";
 import type { OcrReader } from "./pipeline/ocr/reader.js";
@@ -38,4 +39,15 @@ export async function createServices(
   const { store, blobs } = openStore(config);
   const jobs = new JobRunner({ config, logger, endpoint, profiles, store, blobs, pipeline: { ocr } });
   return { config, logger, endpoint, profiles, ocr, store, blobs, jobs };
+}
+
+/**
+ * Downloads (with its progress) and loads the embedded model now, not at the first document; /ready
+ * tells how far. Nothing to do for a model server.
+ */
+export function warmUpModel({ config, endpoint, logger }: Services): void {
+  if (!runsEmbedded(config)) return;
+  endpoint.info().catch((error: unknown) => {
+    logger.error({ err: error }, "the embedded model is not available");
+  });
 }

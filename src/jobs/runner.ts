@@ -12,12 +12,13 @@
  * back in the queue for the next start.
  */
 import { randomUUID } from "node:crypto";
+import { access } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
 import { Limiter } from "../concurrency/limiter.js";
+import type { Config } from "../config.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
 import { modelServerName } from "../endpoint/where.js";
 import type { PipelineDeps } from "../pipeline/run.js";
@@ -31,6 +32,7 @@ import { ModelOutage } from "./model-outage.js";
 import { isSuspect } from "./poison.js";
 import { Presence } from "./presence.js";
 import { type Interruption, processTask } from "./process-task.js";
+import { uploadedArchive } from "./submit.js";
 
 export interface JobRunnerDeps {
   config: Config;
@@ -76,6 +78,8 @@ export class JobRunner {
   private stopping: Promise<void> | undefined;
   private dispatching: Promise<void> | undefined;
   private onlyJob: string | undefined;
+  /** False in an API process whose documents are left to `palimpsest worker` processes. */
+  private processDocuments = true;
   private cursor = { jobId: undefined as string | undefined, index: 0 };
   private woken = false;
   private wakeUp: (() => void) | undefined;
@@ -93,9 +97,7 @@ export class JobRunner {
       now: this.now,
       resumed: () => this.wake(),
     });
-    this.endpoints = new JobEndpoints(endpoint, deps.store, this.now, () =>
-      this.outage.answered(),
-    );
+    this.endpoints = new JobEndpoints(endpoint, deps.store, this.now, () => this.outage.answered());
     this.pipeline = { ...deps.pipeline, config: deps.config, parsing: new Limiter(availableParallelism()) };
   }
 
@@ -111,11 +113,14 @@ export class JobRunner {
 
   /**
    * Registers this worker, recovers what dead ones left, and starts claiming. The server's runner
-   * (no `onlyJob`) also resumes the unpacking of uploaded batches. Idempotent.
+   * (no `onlyJob`) also resumes the unpacking of uploaded batches. With `processDocuments: false` it
+   * only reads uploaded archives into tasks (they are saved where this process can read them) and
+   * claims no document: workers elsewhere do. Idempotent: the first call's options hold.
    */
-  start(options: { onlyJob?: string } = {}): Promise<void> {
+  start(options: { onlyJob?: string; processDocuments?: boolean } = {}): Promise<void> {
     if (this.startup) return this.startup;
     this.onlyJob = options.onlyJob;
+    this.processDocuments = options.processDocuments ?? true;
     this.startup = (async () => {
       keepHeapTight();
       // Work queued by any process sharing the store (a submit, a retry, a dead worker's tasks) wakes us.
@@ -130,11 +135,22 @@ export class JobRunner {
     return this.startup;
   }
 
-  /** The server's runner takes up the uploaded batches nobody is unpacking (their worker died). */
+  /**
+   * The server's runner takes up the uploaded batches nobody is unpacking (their worker died), when
+   * their archive is where this process can read it (the same machine, or a DATA_DIR they share).
+   */
   private async resumeUnpacking(): Promise<void> {
     if (this.onlyJob || this.status !== "running") return;
-    for (const job of await this.deps.store.listJobs("unpacking"))
-      if (this.accepts(job) && job.owner === undefined) void this.unpack(job.id);
+    for (const job of await this.deps.store.listJobs("unpacking")) {
+      const archive = uploadedArchive(job);
+      const readable =
+        archive === undefined ||
+        (await access(archive).then(
+          () => true,
+          () => false,
+        ));
+      if (this.accepts(job) && job.owner === undefined && readable) void this.unpack(job.id);
+    }
   }
 
   /** Another worker was found dead: its tasks are queued again, its unpacking jobs free. */
@@ -276,9 +292,9 @@ export class JobRunner {
     }
   }
 
-  /** Running, and not waiting for the model server. */
+  /** Running, processing documents, and not waiting for the model server. */
   private get claiming(): boolean {
-    return this.status === "running" && this.outage.waitingSince === undefined;
+    return this.status === "running" && this.processDocuments && this.outage.waitingSince === undefined;
   }
 
   /** Claiming, with room for a document, and no suspect waiting or running alone. */

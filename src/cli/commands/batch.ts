@@ -15,6 +15,7 @@ import { cliServices } from "../cli-services.js";
 import { type Command, UsageError } from "../command.js";
 import { EXIT, worstExitCode } from "../exit-codes.js";
 import { profileOption } from "../profile-option.js";
+import { stopOnSignals } from "../signals.js";
 
 /** Failures listed in the summary; all of them are in the results. */
 const FAILURES_SHOWN = 20;
@@ -202,26 +203,4 @@ function exitCodeOf(error: StoredError | undefined): number {
   const known = error && Object.hasOwn(ERRORS, error.code) ? ERRORS[error.code as ErrorCode] : undefined;
   if (!known || error?.code === "INTERNAL") return EXIT.INTERNAL;
   return known.status >= 500 ? EXIT.ENDPOINT_FAILED : EXIT.DOCUMENT_REFUSED;
-}
-
-/** SIGINT and SIGTERM stop the batch gracefully (documents in progress finish or go back to the queue). */
-function stopOnSignals(stop: () => Promise<void>) {
-  let resolveSignalled: (value: undefined) => void = () => {};
-  const state = {
-    which: undefined as NodeJS.Signals | undefined,
-    signalled: new Promise<undefined>((resolve) => {
-      resolveSignalled = resolve;
-    }),
-    dispose: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
-  function onSignal(signal: NodeJS.Signals) {
-    state.which = signal;
-    void stop().then(() => resolveSignalled(undefined));
-  }
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return state;
 }

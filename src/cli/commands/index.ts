@@ -7,5 +7,6 @@ import { keys } from "./keys.js";
 import { models } from "./models.js";
 import { profiles } from "./profiles.js";
 import { serve } from "./serve.js";
+import { worker } from "./worker.js";
 
-export const COMMANDS: readonly Command[] = [serve, extract, batch, evaluate, profiles, models, keys];
+export const COMMANDS: readonly Command[] = [serve, worker, extract, batch, evaluate, profiles, models, keys];
