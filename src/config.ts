@@ -64,6 +64,23 @@ const urls: Parser<string[]> = (raw) => {
 
 const text: Parser<string> = (raw) => raw.trim();
 
+/** A postgres:// URL; the messages never repeat the value, which may hold a password. */
+const postgresUrl: Parser<string> = (raw) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    throw new Error(
+      "expected a postgres://user:password@host:5432/database URL, got something that is not a URL",
+    );
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")
+    throw new Error(
+      `expected a postgres:// or postgresql:// URL, got one starting with ${parsed.protocol}//`,
+    );
+  return raw.trim();
+};
+
 const onOff: Parser<boolean> = (raw) =>
   oneOf("on", "off", "true", "false")(raw).match(/^(on|true)$/) !== null;
 
@@ -197,6 +214,14 @@ export const SETTINGS = {
     default: "info" as const,
     parse: oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent"),
     description: "pino log level. Document text is only logged at trace.",
+  },
+  metrics: {
+    env: "METRICS",
+    affectsResults: false,
+    default: true,
+    parse: onOff,
+    description:
+      "Whether GET /metrics serves Prometheus metrics (an admin key needed, none in open mode); off: the route answers 404.",
   },
   endpointUrls: {
     env: "BLOOM_ENDPOINT_URL",
@@ -594,6 +619,68 @@ export const SETTINGS = {
     parse: (raw: string) => (raw.trim() === ":memory:" ? ":memory:" : resolve(raw.trim())),
     description:
       "SQLite file keeping documents, jobs, results and the model-response cache (unset: DATA_DIR/palimpsest.db; :memory: keeps nothing).",
+  },
+  storeUrl: {
+    env: "STORE_URL",
+    affectsResults: false,
+    default: undefined,
+    parse: postgresUrl,
+    description:
+      "PostgreSQL server to keep documents, jobs, results and the model-response cache in (postgres://user:password@host:5432/database): setting it selects PostgreSQL instead of the SQLite file, so that API and worker processes on many machines share one store.",
+  },
+  storePoolSize: {
+    env: "STORE_POOL_SIZE",
+    affectsResults: false,
+    default: 10,
+    parse: integer(1, 1000),
+    description:
+      "With STORE_URL: connections each process keeps to PostgreSQL for its statements (one more listens for notifications).",
+  },
+  storeRetryMs: {
+    env: "STORE_RETRY_MS",
+    affectsResults: false,
+    default: 10 * 60_000,
+    parse: integer(0),
+    description:
+      "With STORE_URL: how long work waits for a lost database to come back, in milliseconds, before failing with STORE_UNAVAILABLE (503).",
+  },
+  storeSchema: {
+    env: "STORE_SCHEMA",
+    affectsResults: false,
+    default: "public",
+    parse: (raw: string) => {
+      const schema = raw.trim();
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+        throw new Error(`expected a PostgreSQL schema name (lower case letters, digits and _), got "${raw}"`);
+      return schema;
+    },
+    description:
+      "PostgreSQL schema holding Palimpsest's tables (with STORE_URL), created when missing: two deployments can share one database under two schemas.",
+  },
+  modelSlotLeaseMs: {
+    env: "MODEL_SLOT_LEASE_MS",
+    affectsResults: false,
+    default: 30_000,
+    parse: integer(1_000),
+    description:
+      "With STORE_URL: how long a model slot stays taken without its process renewing it, so the slots of a process that died come free after at most this long.",
+  },
+  blobStore: {
+    env: "BLOB_STORE",
+    affectsResults: false,
+    default: "folder" as const,
+    parse: oneOf("folder", "postgres"),
+    description:
+      "Where document bytes are kept: folder (DATA_DIR/documents, one machine or a filesystem every machine mounts) or postgres (in the STORE_URL database, reached by every machine).",
+  },
+  blobChunkBytes: {
+    env: "BLOB_CHUNK_BYTES",
+    affectsResults: false,
+    default: 1024 * 1024,
+    // Up to 64 MiB: each chunk is one statement and one value in memory, on both sides.
+    parse: integer(1024, 64 * 1024 * 1024),
+    description:
+      "With BLOB_STORE=postgres: bytes per stored chunk of a document, read and written one at a time; blobs already stored keep theirs.",
   },
   jobConcurrency: {
     env: "JOB_CONCURRENCY",

@@ -1,0 +1,111 @@
+/**
+ * Several processes on one PostgreSQL behave as one service: an API process and three workers, each with
+ * a DATA_DIR of its own (as on machines sharing nothing else), a 300-document batch, one worker killed
+ * with SIGKILL mid-run and another stopped with SIGTERM: every document done exactly once, none lost, and
+ * the model server never sent more calls than it takes at once.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { buildZip } from "../support/archives.js";
+import {
+  type ClusterProcess,
+  clusterEnv,
+  countingModelServer,
+  startProcess,
+  waitForJob,
+} from "../support/cluster.js";
+import {
+  dropTestSchemas,
+  freshSchema,
+  hasPostgres,
+  openTestStore,
+  POSTGRES_URL,
+} from "../support/postgres.js";
+
+const DOCUMENTS = 300;
+/** Documents a worker has in flight: at most these are begun again after it is killed. */
+const JOB_CONCURRENCY = 4;
+const SLOTS = 6;
+
+describe.skipIf(!hasPostgres)("a cluster of processes on one PostgreSQL", () => {
+  const processes: ClusterProcess[] = [];
+  afterAll(async () => {
+    for (const { child } of processes) child.kill("SIGKILL");
+    await dropTestSchemas();
+  });
+
+  it("does every document of a batch exactly once while workers die and stop", {
+    timeout: 240_000,
+  }, async () => {
+    const model = await countingModelServer({ latencyMs: 40, slots: SLOTS });
+    const schema = freshSchema();
+    const env = clusterEnv({
+      postgresUrl: POSTGRES_URL,
+      schema,
+      modelUrl: model.server.url,
+      extra: {
+        MODEL_CONCURRENCY: "8",
+        JOB_CONCURRENCY: String(JOB_CONCURRENCY),
+        SHUTDOWN_GRACE_MS: "20000",
+        // The killed worker's slots come free after this long.
+        MODEL_SLOT_LEASE_MS: "3000",
+      },
+    });
+    try {
+      const api = await startProcess("api", env);
+      processes.push(api);
+      const workers = await Promise.all([0, 1, 2].map(() => startProcess("worker", env)));
+      processes.push(...workers);
+      const [killed, stopped] = workers as [ClusterProcess, ClusterProcess, ClusterProcess];
+
+      const members = Array.from({ length: DOCUMENTS }, (_, i) => ({
+        name: `letters/${String(i).padStart(3, "0")}.txt`,
+        data: Buffer.from(`Lettre ${i}. Jean Dupont écrit de Lyon, le ${(i % 28) + 1} mai 1791.`),
+      }));
+      const upload = await fetch(`${api.url}/v1/batches`, {
+        method: "POST",
+        headers: { "content-type": "application/zip" },
+        body: await buildZip(members),
+      });
+      expect(upload.status).toBe(202);
+      const { id } = (await upload.json()) as { id: string };
+
+      const job = await waitForJob(api.url as string, id, async ({ progress }) => {
+        const done = progress.documents.done ?? 0;
+        if (done >= 60 && killed.child.exitCode === null && killed.child.signalCode === null)
+          killed.child.kill("SIGKILL");
+        if (done >= 150 && stopped.child.exitCode === null && !stopped.child.killed)
+          stopped.child.kill("SIGTERM");
+      });
+
+      expect(job.state).toBe("done");
+      expect(job.progress.documents).toMatchObject({ total: DOCUMENTS, done: DOCUMENTS, failed: 0 });
+      expect(await killed.exited).toBeNull();
+      // SIGTERM: its documents finished (or went back to the queue), then it left with 0.
+      expect(await stopped.exited).toBe(0);
+
+      const store = await openTestStore({ schema });
+      try {
+        const tasks = await store.listTasks(id, { limit: DOCUMENTS + 1 });
+        expect(tasks).toHaveLength(DOCUMENTS);
+        expect(tasks.every((task) => task.state === "done" && task.resultId !== undefined)).toBe(true);
+        expect(new Set(tasks.map((task) => task.documentId)).size).toBe(DOCUMENTS);
+        // One result per document: none stored twice, whichever worker finished it.
+        expect(new Set(tasks.map((task) => task.resultId)).size).toBe(DOCUMENTS);
+        // Only the documents in flight in the killed worker were begun again.
+        expect(tasks.filter((task) => task.attempts > 1).length).toBeLessThanOrEqual(JOB_CONCURRENCY);
+      } finally {
+        await store.close();
+      }
+
+      // Every document's prompt reached the model; again only for those the killed worker had in flight.
+      const prompts = model.prompts();
+      expect(new Set(prompts).size).toBe(DOCUMENTS);
+      expect(prompts.length - DOCUMENTS).toBeLessThanOrEqual(JOB_CONCURRENCY);
+      // One budget for the cluster: never a call past the server's slots, so never a 429.
+      expect(model.server.maxInFlight).toBeLessThanOrEqual(SLOTS);
+      expect(model.refused()).toBe(0);
+    } finally {
+      await model.server.close();
+    }
+  });
+});
