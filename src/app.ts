@@ -2,7 +2,6 @@
  * The HTTP application as a function of its services, with no listening socket: tests drive it
  * with inject(), server.ts makes it listen.
  */
-import { randomUUID } from "node:crypto";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { batchRoutes } from "./api/batches.js";
@@ -31,6 +30,9 @@ import { webRoutes } from "./api/web.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { startupMode } from "./auth/mode.js";
 import { EventLoopWatchdog } from "./event-loop-watchdog.js";
+import { observeHttp } from "./observability/http-metrics.js";
+import { metricsRoute } from "./observability/metrics-route.js";
+import { echoRequestId, requestIdOptions } from "./observability/request-id.js";
 import { packageVersion } from "./package-info.js";
 import type { Services } from "./services.js";
 
@@ -44,10 +46,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     // pino's Logger is a FastifyBaseLogger; the cast keeps plugins typed with fastify's default logger type.
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: config.maxUploadBytes,
-    genReqId: (request) => {
-      const given = request.headers["x-request-id"];
-      return typeof given === "string" && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-    },
+    // The caller's X-Request-Id when sane, else a new one: in every log line of the request.
+    ...requestIdOptions(),
     requestTimeout: config.documentTimeoutMs + 60_000,
     // Headers that trickle (slowloris) are cut by Node, which looks for them this often (default: 30 s).
     http: {
@@ -55,6 +55,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.min(1000, config.bodyTimeoutMs),
     },
   });
+  echoRequestId(app);
+  if (config.metrics) observeHttp(app, services.metrics);
   registerErrorHandling(app, config.maxUploadBytes);
   limitJsonBodies(app, config.jsonMaxBytes);
   closeStrayConnections(app, config.shutdownGraceMs);
@@ -88,6 +90,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await documentPageRoutes(scope, services);
     await jobRoutes(scope, services);
     await batchRoutes(scope, services);
+    // An admin's, as the /v1 routes are guarded (observability/metrics-route.ts).
+    if (config.metrics) await metricsRoute(scope, services.metrics);
   });
   return app;
 }

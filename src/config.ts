@@ -803,5 +803,10 @@ function checkCombinations(config: Config): Config {
       "BLOOM_ENDPOINT_URL",
       `BLOOM_SERVER=${config.serverKind} needs the server's address (unset BLOOM_SERVER to run BLOOM embedded)`,
     );
+  if (config.blobStore === "postgres" && config.storeUrl === undefined)
+    throw new ConfigError(
+      "BLOB_STORE",
+      "BLOB_STORE=postgres keeps documents in the database of STORE_URL, which is not set: set STORE_URL, or BLOB_STORE=folder",
+    );
   return config;
 }

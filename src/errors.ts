@@ -8,6 +8,8 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  /** The Accept header names no media type the route can answer in (the message lists them). */
+  NOT_ACCEPTABLE: { status: 406, retryable: false },
   /** The request's Host header names no host of ALLOWED_HOSTS (a rebound DNS name, a misrouted request). */
   HOST_NOT_ALLOWED: { status: 421, retryable: false },
   ENCRYPTED_PDF: { status: 422, retryable: false },
@@ -32,6 +34,12 @@ export const ERRORS = {
   DOCUMENT_IN_USE: { status: 409, retryable: true },
   /** A page image asked of a document that holds none (text, or an OCR export without its scan). */
   NO_PAGE_IMAGE: { status: 404, retryable: false },
+  /**
+   * A document whose bytes are not in the blob store this process uses (BLOB_STORE, DATA_DIR): not the
+   * document's fault, so never remembered as its failure; another process, or this one once its
+   * configuration is fixed, may find them.
+   */
+  DOCUMENT_BYTES_NOT_FOUND: { status: 404, retryable: true },
   ENDPOINT_UNREACHABLE: { status: 502, retryable: true },
   ENDPOINT_FAILED: { status: 502, retryable: true },
   ENDPOINT_BAD_RESPONSE: { status: 502, retryable: true },
@@ -41,12 +49,19 @@ export const ERRORS = {
   DOCUMENT_TIMEOUT: { status: 504, retryable: true },
   INPUT_TOO_LONG: { status: 422, retryable: false },
   NOT_READY: { status: 503, retryable: true },
+  /** The database (STORE_URL) could not be reached for STORE_RETRY_MS: work resumes once it is back. */
+  STORE_UNAVAILABLE: { status: 503, retryable: true },
   /** The embedded model's file is missing and cannot be downloaded now (offline, hub refused, disk full, checksum). */
   MODEL_NOT_AVAILABLE: { status: 503, retryable: true },
   /** The embedded model's file is there but unusable: not a GGUF, truncated, not BLOOM, context too small. */
   MODEL_INVALID: { status: 503, retryable: false },
   INTERNAL: { status: 500, retryable: true },
   UNSAFE_XML: { status: 422, retryable: false },
+  /**
+   * An export asked of a result it cannot be made from: a tagged ALTO or PAGE file of a document that was
+   * not read from one, or whose file cannot be edited in place (the message says which).
+   */
+  EXPORT_NOT_APPLICABLE: { status: 422, retryable: false },
   IMAGE_TOO_LARGE: { status: 422, retryable: false },
   OCR_FAILED: { status: 500, retryable: true },
   /** Every page that failed ran out of OCR_PAGE_TIMEOUT_MS: the same pages would time out again. */

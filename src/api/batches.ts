@@ -5,24 +5,29 @@
  * results (as GET /v1/jobs/:id/results).
  */
 import { rm } from "node:fs/promises";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { jobOwner } from "../auth/authenticator.js";
 import { admitWork } from "../auth/quotas.js";
 import { submitArchive } from "../jobs/submit.js";
 import { resolveProfile } from "../profiles/resolve.js";
+import { refTo } from "../schemas/builders.js";
+import { PROFILE_ERRORS } from "../schemas/error.js";
+import { Batch, Job } from "../schemas/job.js";
+import { ArchiveMultipartBody, BINARY, IdParams, UploadQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { ARCHIVE_TYPES, receiveArchive } from "./archive-upload.js";
+import { chosenRepresentation, negotiate, RESULT_REPRESENTATIONS } from "./export-format.js";
 import { findJob, jobSpec, jobView } from "./job-view.js";
-import { sendResults } from "./jobs.js";
+import { RESULTS_SCHEMA, sendResults } from "./jobs.js";
 import { caller } from "./plugins/authentication.js";
 
 /** Skipped entries listed with a batch; all of them are in its results. */
 const SKIPPED_SHOWN = 100;
 
-const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
-
-export async function batchRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function batchRoutes(fastify: FastifyInstance, services: Services): Promise<void> {
   const { store, config } = services;
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   // Its own scope: an archive body is handed over as a stream, not read into a buffer as elsewhere.
   await app.register(async (scope) => {
@@ -30,16 +35,30 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
       if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);
     scope.addContentTypeParser(ARCHIVE_TYPES, (_request, payload, done) => done(null, payload));
 
-    scope.post(
+    scope.withTypeProvider<TypeBoxTypeProvider>().post(
       "/v1/batches",
       {
         config: { access: "submitter" },
         schema: {
+          operationId: "submitBatch",
           tags: ["batches"],
           summary: "Queue every document of a ZIP or TAR archive; answers 202 with the batch",
           description:
             "Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`, `fuzzy`, `maxEditRatio`, `nearMisses`) or the raw archive as the body, options (and `filename`, the archive's name) in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch.",
-          consumes: ["multipart/form-data", ...ARCHIVE_TYPES],
+          querystring: UploadQuery,
+          documentedBody: {
+            "multipart/form-data": { schema: ArchiveMultipartBody },
+            ...Object.fromEntries(ARCHIVE_TYPES.map((type) => [type, { schema: BINARY }])),
+          },
+          response: {
+            202: {
+              ...refTo(Job, {
+                description: "The batch, queued: follow it at `Location` (GET /v1/batches/:id).",
+              }),
+              headers: { location: { type: "string", description: "The batch: /v1/batches/:id." } },
+            },
+          },
+          errorCodes: [...PROFILE_ERRORS, "QUOTA_EXCEEDED", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE"],
         },
       },
       async (request, reply) => {
@@ -59,6 +78,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
           ...(filename ? { filename } : {}),
           spec,
           owner: jobOwner(principal),
+          requestId: request.id,
         });
         return reply
           .code(202)
@@ -68,14 +88,17 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
     );
   });
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/v1/batches/:id",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getBatch",
         tags: ["batches"],
         summary: "A batch: state, progress, and the entries skipped",
-        params: idParams,
+        params: IdParams,
+        response: { 200: refTo(Batch) },
+        errorCodes: ["NOT_FOUND"],
       },
     },
     async (request) => {
@@ -87,23 +110,22 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { format: "jsonl" | "csv" } }>(
+  app.get(
     "/v1/batches/:id/results",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getBatchResults",
         tags: ["batches"],
         summary: "The batch's results, streamed (as GET /v1/jobs/:id/results)",
-        params: idParams,
-        querystring: {
-          type: "object",
-          properties: { format: { type: "string", enum: ["jsonl", "csv"], default: "jsonl" } },
-        },
+        params: IdParams,
+        ...RESULTS_SCHEMA,
       },
+      preHandler: negotiate(RESULT_REPRESENTATIONS),
     },
     async (request, reply) => {
       await findJob(store, request.params.id, caller(request).tenant);
-      return sendResults(reply, services, request.params.id, request.query.format);
+      return sendResults(reply, services, request.params.id, chosenRepresentation(request));
     },
   );
 }

@@ -1,19 +1,110 @@
-/** OpenAPI description of the API, generated from the route schemas and served at /docs. */
+/**
+ * The API's contract: the shared shapes of src/schemas registered for the routes to `$ref`, every route's
+ * error responses completed with those the app's plugins can answer, and the OpenAPI description made
+ * from the route schemas, served at /docs (Swagger UI) and /docs/json.
+ */
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifySchema, RouteOptions } from "fastify";
+import { type Access, ROLES } from "../auth/roles.js";
+import { SESSION_COOKIE } from "../auth/sessions.js";
+import type { ErrorCode } from "../errors.js";
+import { errorResponses } from "../schemas/error.js";
+import { SHARED_SCHEMAS } from "../schemas/index.js";
 import { relaxStyles } from "./plugins/security-headers.js";
 
+declare module "fastify" {
+  interface FastifySchema {
+    /** The catalogue's codes this route answers besides those every route of its kind can (impliedErrors). */
+    errorCodes?: readonly ErrorCode[];
+    /**
+     * Request bodies the handler reads itself, as a stream (multipart, raw files), by media type: shown
+     * in the OpenAPI description, never validated by fastify (it never parses them into `request.body`).
+     */
+    documentedBody?: Record<string, { schema: unknown }>;
+  }
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export async function registerDocs(app: FastifyInstance, version: string): Promise<void> {
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  app.addHook("onRoute", completeErrorResponses);
   await app.register(swagger, {
     openapi: {
       info: {
         title: "Palimpsest",
         version,
         description:
-          "Schema-valid, source-grounded entities from historical documents, extracted with BLOOM.",
+          "Schema-valid, source-grounded entities from historical documents, extracted with BLOOM. Every error is `{ error: { code, message, retryable } }` with a stable code (the Error schema).",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "An API key (`palimpsest keys create`), as Authorization: Bearer <key>. Not asked for in open mode (no key created, bound to loopback).",
+          },
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: SESSION_COOKIE,
+            description: "The review page's session, set by POST /v1/session.",
+          },
+        },
       },
     },
+    // Components are named by their $id (Extraction, Job...), not def-0, def-1...
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transform: ({ schema, url }) => ({ schema: withDocumentedBody(schema), url }),
   });
   await app.register(swaggerUi, { routePrefix: "/docs", transformStaticCSP: relaxStyles });
+}
+
+/**
+ * Gives each described route the error responses it can answer: its own `errorCodes` and those that
+ * come with its kind (impliedErrors), one response per status; and the security a /v1 route asks for.
+ */
+function completeErrorResponses(route: RouteOptions): void {
+  const schema = route.schema;
+  if (!schema || schema.hide) return;
+  const access = route.config?.access;
+  const errors = errorResponses(new Set([...impliedErrors(route, access), ...(schema.errorCodes ?? [])]));
+  route.schema = {
+    ...schema,
+    response: { ...errors, ...(schema.response as object | undefined) },
+    ...(access === undefined || access === "public" ? {} : { security: [{ apiKey: [] }, { session: [] }] }),
+  };
+}
+
+/** The errors the app's plugins answer on a route, whatever its handler does (see app.ts). */
+function impliedErrors(route: RouteOptions, access: Access | undefined): ErrorCode[] {
+  const { schema = {}, config } = route;
+  const codes: ErrorCode[] = ["HOST_NOT_ALLOWED", "INTERNAL"];
+  const body = schema.body !== undefined || schema.documentedBody !== undefined;
+  if (schema.params || schema.querystring || body) codes.push("BAD_REQUEST");
+  if (body) codes.push("BODY_TIMEOUT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE");
+  if (config?.upload) codes.push("UPLOADS_BUSY");
+  if (access !== undefined) {
+    // A bad key is refused even where none is needed; everything under /v1 reads keys from the store.
+    codes.push("UNAUTHORIZED", "RATE_LIMITED", "STORE_UNAVAILABLE");
+    if (access !== "public" && ROLES.indexOf(access) > 0) codes.push("FORBIDDEN");
+    const methods = [route.method].flat();
+    if (methods.some((method) => !SAFE_METHODS.has(method))) codes.push("CSRF_REJECTED");
+  }
+  return codes;
+}
+
+/** The request body as OpenAPI shows it: the validated media types and those read as streams. */
+function withDocumentedBody(schema: FastifySchema): FastifySchema {
+  if (!schema.documentedBody) return schema;
+  const { documentedBody, body, ...rest } = schema;
+  const validated = (body as { content?: object } | undefined)?.content ?? {};
+  // Multipart first: Swagger UI offers the first media type, and a file input is what a person wants.
+  const { "multipart/form-data": multipart, ...raw } = documentedBody;
+  return {
+    ...rest,
+    body: { content: { ...(multipart ? { "multipart/form-data": multipart } : {}), ...validated, ...raw } },
+  };
 }

@@ -4,6 +4,7 @@
  * start on it), GET /v1/documents/:id/pages/:number/image the page image the mentions' boxes are
  * drawn over, made from the stored bytes when asked for.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Limiter } from "../concurrency/limiter.js";
 import { PalimpsestError } from "../errors.js";
@@ -16,16 +17,13 @@ import {
   pageOutOfRange,
 } from "../pipeline/ingest/page-image.js";
 import { parallelPages } from "../pipeline/ocr/create-engine.js";
+import { noContent, refTo, streamed } from "../schemas/builders.js";
+import { PageView } from "../schemas/document.js";
+import { PageImageQuery, PageParams, PageQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { sliceCodePoints } from "../text/code-points.js";
 import { latestResult } from "./latest-result.js";
 import { caller } from "./plugins/authentication.js";
-
-const pageParams = {
-  type: "object",
-  properties: { id: { type: "string" }, number: { type: "integer", minimum: 1 } },
-  required: ["id", "number"],
-} as const;
 
 /**
  * The bytes are content-addressed: the image of a page at a width is the same for ever. Private: a
@@ -33,22 +31,26 @@ const pageParams = {
  */
 const IMMUTABLE = "private, max-age=31536000, immutable";
 
-export async function documentPageRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function documentPageRoutes(fastify: FastifyInstance, services: Services): Promise<void> {
   const { store, blobs, config } = services;
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // A page image can take tens of MiB while it is made: as many at once as OCR reads pages.
   const renders = new Limiter(parallelPages(config));
 
-  app.get<{ Params: { id: string; number: number }; Querystring: { profile?: string } }>(
+  app.get(
     "/v1/documents/:id/pages/:number",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getDocumentPage",
         tags: ["documents"],
         summary: "One page of the document's latest result: its text and the mentions that start on it",
         description:
           "Offsets stay those of the whole result (code points into its text); the page's text is its [start, end).",
-        params: pageParams,
-        querystring: { type: "object", properties: { profile: { type: "string" } } },
+        params: PageParams,
+        querystring: PageQuery,
+        response: { 200: refTo(PageView) },
+        errorCodes: ["NOT_FOUND"],
       },
     },
     async (request) => {
@@ -80,27 +82,26 @@ export async function documentPageRoutes(app: FastifyInstance, services: Service
     },
   );
 
-  app.get<{ Params: { id: string; number: number }; Querystring: { width?: number } }>(
+  app.get(
     "/v1/documents/:id/pages/:number/image",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getDocumentPageImage",
         tags: ["documents"],
         summary: "The page image, as JPEG, in the pixel space of the page's boxes",
         description:
           "Made from the stored document: an image file's page (EXIF orientation applied), or a PDF page as OCR saw it; a JPEG that needs no turning, scaling or colour conversion is sent as stored. Documents without images (text, ALTO, PAGE, hOCR) answer 404 NO_PAGE_IMAGE.",
-        params: pageParams,
-        querystring: {
-          type: "object",
-          properties: {
-            width: {
-              type: "integer",
-              minimum: 1,
-              maximum: 65535,
-              description: `Width to scale the image down to (never up). Default: the page's own, at most PAGE_IMAGE_MAX_WIDTH (${config.pageImageMaxWidth}).`,
-            },
+        params: PageParams,
+        querystring: PageImageQuery(config.pageImageMaxWidth),
+        response: {
+          200: {
+            description: "The page image (ETag and Cache-Control: the same page at a width never changes).",
+            content: { "image/jpeg": { schema: streamed("A JPEG image.", "binary") } },
           },
+          304: noContent("Not modified: the image the If-None-Match names is still the one."),
         },
+        errorCodes: ["NOT_FOUND", "NO_PAGE_IMAGE", "IMAGE_TOO_LARGE", "CORRUPT_DOCUMENT"],
       },
     },
     async (request, reply) => {

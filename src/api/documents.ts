@@ -7,61 +7,51 @@
  * export of it; DELETE /v1/documents/:id removes it, its results and its bytes (personal data an
  * archivist must be able to take back). Its pages one by one are in document-pages.ts.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { PalimpsestError } from "../errors.js";
-import { isExportFormat } from "../export/formats.js";
 import type { Extraction } from "../pipeline/extraction.js";
 import { resolveProfile } from "../profiles/resolve.js";
+import { noContent, refTo } from "../schemas/builders.js";
+import { DocumentList, StoredDocument } from "../schemas/document.js";
+import { PROFILE_ERRORS } from "../schemas/error.js";
+import { ExtractionOutline, Extraction as ExtractionSchema } from "../schemas/extraction.js";
+import { DocumentListQuery, EntitiesQuery, IdParams, UploadQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { documentListView } from "./document-view.js";
-import { FORMAT_OPTION, LABELS_OPTION, renderRequestedExport } from "./export-format.js";
+import {
+  chosenRepresentation,
+  EXTRACTION_REPRESENTATIONS,
+  negotiate,
+  renderRequestedExport,
+  responseContent,
+} from "./export-format.js";
+import { keepExportSource } from "./export-source.js";
+import { DOCUMENT_BODY, QUEUED } from "./extract.js";
 import { latestResult } from "./latest-result.js";
-import { BEFORE_CURSOR, PAGE_LIMIT, pageEnd } from "./paging.js";
+import { pageEnd } from "./paging.js";
 import { caller } from "./plugins/authentication.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
-const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
-const listQuery = {
-  type: "object",
-  properties: {
-    limit: PAGE_LIMIT,
-    before: BEFORE_CURSOR,
-    profile: { type: "string", minLength: 1, description: "Only the results of this profile." },
-    q: {
-      type: "string",
-      minLength: 1,
-      description: "Only the documents whose name contains this text, whatever the case (taken literally).",
-    },
-    mediaType: {
-      type: "string",
-      pattern: "^[^/\\s]+/[^/\\s]+$",
-      description:
-        "Only the documents of this media type, e.g. application/pdf; in a URL, write `+` as %2B (application/alto%2Bxml).",
-    },
-  },
-} as const;
-
-interface ListQuery {
-  limit: number;
-  before?: string;
-  profile?: string;
-  q?: string;
-  mediaType?: string;
-}
-
-export async function documentRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function documentRoutes(fastify: FastifyInstance, services: Services): Promise<void> {
   const { store, config, blobs } = services;
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post(
     "/v1/documents",
     {
       config: { access: "submitter", upload: true },
       schema: {
+        operationId: "submitDocument",
         tags: ["documents"],
         summary: "Queue one document; answers 202 with its job",
         description:
           "The same forms as POST /v1/extract (multipart field `file`, JSON `text`, or the raw body). Follow the job at the `Location` it answers; the result is then at /v1/documents/:id/entities.",
+        querystring: UploadQuery,
+        ...DOCUMENT_BODY,
+        response: { 202: QUEUED },
+        errorCodes: [...PROFILE_ERRORS, "QUOTA_EXCEEDED"],
       },
     },
     async (request, reply) => {
@@ -71,16 +61,18 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     "/v1/documents",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "listDocuments",
         tags: ["documents"],
         summary: "Stored documents with a result, newest result first: one entry per document and profile",
         description:
           "Each entry is the latest result of a document for a profile: a document run with two profiles is listed twice, one run again with the same profile once. `name` is the file name the document was uploaded under (a batch entry's path in its archive). Paged: pass the `next` of a page as `before` for the page after it (`links.next` is that URL); `next` is absent on the last page. Results stored meanwhile do not shift the pages; a document that gets a newer result meanwhile moves ahead of the first page.",
-        querystring: listQuery,
+        querystring: DocumentListQuery,
+        response: { 200: refTo(DocumentList) },
       },
     },
     async (request) => {
@@ -94,14 +86,17 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/v1/documents/:id",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getDocument",
         tags: ["documents"],
         summary: "A stored document and the results kept for it",
-        params: idParams,
+        params: IdParams,
+        response: { 200: refTo(StoredDocument) },
+        errorCodes: ["NOT_FOUND"],
       },
     },
     async (request) => {
@@ -124,16 +119,19 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     "/v1/documents/:id",
     {
       config: { access: "admin" },
       schema: {
+        operationId: "deleteDocument",
         tags: ["documents"],
         summary: "Delete a stored document: its bytes, all its results, and its place in finished jobs",
         description:
           "Answers 204. Finished batches that held the document list one document less; the job of its own upload goes with it. Refused with 409 DOCUMENT_IN_USE (the job is named in `job`) while a job that has not finished works on it: cancel that job or wait for it to end. Cached model answers are not deleted (see the README's limitations).",
-        params: idParams,
+        params: IdParams,
+        response: { 204: noContent("Deleted.") },
+        errorCodes: ["NOT_FOUND", "DOCUMENT_IN_USE"],
       },
     },
     async (request, reply) => {
@@ -156,37 +154,38 @@ export async function documentRoutes(app: FastifyInstance, services: Services): 
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { profile?: string; format?: string; text: boolean } }>(
+  app.get(
     "/v1/documents/:id/entities",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getDocumentEntities",
         tags: ["documents"],
         summary: "The document's latest result (for a profile when named), as POST /v1/extract answers it",
-        params: idParams,
-        querystring: {
-          type: "object",
-          properties: {
-            profile: { type: "string" },
-            format: FORMAT_OPTION,
-            labels: LABELS_OPTION,
-            text: {
-              type: "boolean",
-              default: true,
-              description:
-                "false leaves the result's `text` out (json only), for clients that read it page by page from /v1/documents/:id/pages/:number.",
-            },
+        description:
+          "JSON, or an export asked for with `?format=` or the Accept header (the query wins). With `text=false`, the JSON leaves the text out (ExtractionOutline).",
+        params: IdParams,
+        querystring: EntitiesQuery,
+        response: {
+          200: {
+            description: "The result, or the export asked for.",
+            content: responseContent(EXTRACTION_REPRESENTATIONS, {
+              anyOf: [refTo(ExtractionSchema), refTo(ExtractionOutline)],
+            }),
           },
         },
+        errorCodes: ["NOT_FOUND", "NOT_ACCEPTABLE"],
       },
+      preHandler: negotiate(EXTRACTION_REPRESENTATIONS),
       preSerialization: renderRequestedExport,
     },
     async (request, reply) => {
-      const { profile, format, text } = request.query;
+      const { profile, text } = request.query;
       const result = await latestResult(store, request.params.id, caller(request).tenant, profile);
       const extraction = () => JSON.parse(result.extraction) as Extraction;
       // Rendered by renderRequestedExport, as for POST /v1/extract.
-      if (isExportFormat(format)) return extraction();
+      keepExportSource(request, () => blobs.read(request.params.id));
+      if (chosenRepresentation(request).format !== "json") return extraction();
       // Sent as stored: the Extraction's JSON, not parsed and serialised again.
       if (text) return reply.type("application/json; charset=utf-8").send(result.extraction);
       const { text: _, ...outline } = extraction();

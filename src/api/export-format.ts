@@ -1,41 +1,119 @@
 /**
- * `?format=jsonl|csv|hipe-tsv|webanno` on the routes that answer an Extraction (POST /v1/extract,
- * GET /v1/documents/:id/entities): the result as an export (see export/formats.ts), with that format's
- * content type and a file name to save it under; `json` (the default) leaves the answer as it is.
- * Each route takes FORMAT_OPTION (and LABELS_OPTION) into its querystring schema (so an unknown format
- * is a 400, and the OpenAPI description lists them) and renderRequestedExport as its preSerialization hook. Error
- * answers keep the catalogue's JSON shape.
+ * The routes that answer in several formats: an Extraction (POST /v1/extract, GET
+ * /v1/documents/:id/entities) as JSON or as any export of export/formats.ts, a job's results as JSON
+ * Lines or CSV. The format is asked for with `?format=` or with the Accept header (the query wins);
+ * an Accept that none of the route's formats satisfies is refused with 406 NOT_ACCEPTABLE before any
+ * work is done. A route takes `negotiate(...)` as its preHandler; an Extraction route also
+ * renderRequestedExport as its preSerialization hook. Error answers keep the catalogue's JSON shape.
  */
-import type { preSerializationAsyncHookHandler } from "fastify";
-import { BUILT_IN_TYPE_MAPS, namedTypeMap } from "../eval/type-map.js";
-import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, isExportFormat } from "../export/formats.js";
+import type { FastifyRequest, preHandlerAsyncHookHandler, preSerializationAsyncHookHandler } from "fastify";
+import { PalimpsestError } from "../errors.js";
+import { namedTypeMap } from "../eval/type-map.js";
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, type ExportFormat, isExportFormat } from "../export/formats.js";
 import type { Extraction } from "../pipeline/extraction.js";
+import { streamed } from "../schemas/builders.js";
+import { preferredMediaType } from "./content-negotiation.js";
+import { exportSources } from "./export-source.js";
 
-export const FORMAT_OPTION = {
-  type: "string",
-  enum: ["json", ...EXPORT_FORMAT_NAMES],
-  description:
-    "json (default): the result. jsonl and csv: one mention per line; hipe-tsv: HIPE shared-task TSV; webanno: W3C Web Annotation JSON-LD.",
-} as const;
+/** One way a route can answer: the `format` that names it and a media type that selects it. */
+export interface Representation {
+  format: "json" | ExportFormat;
+  contentType: string;
+}
 
-export const LABELS_OPTION = {
-  type: "string",
-  enum: Object.keys(BUILT_IN_TYPE_MAPS),
-  description:
-    "hipe-tsv: write a HIPE tag set's labels (hipe2020: pers, loc, org, time, prod) through the type map `palimpsest eval` uses, instead of the profile's types; mentions of a type the map does not name are left out.",
-} as const;
+const JSON_TYPE = "application/json; charset=utf-8";
 
-/** A successful answer, the Extraction as an object, is rendered in the requested export format. */
+/** Other names clients know a format's media type by: answered under the name asked for. */
+const ALIASES: Partial<Record<ExportFormat, readonly string[]>> = {
+  jsonl: ["application/x-ndjson; charset=utf-8"],
+};
+
+/** The formats, in the route's order of preference, with every media type that selects each. */
+function representationsOf(formats: readonly ("json" | ExportFormat)[]): Representation[] {
+  return formats.flatMap((format) =>
+    (format === "json" ? [JSON_TYPE] : [EXPORT_FORMATS[format].contentType, ...(ALIASES[format] ?? [])]).map(
+      (contentType) => ({ format, contentType }),
+    ),
+  );
+}
+
+/** An Extraction: JSON (the default for no Accept or `*\/*`) or any export. */
+export const EXTRACTION_REPRESENTATIONS = representationsOf(["json", ...EXPORT_FORMAT_NAMES]);
+
+/** A job's results, rendered by jobs/results.ts: JSON Lines (the default) or CSV. */
+export const RESULT_REPRESENTATIONS = representationsOf(["jsonl", "csv"]);
+
+const essence = (contentType: string) => contentType.split(";")[0]?.trim() ?? contentType;
+
+/**
+ * The response content of a negotiated route for OpenAPI (and fastify's serialiser): `json` as the
+ * given schema, every other format as text.
+ */
+export function responseContent(representations: readonly Representation[], json?: unknown) {
+  return Object.fromEntries(
+    representations.map(({ format, contentType }) => [
+      essence(contentType),
+      { schema: format === "json" && json !== undefined ? json : streamed(`?format=${format}`) },
+    ]),
+  );
+}
+
+const chosen = new WeakMap<FastifyRequest, Representation>();
+
+/** The preHandler that settles the representation of a request, or refuses it with 406. */
+export function negotiate(representations: readonly Representation[]): preHandlerAsyncHookHandler {
+  return async (request, reply) => {
+    reply.header("vary", "accept");
+    chosen.set(request, choose(request, representations));
+  };
+}
+
+/** The representation negotiate() settled for the request. */
+export function chosenRepresentation(request: FastifyRequest): Representation {
+  const representation = chosen.get(request);
+  if (!representation) throw new Error(`${request.routeOptions.url} does not negotiate its format`);
+  return representation;
+}
+
+function choose(request: FastifyRequest, representations: readonly Representation[]): Representation {
+  const { format } = request.query as { format?: unknown };
+  const named = representations.find((representation) => representation.format === format);
+  if (named) return named;
+  const accept = request.headers.accept;
+  const offers = representations.map((representation) => representation.contentType);
+  const preferred = preferredMediaType(accept, offers);
+  const representation = representations.find((candidate) => candidate.contentType === preferred);
+  if (representation) return representation;
+  const types = [...new Set(offers.map(essence))].join(", ");
+  const formats = [...new Set(representations.map((candidate) => candidate.format))].join(", ");
+  throw new PalimpsestError(
+    "NOT_ACCEPTABLE",
+    `The Accept header (${accept}) takes none of the media types this answers in: ${types}. Accept one of them, or ask with ?format= (${formats}).`,
+    { details: { accept: [...new Set(offers.map(essence))] } },
+  );
+}
+
+/** A successful answer, the Extraction as an object, is rendered in the representation negotiated. */
 export const renderRequestedExport: preSerializationAsyncHookHandler = async (request, reply, payload) => {
-  const { format, labels } = request.query as { format?: unknown; labels?: unknown };
-  if (reply.statusCode !== 200 || !isExportFormat(format)) return payload;
-  const options = typeof labels === "string" ? { labels: await namedTypeMap(labels) } : {};
+  const representation = chosen.get(request);
+  if (reply.statusCode !== 200 || !representation || !isExportFormat(representation.format)) return payload;
+  const { labels } = request.query as { labels?: unknown };
   const extraction = payload as Extraction;
-  const spec = EXPORT_FORMATS[format];
+  // alto, page: the file the result was read from, which they write the entities into.
+  const sources = await exportSources(request, representation.format, extraction);
+  const options = {
+    ...(typeof labels === "string" ? { labels: await namedTypeMap(labels) } : {}),
+    ...(sources ? { sources } : {}),
+  };
+  const spec = EXPORT_FORMATS[representation.format];
   // A batch entry's name is its path in the archive: the file is saved under its last part.
   const name = extraction.document.filename?.split(/[/\\]/).pop() || extraction.document.id;
-  reply.type(spec.contentType).header("content-disposition", attachment(`${name}.${spec.extension}`));
-  reply.serializer(() => spec.render([extraction], options));
+  reply
+    .type(representation.contentType)
+    .header("content-disposition", attachment(`${name}.${spec.extension}`));
+  const rendered = spec.render([extraction], options);
+  // fastify sends the Buffer of a binary export as it is; its serializer type only names strings.
+  reply.serializer(() => rendered as string);
   return payload;
 };
 

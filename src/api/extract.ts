@@ -1,64 +1,81 @@
 /** POST /v1/extract: one document in, its grounded entities out, in the same request. */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { checkOcrPages, countOcrPages } from "../auth/quotas.js";
 import { requestAlignment } from "../pipeline/ground/policy.js";
+import { RAW_UPLOAD_TYPES } from "../pipeline/ingest/registry.js";
 import { runPipeline } from "../pipeline/run.js";
 import { resolveProfile } from "../profiles/resolve.js";
+import { refTo } from "../schemas/builders.js";
+import { DOCUMENT_ERRORS, MODEL_ERRORS, PROFILE_ERRORS } from "../schemas/error.js";
+import { Extraction } from "../schemas/extraction.js";
+import { Job } from "../schemas/job.js";
+import { BINARY, DocumentMultipartBody, ExtractJsonBody, ExtractQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
-import { ALIGNMENT_QUERY } from "./alignment-options.js";
 import { clientGone } from "./client-gone.js";
-import { FORMAT_OPTION, LABELS_OPTION, renderRequestedExport } from "./export-format.js";
+import {
+  chosenRepresentation,
+  EXTRACTION_REPRESENTATIONS,
+  negotiate,
+  renderRequestedExport,
+  responseContent,
+} from "./export-format.js";
+import { checkUploadExportable, keepExportSource } from "./export-source.js";
 import { caller } from "./plugins/authentication.js";
 import { queueUpload } from "./queue-upload.js";
 import { readUpload } from "./upload.js";
 
-const RAW_TYPES = [
-  "application/pdf",
-  "application/octet-stream",
-  "text/plain",
-  ...["image/png", "image/jpeg", "image/tiff", "image/webp", "image/gif"],
-  ...["application/xml", "text/xml", "application/xhtml+xml", "text/html"],
-];
+/** Every input format's raw-upload content types (pipeline/ingest/registry.ts). */
+const RAW_TYPES = [...RAW_UPLOAD_TYPES];
+
+/** A document's upload as a job: POST /v1/documents, and /v1/extract past EXTRACT_SYNC_MAX_BYTES. */
+export const QUEUED = {
+  ...refTo(Job, { description: "Queued as a job: follow it at `Location` (GET /v1/jobs/:id)." }),
+  headers: { location: { type: "string", description: "The job: /v1/jobs/:id." } },
+};
+
+/** The three forms a document comes in: multipart, JSON text, or the raw file with options in the query. */
+export const DOCUMENT_BODY = {
+  body: { content: { "application/json": { schema: ExtractJsonBody } } },
+  documentedBody: {
+    "multipart/form-data": { schema: DocumentMultipartBody },
+    ...Object.fromEntries(RAW_TYPES.map((type) => [type, { schema: BINARY }])),
+  },
+};
 
 export async function extractRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { config } = services;
   // Handed over as a stream: upload.ts spools it, never buffering a large one whole.
   app.addContentTypeParser(RAW_TYPES, (_request, payload, done) => done(null, payload));
 
-  app.post(
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     "/v1/extract",
     {
       config: { access: "submitter", upload: true },
       schema: {
+        operationId: "extractDocument",
         tags: ["extract"],
         summary: "Extract grounded entities from one document",
         description:
-          'Send a text file or a PDF as multipart/form-data (field `file`, optional fields `profile`, `language`, `schema`, and the alignment options below), as JSON `{ "text": "..." }`, or as the raw body. Offsets in the answer are Unicode code points into `text`.',
-        consumes: ["multipart/form-data", "application/json", ...RAW_TYPES],
-        querystring: {
-          type: "object",
-          properties: {
-            profile: { type: "string", description: "Name of an extraction profile (GET /v1/schemas)." },
-            language: {
-              type: "string",
-              description: "ISO 639-1 code of the document's language; detected when absent.",
-            },
-            filename: { type: "string", description: "Name of a raw-body upload, kept with the result." },
-            script: {
-              type: "string",
-              description: "ISO 15924 script of a scan, e.g. Latf (Fraktur): chooses the OCR models.",
-            },
-            ocr: {
-              type: "string",
-              description:
-                'Tesseract models for scans, joined by "+" (e.g. frk, ita_old+lat); overrides the choice.',
-            },
-            ...ALIGNMENT_QUERY,
-            format: FORMAT_OPTION,
-            labels: LABELS_OPTION,
+          'Send a document (text, PDF, image, ALTO, PAGE or hOCR) as multipart/form-data (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr` and the alignment options), as JSON `{ "text": "..." }`, or as the raw body with the options in the query string. Offsets in the answer are Unicode code points into `text`. The answer is JSON, or an export asked for with `?format=` or the Accept header (the query wins). A document over EXTRACT_SYNC_MAX_BYTES is queued as a job instead (202).',
+        querystring: ExtractQuery,
+        ...DOCUMENT_BODY,
+        response: {
+          200: {
+            description: "The grounded entities of the document, or the export asked for.",
+            content: responseContent(EXTRACTION_REPRESENTATIONS, refTo(Extraction)),
           },
+          202: QUEUED,
         },
+        errorCodes: [
+          ...DOCUMENT_ERRORS,
+          ...PROFILE_ERRORS,
+          ...MODEL_ERRORS,
+          "QUOTA_EXCEEDED",
+          "NOT_ACCEPTABLE",
+        ],
       },
+      preHandler: negotiate(EXTRACTION_REPRESENTATIONS),
       preSerialization: renderRequestedExport,
     },
     async (request, reply) => {
@@ -70,6 +87,8 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
       if (bytes === undefined || bytes.byteLength > config.extractSyncMaxBytes) {
         return queueUpload(services, upload, profile, reply, principal);
       }
+      checkUploadExportable(chosenRepresentation(request).format, bytes);
+      keepExportSource(request, async () => bytes);
       // Nothing is stored: of the quotas, only the OCR pages of the day count.
       if (principal.keyId) await checkOcrPages(services.store, config, principal.keyId);
       const signal = clientGone(reply);
@@ -84,9 +103,16 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
           alignment: requestAlignment(upload.options),
           // Its OCR pages take turns with jobs' and other clients' pages.
           requester: `client:${principal.keyId ?? request.ip}`,
+          requestId: request.id,
           signal,
         },
-        { config, endpoint: services.endpoint, logger: request.log, ocr: services.ocr },
+        {
+          config,
+          endpoint: services.endpoint,
+          logger: request.log,
+          ocr: services.ocr,
+          metrics: services.metrics,
+        },
       ).catch((error: unknown) => {
         if (!signal.aborted) throw error;
         request.log.info("the client went away: its extraction was stopped");

@@ -6,6 +6,7 @@ import { PalimpsestError } from "../errors.js";
 import { jobProgress } from "../jobs/progress.js";
 import { requestAlignment } from "../pipeline/ground/policy.js";
 import type { Profile } from "../profiles/profile.js";
+import type { Job, JobDocument } from "../schemas/job.js";
 import type { Services } from "../services.js";
 import type { JobRecord, JobSpec, Store, TaskRecord } from "../store/port.js";
 import { entitiesLink } from "./document-view.js";
@@ -13,7 +14,11 @@ import type { UploadOptions } from "./upload.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-export async function jobView(services: Pick<Services, "store" | "jobs">, job: JobRecord, now = Date.now()) {
+export async function jobView(
+  services: Pick<Services, "store" | "jobs">,
+  job: JobRecord,
+  now = Date.now(),
+): Promise<Job> {
   const { store } = services;
   // Only this process's runner is known to be waiting; a job running elsewhere shows nothing.
   const waiting = job.state === "running" ? services.jobs.waitingForModelSince : undefined;
@@ -29,7 +34,9 @@ export async function jobView(services: Pick<Services, "store" | "jobs">, job: J
     ...(name === undefined ? {} : { name }),
     profile: job.spec.profile,
     ...(job.spec.language ? { language: job.spec.language } : {}),
-    createdAt: iso(job.createdAt),
+    createdAt: new Date(job.createdAt).toISOString(),
+    // The X-Request-Id of the request that created it: its work's log lines and model calls carry it.
+    ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
     ...(job.finishedAt === undefined ? {} : { finishedAt: iso(job.finishedAt) }),
     ...(job.error ? { error: job.error } : {}),
     ...(task ? { document: task.documentId } : {}),
@@ -50,7 +57,7 @@ export async function jobView(services: Pick<Services, "store" | "jobs">, job: J
 }
 
 /** One document of a job, as GET /v1/jobs/:id/documents lists it (undefined figures are left out of the JSON). */
-export function jobDocumentView(task: TaskRecord, profile: string) {
+export function jobDocumentView(task: TaskRecord, profile: string): JobDocument {
   return {
     task: task.id,
     path: task.path,

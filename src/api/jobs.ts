@@ -8,21 +8,24 @@
  */
 import { rm } from "node:fs/promises";
 import { PassThrough } from "node:stream";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { PalimpsestError } from "../errors.js";
 import { csvOf, jsonLinesOf, resultLines } from "../jobs/results.js";
 import { uploadedArchive } from "../jobs/submit.js";
-import type { Services } from "../services.js";
+import { noContent, refTo, streamed } from "../schemas/builders.js";
+import { Job, JobDocumentList, JobList } from "../schemas/job.js";
+import { IdParams, JobDocumentsQuery, JobListQuery, ResultsQuery } from "../schemas/requests.js";
+import { closeServices, type Services } from "../services.js";
 import {
-  JOB_KINDS,
-  JOB_STATES,
-  type JobKind,
-  type JobState,
-  TASK_STATES,
-  type TaskState,
-} from "../store/port.js";
+  chosenRepresentation,
+  negotiate,
+  RESULT_REPRESENTATIONS,
+  type Representation,
+  responseContent,
+} from "./export-format.js";
 import { findJob, jobDocumentView, jobView } from "./job-view.js";
-import { BEFORE_CURSOR, PAGE_LIMIT, pageEnd } from "./paging.js";
+import { pageEnd } from "./paging.js";
 import { caller } from "./plugins/authentication.js";
 
 /** Progress events are sent at most this often, however fast documents finish. */
@@ -30,46 +33,28 @@ const EVENT_INTERVAL_MS = 250;
 /** A comment line keeps proxies from closing a stream on which nothing changed for a while. */
 const KEEP_ALIVE_MS = 15_000;
 
-const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
-const resultsQuery = {
-  type: "object",
-  properties: {
-    format: {
-      type: "string",
-      enum: ["jsonl", "csv"],
-      default: "jsonl",
-      description: "jsonl: one line per entry with its Extraction; csv: one row per mention.",
+/** A job's results as GET /v1/jobs/:id/results and GET /v1/batches/:id/results answer them. */
+export const RESULTS_SCHEMA = {
+  querystring: ResultsQuery,
+  response: {
+    200: {
+      description:
+        "JSON Lines: one line per entry (done with its Extraction, failed with its error, skipped with why); CSV: one row per mention.",
+      content: responseContent(RESULT_REPRESENTATIONS),
     },
   },
-} as const;
+  errorCodes: ["NOT_FOUND", "NOT_ACCEPTABLE"] as const,
+};
 
-const jobsQuery = {
-  type: "object",
-  properties: {
-    limit: PAGE_LIMIT,
-    before: BEFORE_CURSOR,
-    kind: { type: "string", enum: JOB_KINDS },
-    state: { type: "string", enum: JOB_STATES },
-  },
-} as const;
-const documentsQuery = {
-  type: "object",
-  properties: {
-    limit: PAGE_LIMIT,
-    after: { type: "integer", minimum: 0, description: "The `next` of the page before." },
-    state: { type: "string", enum: TASK_STATES, description: "Only the documents in this state." },
-  },
-} as const;
-
-/** Streams a job's results; shared with GET /v1/batches/:id/results. */
-export function sendResults(reply: FastifyReply, services: Services, jobId: string, format: "jsonl" | "csv") {
+/** Streams a job's results in the representation negotiated; shared with GET /v1/batches/:id/results. */
+export function sendResults(reply: FastifyReply, services: Services, jobId: string, as: Representation) {
   const lines = resultLines(services.store, jobId);
-  if (format === "csv") return reply.type("text/csv; charset=utf-8; header=present").send(csvOf(lines));
-  return reply.type("application/jsonl; charset=utf-8").send(jsonLinesOf(lines));
+  return reply.type(as.contentType).send(as.format === "csv" ? csvOf(lines) : jsonLinesOf(lines));
 }
 
-export async function jobRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function jobRoutes(fastify: FastifyInstance, services: Services): Promise<void> {
   const { store, jobs } = services;
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const streams = new Set<PassThrough>();
   app.addHook("preClose", async () => {
     // Open event streams would keep the server from closing; they end first.
@@ -79,21 +64,20 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     // A failure is reported by onClose, which waits for the same stop.
     jobs.stop().catch(() => {});
   });
-  app.addHook("onClose", async () => {
-    await jobs.stop();
-    await store.close();
-  });
+  app.addHook("onClose", () => closeServices(services));
 
-  app.get<{ Querystring: { limit: number; before?: string; kind?: JobKind; state?: JobState } }>(
+  app.get(
     "/v1/jobs",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "listJobs",
         tags: ["jobs"],
         summary: "Recent jobs, newest first, each as GET /v1/jobs/:id answers it",
         description:
           "Paged: pass the `next` of a page as `before` for the page after it (`links.next` is that URL); `next` is absent on the last page. Jobs created meanwhile do not shift the pages.",
-        querystring: jobsQuery,
+        querystring: JobListQuery,
+        response: { 200: refTo(JobList) },
       },
     },
     async (request) => {
@@ -108,26 +92,36 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/v1/jobs/:id",
     {
       config: { access: "reader" },
-      schema: { tags: ["jobs"], summary: "A job's state and progress", params: idParams },
+      schema: {
+        operationId: "getJob",
+        tags: ["jobs"],
+        summary: "A job's state and progress",
+        params: IdParams,
+        response: { 200: refTo(Job) },
+        errorCodes: ["NOT_FOUND"],
+      },
     },
     async (request) => jobView(services, await findJob(store, request.params.id, caller(request).tenant)),
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit: number; after?: number; state?: TaskState } }>(
+  app.get(
     "/v1/jobs/:id/documents",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "listJobDocuments",
         tags: ["jobs"],
         summary: "A job's documents in source order: state, attempts, error, figures and links to results",
         description:
           "Paged: pass the `next` of a page as `after` for the page after it (`links.next` is that URL); `next` is absent on the last page.",
-        params: idParams,
-        querystring: documentsQuery,
+        params: IdParams,
+        querystring: JobDocumentsQuery,
+        response: { 200: refTo(JobDocumentList) },
+        errorCodes: ["NOT_FOUND"],
       },
     },
     async (request) => {
@@ -144,14 +138,17 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     "/v1/jobs/:id/cancel",
     {
       config: { access: "submitter" },
       schema: {
+        operationId: "cancelJob",
         tags: ["jobs"],
         summary: "Cancel a job: documents not started are dropped, those in progress stopped",
-        params: idParams,
+        params: IdParams,
+        response: { 200: refTo(Job) },
+        errorCodes: ["NOT_FOUND"],
       },
     },
     async (request) => {
@@ -162,16 +159,19 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     "/v1/jobs/:id",
     {
       config: { access: "admin" },
       schema: {
+        operationId: "deleteJob",
         tags: ["jobs"],
         summary: "Delete a finished job: its tasks and skipped entries; its documents and results stay",
         description:
           "Answers 204. A job not finished (unpacking or running) is refused with 409 JOB_ACTIVE: cancel it first (POST /v1/jobs/:id/cancel). Documents are shared by every job that holds the same bytes: delete them with DELETE /v1/documents/:id.",
-        params: idParams,
+        params: IdParams,
+        response: { 204: noContent("Deleted.") },
+        errorCodes: ["NOT_FOUND", "JOB_ACTIVE"],
       },
     },
     async (request, reply) => {
@@ -189,31 +189,41 @@ export async function jobRoutes(app: FastifyInstance, services: Services): Promi
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { format: "jsonl" | "csv" } }>(
+  app.get(
     "/v1/jobs/:id/results",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getJobResults",
         tags: ["jobs"],
         summary: "A job's results, streamed: one line per entry (JSON Lines) or one row per mention (CSV)",
-        params: idParams,
-        querystring: resultsQuery,
+        params: IdParams,
+        ...RESULTS_SCHEMA,
       },
+      preHandler: negotiate(RESULT_REPRESENTATIONS),
     },
     async (request, reply) => {
       await findJob(store, request.params.id, caller(request).tenant);
-      return sendResults(reply, services, request.params.id, request.query.format);
+      return sendResults(reply, services, request.params.id, chosenRepresentation(request));
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/v1/jobs/:id/events",
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getJobEvents",
         tags: ["jobs"],
         summary: "Live progress as Server-Sent Events: `progress` events, then `end` when the job is over",
-        params: idParams,
+        params: IdParams,
+        response: {
+          200: {
+            description: "`event: progress` then `event: end`, each with the Job as its `data` (JSON).",
+            content: { "text/event-stream": { schema: streamed("Server-Sent Events.") } },
+          },
+        },
+        errorCodes: ["NOT_FOUND"],
       },
     },
     async (request, reply) => {

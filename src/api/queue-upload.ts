@@ -19,6 +19,7 @@ export async function queueUpload(
   await admitWork(services.store, services.config, principal, { job: true, bytes: upload.content.size });
   const job = await submitDocument(services, {
     owner: jobOwner(principal),
+    requestId: reply.request.id,
     content: spooledBytes(upload.content),
     ...(upload.filename ? { filename: upload.filename } : {}),
     spec: jobSpec(profile, upload.options),

@@ -4,14 +4,17 @@
  * the page holding the key; GET /v1/session says who is signed in (401 when nobody: the page then shows
  * its sign-in form) and gives the CSRF token; DELETE /v1/session signs out.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Authenticator, Principal } from "../auth/authenticator.js";
 import { csrfToken, SESSION_COOKIE } from "../auth/sessions.js";
 import type { Config } from "../config.js";
 import { PalimpsestError } from "../errors.js";
+import { noContent, refTo } from "../schemas/builders.js";
+import { type Session, Session as SessionSchema, SignIn } from "../schemas/session.js";
 import { caller } from "./plugins/authentication.js";
 
-function sessionView(principal: Principal) {
+function sessionView(principal: Principal): Session {
   return {
     mode: principal.via === "open" ? "open" : "keys",
     tenant: principal.tenant,
@@ -37,22 +40,21 @@ function setSessionCookie(reply: FastifyReply, request: FastifyRequest, token: s
 }
 
 export async function sessionRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   authenticator: Authenticator,
   config: Pick<Config, "sessionTtlMs">,
 ): Promise<void> {
-  app.post<{ Body: { key: string } }>(
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
     "/v1/session",
     {
       config: { access: "public" },
       schema: {
+        operationId: "signIn",
         tags: ["session"],
         summary: "Sign in with an API key: sets the review page's session cookie",
-        body: {
-          type: "object",
-          properties: { key: { type: "string", minLength: 1, maxLength: 256 } },
-          required: ["key"],
-        },
+        body: SignIn,
+        response: { 200: refTo(SessionSchema) },
       },
     },
     async (request, reply) => {
@@ -74,8 +76,10 @@ export async function sessionRoutes(
     {
       config: { access: "reader" },
       schema: {
+        operationId: "getSession",
         tags: ["session"],
         summary: "Who is signed in: mode (open or keys), tenant, role, and the CSRF token of a session",
+        response: { 200: refTo(SessionSchema) },
       },
     },
     async (request) => sessionView(caller(request)),
@@ -85,7 +89,12 @@ export async function sessionRoutes(
     "/v1/session",
     {
       config: { access: "public" },
-      schema: { tags: ["session"], summary: "Sign out: ends the session and clears its cookie" },
+      schema: {
+        operationId: "signOut",
+        tags: ["session"],
+        summary: "Sign out: ends the session and clears its cookie",
+        response: { 204: noContent("Signed out.") },
+      },
     },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];

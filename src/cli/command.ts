@@ -18,8 +18,9 @@ export interface Command {
   name: string;
   /** One line for the command list. */
   summary: string;
-  /** Synopsis and options, shown by `palimpsest help NAME` and on usage errors. */
+  /** Synopsis and options, shown by `palimpsest NAME --help` (or `help NAME`) and on usage errors. */
   usage: string;
+  /** The command's own options; `--help` (`-h`) is every command's, answered before the command runs. */
   options: NonNullable<ParseArgsConfig["options"]>;
   /** Resolves to the process exit code (see exit-codes.ts). */
   run(context: CommandContext): Promise<number>;

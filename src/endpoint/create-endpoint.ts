@@ -28,6 +28,8 @@ export interface EndpointDeps {
   sleep?: Sleep;
   /** The budget of calls in flight: the store's, shared by every process, or this process's own. */
   slots?: ModelSlots;
+  /** Wraps each server's adapter, under the slots (the metrics of its model calls). */
+  observe?: (endpoint: LlmEndpoint) => LlmEndpoint;
 }
 
 /** What an entry builds its adapter from. */
@@ -119,11 +121,17 @@ function chooseEndpoint(context: AdapterContext): LlmEndpoint {
 export function createEndpoint(config: Config, deps: EndpointDeps = {}): LlmEndpoint {
   const logger = deps.logger ?? pino({ level: "silent" });
   const slots = deps.slots ?? new LocalSlots();
+  const observe = deps.observe ?? ((endpoint: LlmEndpoint) => endpoint);
   const members = runsEmbedded(config)
-    ? [{ id: "embedded", endpoint: SERVERS.embedded.create(adapterContext(config, deps, logger, undefined)) }]
+    ? [
+        {
+          id: "embedded",
+          endpoint: observe(SERVERS.embedded.create(adapterContext(config, deps, logger, undefined))),
+        },
+      ]
     : (config.endpointUrls ?? []).map((url) => ({
         id: url,
-        endpoint: chooseEndpoint(adapterContext(config, deps, logger, url)),
+        endpoint: observe(chooseEndpoint(adapterContext(config, deps, logger, url))),
       }));
   return serverPool(members, slots, config.modelConcurrency);
 }

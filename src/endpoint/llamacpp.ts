@@ -109,7 +109,7 @@ export class LlamaCppEndpoint implements LlmEndpoint {
       const refusal = schemaRefusal(error);
       if (refusal === undefined) throw error;
       this.unconvertible.add(schemaKey);
-      this.deps.logger.warn(
+      (request.log ?? this.deps.logger).warn(
         { upstreamMessage: refusal.message },
         "llama.cpp cannot turn the profile's schema into a grammar; generating without it (the output is still validated)",
       );
@@ -134,8 +134,9 @@ export class LlamaCppEndpoint implements LlmEndpoint {
       ...(withSchema ? { json_schema: request.schema } : {}),
     };
     const { value, attempts } = await retry(
-      (signal) => transport.post("/v1/completions", body, signal),
+      (signal) => transport.post("/v1/completions", body, signal, request.requestId),
       request.signal,
+      request.log,
     );
     const choice = isRecord(value) && Array.isArray(value.choices) ? value.choices[0] : undefined;
     if (

@@ -107,8 +107,9 @@ export class OpenAiEndpoint implements LlmEndpoint {
       ...(request.schema ? { guided_json: request.schema, json_schema: request.schema } : {}),
     };
     const { value, attempts } = await retry(
-      (signal) => transport.post("/v1/completions", body, signal),
+      (signal) => transport.post("/v1/completions", body, signal, request.requestId),
       request.signal,
+      request.log,
     );
     const choice = isRecord(value) && Array.isArray(value.choices) ? value.choices[0] : undefined;
     if (!isRecord(choice) || typeof choice.text !== "string")

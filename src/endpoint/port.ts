@@ -9,6 +9,7 @@
  * - ENDPOINT_BAD_RESPONSE when the server answers something that is not its protocol;
  * - ENDPOINT_REJECTED for any other 4xx (a request we built wrong; retrying cannot help).
  */
+import type { Log } from "../logger.js";
 
 export type ServerKind = "embedded" | "tgi" | "llamacpp" | "openai";
 
@@ -33,6 +34,10 @@ export interface GenerateRequest {
   /** Strings that end generation. */
   stop?: string[];
   signal?: AbortSignal;
+  /** The request (or job's request) the call is made for: sent to the model server as X-Request-Id. */
+  requestId?: string;
+  /** Where the call's retries and fallbacks are logged: the document's logger, with its request and job. */
+  log?: Pick<Log, "info" | "warn">;
 }
 
 export type FinishReason = "length" | "eos_token" | "stop_sequence" | "unknown";

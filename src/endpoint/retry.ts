@@ -32,15 +32,20 @@ export interface Attempted<T> {
   attempts: number;
 }
 
-/** Runs `attempt` until it succeeds, fails in a way retrying cannot fix, or the retries are spent. */
+/**
+ * Runs `attempt` until it succeeds, fails in a way retrying cannot fix, or the retries are spent. Retries
+ * are logged to `log` when given (the logger of the document the call is for, which names its request and
+ * job), else to the endpoint's own.
+ */
 export type Retrier = <T>(
   attempt: (signal: AbortSignal) => Promise<T>,
   signal?: AbortSignal,
+  log?: Pick<BaseLogger, "warn">,
 ) => Promise<Attempted<T>>;
 
 export function createRetrier(options: RetryOptions): Retrier {
   const random = options.random ?? Math.random;
-  return async (attempt, signal) => {
+  return async (attempt, signal, log = options.logger) => {
     for (let attempts = 1; ; attempts++) {
       const timeout = AbortSignal.timeout(options.timeoutMs);
       try {
@@ -56,7 +61,7 @@ export function createRetrier(options: RetryOptions): Retrier {
         const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** (attempts - 1));
         const hinted = Number(error.details?.retryAfterMs ?? 0);
         const delayMs = Math.max(Math.round(random() * ceiling), hinted);
-        options.logger.warn(
+        log.warn(
           { code: error.code, upstreamStatus: error.details?.upstreamStatus, attempt: attempts, delayMs },
           "model call failed; retrying",
         );

@@ -87,7 +87,7 @@ export class TgiEndpoint implements LlmEndpoint {
       const refusal = grammarRefusal(error);
       if (refusal === undefined) throw error;
       if (refusal.disabled) this.grammarDisabled = true;
-      this.deps.logger.warn(
+      (request.log ?? this.deps.logger).warn(
         { upstreamMessage: refusal.message, forEveryRequest: refusal.disabled },
         "TGI refused the grammar; generating without it (the output is still validated)",
       );
@@ -113,8 +113,9 @@ export class TgiEndpoint implements LlmEndpoint {
       ...(grammar ? { grammar: { type: "json", value: request.schema } } : {}),
     };
     const { value, attempts } = await retry(
-      (signal) => transport.textGeneration({ inputs: request.prompt, parameters }, signal),
+      (signal) => transport.textGeneration({ inputs: request.prompt, parameters }, signal, request.requestId),
       request.signal,
+      request.log,
     );
     const details = value.details;
     if (details === undefined || !FINISH_REASONS.has(details.finish_reason))

@@ -22,10 +22,12 @@ export interface JobContext {
   /** Whose results the tasks make and reuse, and the key whose quotas they count against. */
   tenant: string;
   createdBy?: string;
+  /** The request that created the job: its work's model calls carry it. */
+  requestId?: string;
 }
 
 export function jobContext(
-  job: Pick<JobRecord, "spec" | "tenant" | "createdBy">,
+  job: Pick<JobRecord, "spec" | "tenant" | "createdBy" | "requestId">,
   deps: { config: Config; profiles: ProfileRegistry; info: EndpointInfo },
 ): JobContext {
   const { config, profiles, info } = deps;
@@ -49,5 +51,6 @@ export function jobContext(
     failureKey: failureKey({ tenant: job.tenant, fingerprint }, config),
     tenant: job.tenant,
     ...(job.createdBy === undefined ? {} : { createdBy: job.createdBy }),
+    ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
   };
 }

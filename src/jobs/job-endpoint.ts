@@ -7,6 +7,7 @@
 
 import { FairGate } from "../concurrency/fair-gate.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
+import type { Metrics } from "../observability/metrics.js";
 import { withResponseCache } from "../store/cached-endpoint.js";
 import type { Store } from "../store/port.js";
 
@@ -28,6 +29,7 @@ export class JobEndpoints {
     private readonly now: () => number,
     /** Called when the server answers a model call (it is up: see model-outage.ts). */
     private readonly answered: () => void,
+    private readonly metrics?: Pick<Metrics, "cacheLookup">,
   ) {}
 
   info() {
@@ -49,6 +51,7 @@ export class JobEndpoints {
     };
     const counted = (from: "cache" | "server") => {
       if (from === "server") calls.modelCalls++;
+      this.metrics?.cacheLookup(from === "cache");
     };
     return withResponseCache(gated, this.store, counted, this.now);
   }

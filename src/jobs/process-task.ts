@@ -5,16 +5,19 @@
  * A task interrupted by shutdown goes back to the queue as it was; one whose job was cancelled ends
  * cancelled; one whose process died twice while it was at work is a poison pill (poison.ts). One that
  * failed because the model server is down goes back to the queue as it was too,
- * while the runner waits for the server (model-outage.ts).
+ * while the runner waits for the server (model-outage.ts). Whatever the outcome, one line says it (with
+ * the document's figures when it was read), and the job's end is reported by the task that ends it.
  */
 import { checkOcrPages, countOcrPages } from "../auth/quotas.js";
 import type { Config } from "../config.js";
 import { isPalimpsestError, PalimpsestError } from "../errors.js";
+import type { JobDocumentOutcome, Metrics } from "../observability/metrics.js";
 import { type PipelineDeps, runPipeline } from "../pipeline/run.js";
 import type { BlobStore } from "../store/blobs.js";
 import type { Store, StoredError, TaskRecord } from "../store/port.js";
 import { isRemembered } from "./failure-memory.js";
 import type { JobContext } from "./job-context.js";
+import type { JobEnds } from "./job-end.js";
 import type { TaskCalls } from "./job-endpoint.js";
 import { poisonPill } from "./poison.js";
 
@@ -32,6 +35,20 @@ export interface TaskEnvironment {
   now: () => number;
   /** Whether a failure with this error waits for the model server instead of counting (ModelOutage.holds). */
   waitsForModel: (error: unknown) => Promise<boolean>;
+  /** Reports the job's end when this task's outcome ended it. */
+  jobEnds: Pick<JobEnds, "report">;
+  metrics?: Pick<Metrics, "jobDocument">;
+}
+
+/** What a document's line says of it, besides its outcome. */
+interface Figures {
+  pages?: number;
+  chunks?: number;
+  mentions?: number;
+  rejected?: number;
+  code?: string;
+  retryAt?: number;
+  reason?: string;
 }
 
 export type Interruption = "shutdown" | "cancel";
@@ -45,6 +62,15 @@ export async function processTask(
 ): Promise<void> {
   const { store, owner, now } = env;
   const logger = env.pipeline.logger;
+  const started = now();
+  /** Records the outcome at `at` (the job's end time if it ends the job), then says it in one line. */
+  const finished = async (outcome: JobDocumentOutcome, figures: Figures, at: number, error?: unknown) => {
+    const line = { outcome, documentId: task.documentId, ...figures, seconds: (at - started) / 1000 };
+    if (error === undefined) logger.info(line, "document finished");
+    else logger.error({ ...line, err: error }, "document finished");
+    env.metrics?.jobDocument(outcome);
+    await env.jobEnds.report(task.jobId, at);
+  };
   let job: JobContext | undefined;
   try {
     const poisoned = poisonPill(task);
@@ -57,13 +83,17 @@ export async function processTask(
     job = await jobContext();
     const earlier = await store.findResult(task.documentId, job.fingerprint, job.tenant);
     if (earlier) {
-      await store.completeTask(task.id, owner, { reusedResultId: earlier.id }, now());
+      const at = now();
+      await store.completeTask(task.id, owner, { reusedResultId: earlier.id }, at);
+      const { pages, chunks, mentions, rejected } = earlier;
+      await finished("reused", { pages, chunks, mentions, rejected }, at);
       return;
     }
     const failed = await store.findFailure(task.documentId, job.failureKey);
     if (failed) {
-      logger.info({ code: failed.code, task: task.id }, "document failed so before: not read again");
-      await store.failTask(task.id, owner, failed, undefined, now());
+      const at = now();
+      await store.failTask(task.id, owner, failed, undefined, at);
+      await finished("failed", { code: failed.code, reason: "failed so before: not read again" }, at);
       return;
     }
     // A key past its OCR pages of the day: its documents fail (QUOTA_EXCEEDED, retried as retryable).
@@ -72,10 +102,25 @@ export async function processTask(
     // From here the document is at work: the process dying now is counted on it.
     await store.startTask(task.id, owner);
     const extraction = await runPipeline(
-      { bytes, profile: job.profile, filename: task.path, ...job.options, requester: task.jobId, signal },
+      {
+        bytes,
+        profile: job.profile,
+        filename: task.path,
+        ...job.options,
+        requester: task.jobId,
+        ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
+        signal,
+      },
       env.pipeline,
     );
     await countOcrPages(store, job.createdBy, extraction, now());
+    const figures = {
+      pages: extraction.document.pages.length,
+      chunks: extraction.stats.chunks,
+      mentions: extraction.entities.length,
+      rejected: extraction.rejected.length,
+    };
+    const at = now();
     await store.completeTask(
       task.id,
       owner,
@@ -87,34 +132,41 @@ export async function processTask(
           // The pipeline was given the path as the document's file name.
           name: task.path,
           mediaType: extraction.document.mediaType,
-          pages: extraction.document.pages.length,
-          chunks: extraction.stats.chunks,
-          mentions: extraction.entities.length,
-          rejected: extraction.rejected.length,
+          ...figures,
           modelCalls: env.calls.modelCalls,
         },
       },
-      now(),
+      at,
     );
+    await finished("done", figures, at);
   } catch (error) {
     const interrupted = signal.aborted ? interruption() : undefined;
     if (interrupted) {
-      await store.releaseTask(task.id, owner, interrupted === "cancel" ? "cancelled" : "queued", now());
+      const at = now();
+      await store.releaseTask(task.id, owner, interrupted === "cancel" ? "cancelled" : "queued", at);
+      if (interrupted === "cancel") await finished("cancelled", {}, at);
+      else await finished("requeued", { reason: "shutdown" }, at);
       return;
     }
     if (await env.waitsForModel(error)) {
-      logger.info({ task: task.id }, "document waits for the model server");
-      await store.releaseTask(task.id, owner, "queued", now());
+      const at = now();
+      await store.releaseTask(task.id, owner, "queued", at);
+      await finished("requeued", { reason: "the model server is down" }, at);
       return;
     }
     const stored = storedError(error);
     const retry = stored.retryable && task.attempts < env.config.jobAttempts;
-    const retryAt = retry ? now() + env.config.jobRetryDelayMs * 2 ** (task.attempts - 1) : undefined;
-    if (stored.code === "INTERNAL") logger.error({ err: error, task: task.id }, "document failed");
-    else logger.info({ code: stored.code, task: task.id, retryAt }, "document failed");
-    if (job && isRemembered(stored))
-      await store.rememberFailure(task.documentId, job.failureKey, stored, now());
-    await store.failTask(task.id, owner, stored, retryAt, now());
+    const at = now();
+    const retryAt = retry ? at + env.config.jobRetryDelayMs * 2 ** (task.attempts - 1) : undefined;
+    if (job && isRemembered(stored)) await store.rememberFailure(task.documentId, job.failureKey, stored, at);
+    await store.failTask(task.id, owner, stored, retryAt, at);
+    await finished(
+      retry ? "retrying" : "failed",
+      { code: stored.code, ...(retryAt === undefined ? {} : { retryAt }) },
+      at,
+      // A bug is logged with its stack; a document refused or a server failing is said by its code.
+      stored.code === "INTERNAL" ? error : undefined,
+    );
   }
 }
 

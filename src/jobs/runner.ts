@@ -21,12 +21,14 @@ import { Limiter } from "../concurrency/limiter.js";
 import type { Config } from "../config.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
 import { modelServerName } from "../endpoint/where.js";
+import type { Metrics } from "../observability/metrics.js";
 import type { PipelineDeps } from "../pipeline/run.js";
 import type { ProfileRegistry } from "../profiles/registry.js";
 import type { BlobStore } from "../store/blobs.js";
 import type { JobRecord, Store, TaskRecord } from "../store/port.js";
 import { readJobSource } from "./intake/read-source.js";
 import { type JobContext, jobContext } from "./job-context.js";
+import { JobEnds } from "./job-end.js";
 import { JobEndpoints } from "./job-endpoint.js";
 import { ModelOutage } from "./model-outage.js";
 import { isSuspect } from "./poison.js";
@@ -44,6 +46,8 @@ export interface JobRunnerDeps {
   blobs: BlobStore;
   /** Further pipeline dependencies (an OCR reader), passed on as they are. */
   pipeline?: Partial<Omit<PipelineDeps, "config" | "endpoint" | "logger">>;
+  /** Counts what becomes of documents and the model-response cache's hits (GET /metrics). */
+  metrics?: Pick<Metrics, "jobDocument" | "cacheLookup">;
   now?: () => number;
 }
 
@@ -65,6 +69,7 @@ export class JobRunner {
   private readonly presence: Presence;
   private readonly endpoints: JobEndpoints;
   private readonly outage: ModelOutage;
+  private readonly jobEnds: JobEnds;
   private readonly pipeline: Omit<PipelineDeps, "logger" | "endpoint">;
   private readonly contexts = new Map<string, Promise<JobContext>>();
   private readonly tasks = new Map<number, InFlight>();
@@ -97,7 +102,14 @@ export class JobRunner {
       now: this.now,
       resumed: () => this.wake(),
     });
-    this.endpoints = new JobEndpoints(endpoint, deps.store, this.now, () => this.outage.answered());
+    this.endpoints = new JobEndpoints(
+      endpoint,
+      deps.store,
+      this.now,
+      () => this.outage.answered(),
+      deps.metrics,
+    );
+    this.jobEnds = new JobEnds(deps.store, logger);
     this.pipeline = { ...deps.pipeline, config: deps.config, parsing: new Limiter(availableParallelism()) };
   }
 
@@ -235,7 +247,9 @@ export class JobRunner {
   }
 
   async cancel(jobId: string): Promise<JobRecord | undefined> {
-    const job = await this.deps.store.cancelJob(jobId, this.now());
+    const at = this.now();
+    const job = await this.deps.store.cancelJob(jobId, at);
+    await this.jobEnds.report(jobId, at);
     if (this.held?.job.id === jobId) await this.releaseHeld("cancelled");
     for (const task of this.tasks.values()) if (task.jobId === jobId) interrupt(task, "cancel");
     const unpacking = this.unpackings.get(jobId);
@@ -375,7 +389,12 @@ export class JobRunner {
     const controller = new AbortController();
     const work: InFlight = { jobId: job.id, controller, done: Promise.resolve() };
     this.tasks.set(task.id, work);
-    const logger = this.deps.logger.child({ job: job.id, task: task.id, path: task.path });
+    const logger = this.deps.logger.child({
+      job: job.id,
+      task: task.id,
+      path: task.path,
+      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
+    });
     const calls = { modelCalls: 0 };
     work.done = processTask(
       {
@@ -387,6 +406,8 @@ export class JobRunner {
         owner: this.workerId,
         now: this.now,
         waitsForModel: (error) => this.outage.holds(error),
+        jobEnds: this.jobEnds,
+        ...(this.deps.metrics === undefined ? {} : { metrics: this.deps.metrics }),
       },
       () => this.jobContext(job),
       task,

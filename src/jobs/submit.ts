@@ -31,6 +31,8 @@ export async function submitDocument(
     filename?: string;
     spec: JobSpec;
     owner: JobOwner;
+    /** The X-Request-Id of the request that asks for it, carried into the job's logs and model calls. */
+    requestId?: string;
   },
 ): Promise<JobRecord> {
   const now = deps.now ?? Date.now;
@@ -39,6 +41,7 @@ export async function submitDocument(
   const job: JobRecord = {
     id: randomUUID(),
     ...input.owner,
+    ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
     kind: "document",
     state: "running",
     spec: input.spec,
@@ -56,12 +59,13 @@ export async function submitDocument(
  */
 export async function submitArchive(
   deps: SubmitDeps,
-  input: { archive: string; filename?: string; spec: JobSpec; owner: JobOwner },
+  input: { archive: string; filename?: string; spec: JobSpec; owner: JobOwner; requestId?: string },
 ): Promise<JobRecord> {
   const now = deps.now ?? Date.now;
   const job: JobRecord = {
     id: randomUUID(),
     ...input.owner,
+    ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
     kind: "batch",
     state: "unpacking",
     spec: {

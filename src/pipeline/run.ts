@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
 import { PalimpsestError } from "../errors.js";
 import type { Log } from "../logger.js";
+import type { Metrics } from "../observability/metrics.js";
 import type { Profile } from "../profiles/profile.js";
 import { chunkText } from "./chunk/chunk.js";
 import { refuseOversized } from "./chunk/estimate.js";
@@ -43,6 +44,8 @@ export interface PipelineDeps {
   logger: Log;
   /** Reads scans and images; without it they are refused (images) or reported (PDF pages). */
   ocr?: OcrReader;
+  /** Counts the documents, pages and chunks the pipeline finishes (GET /metrics). */
+  metrics?: Pick<Metrics, "document">;
   /** Bounds the documents being read (parsed, OCR'd) at once: the job runner sizes it to the CPUs. */
   parsing?: { run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> };
 }
@@ -65,6 +68,8 @@ export interface PipelineInput {
   alignment?: Partial<AlignmentPolicy>;
   /** Who the document is processed for (a job, a client): OCR goes round between requesters. */
   requester?: string;
+  /** The request it is processed for (X-Request-Id), passed to the model server with every call. */
+  requestId?: string;
   signal?: AbortSignal;
 }
 
@@ -80,8 +85,12 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
   // has hundreds at once, which is not the leak Node warns about past 10.
   setMaxListeners(0, signal);
   try {
-    return await runStages(input, deps, signal);
+    const extraction = await runStages(input, deps, signal);
+    const { pages } = extraction.document;
+    deps.metrics?.document("done", { pages: pages.length, chunks: extraction.stats.chunks });
+    return extraction;
   } catch (error) {
+    deps.metrics?.document(input.signal?.aborted ? "cancelled" : "failed");
     if (!timeout.aborted || input.signal?.aborted) throw error;
     throw new PalimpsestError(
       "DOCUMENT_TIMEOUT",
@@ -153,6 +162,8 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
     maxNewTokens,
     reasks: config.reasks,
     signal,
+    requestId: input.requestId,
+    log: logger,
     stats,
     nextChunkIndex: () => nextChunkIndex++,
   };

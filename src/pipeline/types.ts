@@ -6,17 +6,23 @@
  * (see text/code-points.ts), so every stage can use plain string slicing.
  */
 
-export type MediaType =
-  | "text/plain"
-  | "application/pdf"
-  | "image/png"
-  | "image/jpeg"
-  | "image/tiff"
-  | "image/webp"
-  | "image/gif"
-  | "application/alto+xml"
-  | "application/vnd.prima.page+xml"
-  | "text/vnd.hocr+html";
+import type {
+  Alignment,
+  Box,
+  DifferenceKind,
+  OcrReason,
+  PageReading,
+  RejectionReason,
+  Warning,
+  XmlReading,
+} from "../schemas/extraction.js";
+import type { FORMATS } from "./ingest/registry.js";
+
+// The shapes the pipeline shares with its output (the API's Extraction) are declared with it.
+export type { Alignment, Box, DifferenceKind, OcrReason, PageReading, RejectionReason, Warning, XmlReading };
+
+/** The media types of the input formats, as the registry lists them. */
+export type MediaType = (typeof FORMATS)[number]["mediaType"];
 
 export interface Page {
   /** 1-based page number. */
@@ -33,14 +39,6 @@ export interface Page {
   reading?: PageReading;
   /** Lines and words with their boxes, where the source has them (OCR, ALTO, PAGE, hOCR). */
   layout?: PageLayout;
-}
-
-/** A rectangle in page pixels; the origin is the top-left corner of the page image. */
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
 }
 
 /** A word of a page's layout. Offsets are UTF-16 units into SourceDocument.text. */
@@ -67,27 +65,6 @@ export interface PageLayout {
   lines: LayoutLine[];
 }
 
-/** Why a page was read by OCR. */
-export type OcrReason = "image" | "no-text-layer" | "garbage-text-layer";
-
-export type PageReading =
-  | { method: "text-layer" }
-  | { method: "alto" | "page-xml" | "hocr" }
-  | {
-      method: "ocr";
-      reason: OcrReason;
-      /** Engine and version, e.g. "tesseract 5.3.0" or "tesseract.js 7.0.0". */
-      engine: string;
-      /** Models (traineddata) used, e.g. "frk" or "eng+fra". */
-      model: string;
-      /** Where the page image came from: the uploaded file, an image embedded in the PDF, or a rendering. */
-      image: "file" | "embedded" | "rendered";
-      /** Resolution of the page image of a PDF page (rendered, or the embedded scan's). */
-      dpi?: number;
-      /** Mean word confidence of the page, from 0 to 1. */
-      confidence?: number;
-    };
-
 export interface SourceDocument {
   /** sha256 of the uploaded bytes, hex. */
   id: string;
@@ -102,12 +79,6 @@ export interface SourceDocument {
   language?: string;
   /** Things the user should know about the ingest (pages needing OCR, lossy decoding...). */
   warnings: Warning[];
-}
-
-export interface Warning {
-  code: string;
-  message: string;
-  page?: number;
 }
 
 /** Text prepared for the model, with a map back to the source. */
@@ -131,24 +102,6 @@ export interface Chunk {
 
 /** One item the model returned, after schema validation (an object of the profile's item schema). */
 export type ModelItem = Record<string, unknown>;
-
-export type Alignment = "exact" | "fuzzy";
-
-/** What kind of difference a fuzzy citation has from the model's text. */
-export type DifferenceKind =
-  | "case"
-  | "diacritics"
-  /** Long s, ligatures, Fraktur letters. */
-  | "letterforms"
-  /** A word broken at a line end. */
-  | "hyphenation"
-  /** Line breaks, spaces, words glued together or split. */
-  | "spacing"
-  | "punctuation"
-  /** Letters OCR confuses (c/e, rn/m, 1/l, S/5...). */
-  | "ocr"
-  /** Other letters added, dropped or changed. */
-  | "letters";
 
 /** A verbatim string of an item located in the source text. Offsets are UTF-16 units inside the pipeline. */
 export interface Span {
@@ -189,20 +142,6 @@ export interface GroundedItem {
   /** What was changed in the model's answer and why (a derived value dropped). */
   warnings?: Warning[];
 }
-
-export type RejectionReason =
-  /** The text stands nowhere in the document: a hallucination. */
-  | "not_in_document"
-  /** The text stands elsewhere in the document, not in the passage the model was given. */
-  | "outside_passage"
-  /** The passage has the text with a number changed: a date, a year, an amount, a Roman numeral. */
-  | "different_number"
-  /** The passage's closest text differs by more than the alignment policy allows. */
-  | "too_different"
-  | "copied_from_example"
-  | "schema_invalid"
-  | "unparseable_output"
-  | "truncated_output";
 
 export interface RejectedItem {
   reason: RejectionReason;

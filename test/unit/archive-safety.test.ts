@@ -9,7 +9,7 @@ import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { ArchiveLimits } from "../../src/jobs/archive/budget.js";
 import { Intake } from "../../src/jobs/intake/intake.js";
-import { FileBlobStore } from "../../src/store/blobs.js";
+import { FileBlobStore } from "../../src/store/file-blobs.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { buildTar, buildZip, markBzip2, markEncrypted, renameInZip } from "../support/archives.js";
 

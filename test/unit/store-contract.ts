@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_TENANT } from "../../src/auth/roles.js";
-import type { KeyRecord, NewJob, NewResult, Store } from "../../src/store/port.js";
+import type { KeyRecord, NewJob, NewResult, Store, StoreChange } from "../../src/store/port.js";
 
 const T0 = 1_000_000;
 /** The tenant of jobs created without one. */
@@ -32,6 +32,20 @@ const result = (overrides: Partial<NewResult> = {}): NewResult => ({
   modelCalls: 3,
   ...overrides,
 });
+
+/** Waits for `assertion` to pass: watchers may hear of a change after the call that made it returns. */
+async function eventually(assertion: () => void, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
 
 export function storeContract(name: string, open: () => Store | Promise<Store>): void {
   describe(`store contract: ${name}`, () => {
@@ -80,6 +94,14 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
         ["a.txt", "d1", "queued", 0],
         ["b.txt", "d2", "queued", 0],
       ]);
+    });
+
+    it("keeps the request id a job was created for, and none for a job without one", async () => {
+      await store.createJob(job("asked", { requestId: "req-7f3:a.b" }));
+      await store.createJob(job("unasked"));
+      expect((await store.getJob("asked"))?.requestId).toBe("req-7f3:a.b");
+      expect((await store.listJobs("running")).find((j) => j.id === "asked")?.requestId).toBe("req-7f3:a.b");
+      expect(await store.getJob("unasked")).not.toHaveProperty("requestId");
     });
 
     it("finds the latest job of a resume key that was not cancelled", async () => {
@@ -675,6 +697,60 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       expect((await store.getTask(c?.id as number))?.state).toBe("cancelled");
       expect(await store.listWorkers(T0 + 2)).toEqual([]);
       expect(await store.claimUnpacking("j3", "alive")).toBeDefined();
+    });
+
+    it("measures a worker's silence from its last heartbeat, never negative", async () => {
+      await store.heartbeat({ id: "w", host: "h", pid: 1, heartbeatAt: T0 });
+      const silence = async (now: number) => (await store.listWorkers(now))[0]?.silentMs as number;
+      const first = await silence(T0 + 20);
+      expect(first).toBeGreaterThanOrEqual(0);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      // Later by the caller's clock and by any other: a longer silence.
+      const later = await silence(T0 + 80);
+      expect(later).toBeGreaterThan(first);
+      await store.heartbeat({ id: "w", host: "h", pid: 1, heartbeatAt: T0 + 80 });
+      expect(await silence(T0 + 80)).toBeLessThan(later);
+    });
+
+    it("tells watchers of the changes to a job and of work to claim, once made, until they stop", async () => {
+      const heard: StoreChange[] = [];
+      const stop = store.watch((change) => heard.push(change));
+      const hears = (...changes: StoreChange[]) =>
+        eventually(() => expect(heard).toEqual(expect.arrayContaining(changes)));
+
+      await store.createJob(job("j1"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+      ]);
+      await hears({ kind: "job", jobId: "j1" }, { kind: "work" });
+      heard.length = 0;
+      const a = await store.claimTask("j1", "w", T0);
+      await hears({ kind: "job", jobId: "j1" });
+      heard.length = 0;
+      await store.releaseTask(a?.id as number, "w", "queued", T0);
+      await hears({ kind: "job", jobId: "j1" }, { kind: "work" });
+
+      // A transition refused (not the owner) changes nothing: nothing is heard of j1 before j2.
+      heard.length = 0;
+      const b = await store.claimTask("j1", "w", T0);
+      await hears({ kind: "job", jobId: "j1" });
+      heard.length = 0;
+      expect(await store.completeTask(b?.id as number, "other", { result: result() }, T0)).toBe(false);
+      await store.createJob(job("j2"));
+      await hears({ kind: "job", jobId: "j2" });
+      expect(heard).not.toContainEqual({ kind: "job", jobId: "j1" });
+
+      await store.cancelJob("j1", T0);
+      await hears({ kind: "job", jobId: "j1" });
+
+      // Stopped: a watcher still there hears of j3, the stopped one no more.
+      const others: StoreChange[] = [];
+      store.watch((change) => others.push(change));
+      stop();
+      heard.length = 0;
+      await store.createJob(job("j3"));
+      await eventually(() => expect(others).toContainEqual({ kind: "job", jobId: "j3" }));
+      expect(heard).toEqual([]);
     });
 
     it("counts a crash on a dead worker's task only once its work had started, and none on release", async () => {

@@ -9,6 +9,7 @@ import { archiveFormatOfFile } from "../../jobs/archive/entry.js";
 import { type JobProgress, jobProgress } from "../../jobs/progress.js";
 import { csvOf, jsonLinesOf, resultLines } from "../../jobs/results.js";
 import { cliJob } from "../../jobs/submit.js";
+import { closeServices } from "../../services.js";
 import type { JobSpec, Store, StoredError } from "../../store/port.js";
 import { duration, ProgressReporter } from "../batch-progress.js";
 import { cliServices } from "../cli-services.js";
@@ -115,8 +116,7 @@ export const batch: Command = {
       return await summarise(store, job.id, progress, thisRun, stderr);
     } finally {
       stopping.dispose();
-      await jobs.stop();
-      await store.close();
+      await closeServices(services);
     }
   },
 };

@@ -21,7 +21,8 @@ export const extract: Command = {
                             (one file: a JSON object; several files: JSON Lines, one result per line)
   --format FORMAT           write an export of all results instead: ${EXPORT_FORMAT_NAMES.join(", ")}
                             (jsonl and csv: one mention per line; hipe-tsv: HIPE shared-task TSV;
-                            webanno: W3C Web Annotation JSON-LD)
+                            webanno: W3C Web Annotation JSON-LD; tei: TEI P5; alto, page: the one
+                            ALTO or PAGE FILE given, with its entities tagged)
   --labels MAP|FILE.json    hipe-tsv: write a tag set's labels through an eval type map
                             (hipe2020: pers, loc, org, time, prod; newseye, ajmc, topres19th)`,
   options: {
@@ -47,12 +48,15 @@ export const extract: Command = {
 
     const lines: string[] = [];
     const results: Extraction[] = [];
+    // alto, page: the files the results were read from, which those exports write the entities into.
+    const sources = new Map<string, Uint8Array>();
     const codes: number[] = [];
     for (const file of files) {
       try {
+        const bytes = await readFile(file);
         const result = await runPipeline(
           {
-            bytes: await readFile(file),
+            bytes,
             profile,
             filename: basename(file),
             ...(language ? { language } : {}),
@@ -62,6 +66,7 @@ export const extract: Command = {
           { config, endpoint: services.endpoint, logger: services.logger, ocr: services.ocr },
         );
         results.push(result);
+        if (exporter && "onlyFor" in exporter) sources.set(result.document.id, bytes);
         lines.push(JSON.stringify(result, null, files.length === 1 ? 2 : undefined));
         codes.push(EXIT.OK);
       } catch (error) {
@@ -70,7 +75,9 @@ export const extract: Command = {
         codes.push(exitCodeFor(error));
       }
     }
-    const output = exporter ? exporter.render(results, labels ? { labels } : {}) : `${lines.join("\n")}\n`;
+    const output = exporter
+      ? exporter.render(results, { ...(labels ? { labels } : {}), sources })
+      : `${lines.join("\n")}\n`;
     if (values.out) await writeFile(values.out as string, output);
     else stdout.write(output);
     return worstExitCode(codes);

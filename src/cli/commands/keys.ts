@@ -47,7 +47,7 @@ async function create({ config, values, stdout, stderr }: CommandContext): Promi
   if (name !== undefined && (typeof name !== "string" || name.length > MAX_NAME))
     throw new UsageError(`--name is a label of at most ${MAX_NAME} characters.`);
   const { key, id, hash } = generateKey();
-  const { store } = openStore(config);
+  const { store } = await openStore(config);
   try {
     await store.createKey({ id, tenant, role, hash, createdAt: Date.now(), ...(name ? { name } : {}) });
   } finally {
@@ -59,7 +59,7 @@ async function create({ config, values, stdout, stderr }: CommandContext): Promi
 }
 
 async function list({ config, stdout }: CommandContext): Promise<number> {
-  const { store } = openStore(config);
+  const { store } = await openStore(config);
   let all: KeyRecord[];
   try {
     all = await store.listKeys();
@@ -76,7 +76,7 @@ async function list({ config, stdout }: CommandContext): Promise<number> {
 }
 
 async function revoke({ config, stdout }: CommandContext, id: string): Promise<number> {
-  const { store } = openStore(config);
+  const { store } = await openStore(config);
   try {
     const key = await store.getKey(id);
     if (!key) throw new UsageError(`There is no key ${id} (palimpsest keys list shows them).`);

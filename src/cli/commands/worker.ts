@@ -6,7 +6,7 @@
  */
 import { modelServerName } from "../../endpoint/where.js";
 import { createLogger } from "../../logger.js";
-import { createServices, warmUpModel } from "../../services.js";
+import { closeServices, createServices, warmUpModel } from "../../services.js";
 import type { Command } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { stopOnSignals } from "../signals.js";
@@ -19,7 +19,7 @@ export const worker: Command = {
   async run({ config }) {
     const logger = createLogger(config.logLevel);
     const services = await createServices(config, logger);
-    const { jobs, store } = services;
+    const { jobs } = services;
     const stopping = stopOnSignals(() => jobs.stop());
     try {
       await jobs.start();
@@ -30,8 +30,7 @@ export const worker: Command = {
       return EXIT.OK;
     } finally {
       stopping.dispose();
-      await jobs.stop();
-      await store.close();
+      await closeServices(services);
     }
   },
 };

@@ -1,9 +1,11 @@
 /**
  * Which entries of a batch are documents. Decided by content where content can tell (an archive, an
- * office file), by name only for the files systems and archivers leave behind (.DS_Store, __MACOSX/...).
- * Anything else is a document candidate: the pipeline reads it or refuses it with its own error.
+ * office file, an input format that batches do not take: see the registry's `batches`), by name only
+ * for the files systems and archivers leave behind (.DS_Store, __MACOSX/...). Anything else is a
+ * document candidate: the pipeline reads it or refuses it with its own error.
  */
 import { detectBinaryFormat } from "../../pipeline/ingest/formats.js";
+import { formatOfHead } from "../../pipeline/ingest/registry.js";
 import { type ArchiveFormat, archiveFormat } from "../archive/entry.js";
 
 export type Classified =
@@ -32,5 +34,8 @@ export function classify(path: string, head: Uint8Array): Classified {
   if (format === "zip" && ZIP_BASED.test(path)) return { kind: "other", what: "a ZIP-based document format" };
   if (format) return { kind: "archive", format };
   if (known && known.kind !== "image") return { kind: "other", what: known.name };
+  const input = formatOfHead(head);
+  if (input !== undefined && !input.batches)
+    return { kind: "other", what: `${input.name}, which batches do not take` };
   return { kind: "document" };
 }

@@ -11,6 +11,7 @@
 
 import type { EndpointInfo, GenerateResult, LlmEndpoint } from "../../endpoint/port.js";
 import { isPalimpsestError } from "../../errors.js";
+import type { Log } from "../../logger.js";
 import type { Profile } from "../../profiles/profile.js";
 import { middleCut } from "../chunk/segments.js";
 import type { Chunk, ModelItem, RejectedItem } from "../types.js";
@@ -26,6 +27,9 @@ export interface ExtractContext {
   maxNewTokens: number;
   reasks: number;
   signal?: AbortSignal;
+  /** The request the document is processed for, and its logger: passed with each model call. */
+  requestId?: string | undefined;
+  log?: Log;
   stats: ExtractStats;
   /** Gives the next free chunk index to the halves of a split chunk. */
   nextChunkIndex: () => number;
@@ -177,6 +181,8 @@ async function generate(
       // Without a grammar, base BLOOM goes on to write the next document block after its answer.
       stop: STOP_SEQUENCES,
       signal: context.signal,
+      ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
+      ...(context.log === undefined ? {} : { log: context.log }),
     });
     const stats = context.stats;
     stats.modelCalls++;

@@ -7,8 +7,21 @@
  */
 import type { Box, LayoutLine, LayoutWord, PageLayout } from "../types.js";
 
+/**
+ * The start tag of the XML element a line or word was read from (UTF-16 offsets into the XML text),
+ * so results can be written back into the file; `textOffset` is where the line's text starts in the
+ * element's own text, in code points, when the element holds more than the line (a PAGE region
+ * transcribed whole).
+ */
+export interface SourceTag {
+  start: number;
+  end: number;
+  textOffset?: number;
+}
+
 export interface SourceWord {
   text: string;
+  tag?: SourceTag;
   box?: Box;
   confidence?: number;
 }
@@ -22,11 +35,15 @@ export interface SourceLine {
   text?: string;
   box?: Box;
   confidence?: number;
+  tag?: SourceTag;
 }
 
 export interface SourceBlock {
   lines: SourceLine[];
 }
+
+/** Where lines and words were placed in the page's text (offsets relative to it), by source object. */
+export type Placements = Map<SourceLine | SourceWord, { start: number; end: number }>;
 
 export interface ComposedPage {
   text: string;
@@ -38,7 +55,7 @@ const WORD_SEPARATOR = " ";
 const LINE_SEPARATOR = "\n";
 const BLOCK_SEPARATOR = "\n\n";
 
-export function composePage(blocks: readonly SourceBlock[]): ComposedPage {
+export function composePage(blocks: readonly SourceBlock[], placements?: Placements): ComposedPage {
   let text = "";
   const lines: LayoutLine[] = [];
   for (const block of blocks) {
@@ -50,12 +67,13 @@ export function composePage(blocks: readonly SourceBlock[]): ComposedPage {
       blockStarted = true;
       const start = text.length;
       text += lineText;
+      placements?.set(source, { start, end: text.length });
       lines.push({
         start,
         end: text.length,
         ...(source.box ? { box: source.box } : {}),
         ...(source.confidence === undefined ? {} : { confidence: source.confidence }),
-        words: placeWords(source, lineText, start),
+        words: placeWords(source, lineText, start, placements),
       });
     }
   }
@@ -63,7 +81,12 @@ export function composePage(blocks: readonly SourceBlock[]): ComposedPage {
 }
 
 /** Offsets of the line's words: consecutive when the line text was made from them, searched otherwise. */
-function placeWords(line: SourceLine, lineText: string, lineStart: number): LayoutWord[] {
+function placeWords(
+  line: SourceLine,
+  lineText: string,
+  lineStart: number,
+  placements: Placements | undefined,
+): LayoutWord[] {
   const placed: LayoutWord[] = [];
   let cursor = 0;
   for (const word of line.words) {
@@ -71,6 +94,7 @@ function placeWords(line: SourceLine, lineText: string, lineStart: number): Layo
     const at = lineText.indexOf(word.text, cursor);
     if (at === -1) continue;
     cursor = at + word.text.length;
+    placements?.set(word, { start: lineStart + at, end: lineStart + cursor });
     placed.push({
       start: lineStart + at,
       end: lineStart + cursor,

@@ -1,42 +1,33 @@
 /**
- * Signatures of binary file formats: the images Palimpsest reads by OCR, and the formats people
- * upload that it does not read, so the refusal can name what was sent and say what to do instead.
+ * Signatures of binary file formats people upload that Palimpsest does not read, so the refusal can
+ * name what was sent and say what to do instead. (The formats it reads are recognised by their
+ * entries in registry.ts.)
  */
 
 export type FormatKind = "image" | "archive" | "office" | "markup" | "other";
 
-/** Images sharp decodes; JPEG 2000 and DjVu need libraries its prebuilt binaries lack. */
-export type ImageMediaType = "image/png" | "image/jpeg" | "image/tiff" | "image/webp" | "image/gif";
-
 export interface KnownFormat {
   name: string;
   kind: FormatKind;
-  /** Set for the images that are read. */
-  mediaType?: ImageMediaType;
 }
 
-interface Signature extends KnownFormat {
-  /** Bytes at `offset`; `undefined` entries match any byte. */
+/** Bytes at `offset`; `undefined` entries match any byte. */
+export interface Magic {
   magic: readonly (number | undefined)[];
   offset?: number;
 }
 
-const ascii = (text: string): number[] => Array.from(text, (char) => char.charCodeAt(0));
+interface Signature extends KnownFormat, Magic {}
+
+export const ascii = (text: string): number[] => Array.from(text, (char) => char.charCodeAt(0));
+
+export function hasMagic(bytes: Uint8Array, { magic, offset = 0 }: Magic): boolean {
+  return magic.every((byte, i) => byte === undefined || bytes[offset + i] === byte);
+}
 
 const SIGNATURES: readonly Signature[] = [
-  {
-    name: "PNG image",
-    kind: "image",
-    mediaType: "image/png",
-    magic: [0x89, ...ascii("PNG\r\n"), 0x1a, 0x0a],
-  },
-  { name: "JPEG image", kind: "image", mediaType: "image/jpeg", magic: [0xff, 0xd8, 0xff] },
-  { name: "GIF image", kind: "image", mediaType: "image/gif", magic: ascii("GIF8") },
-  { name: "TIFF image", kind: "image", mediaType: "image/tiff", magic: ascii("II*\0") },
-  { name: "TIFF image", kind: "image", mediaType: "image/tiff", magic: ascii("MM\0*") },
   { name: "JPEG 2000 image", kind: "image", magic: [0, 0, 0, 0x0c, ...ascii("jP  \r\n"), 0x87, 0x0a] },
   { name: "JPEG 2000 image", kind: "image", magic: [0xff, 0x4f, 0xff, 0x51] },
-  { name: "WebP image", kind: "image", mediaType: "image/webp", magic: ascii("WEBP"), offset: 8 },
   { name: "DjVu document", kind: "image", magic: ascii("AT&TFORM") },
   { name: "ZIP archive", kind: "archive", magic: ascii("PK\x03\x04") },
   { name: "ZIP archive", kind: "archive", magic: ascii("PK\x05\x06") },
@@ -64,9 +55,7 @@ const ZIP_MEMBERS: readonly [member: string, name: string][] = [
 ];
 
 export function detectBinaryFormat(bytes: Uint8Array): KnownFormat | undefined {
-  const signature = SIGNATURES.find(({ magic, offset = 0 }) =>
-    magic.every((byte, i) => byte === undefined || bytes[offset + i] === byte),
-  );
+  const signature = SIGNATURES.find((candidate) => hasMagic(bytes, candidate));
   if (signature === undefined) return undefined;
   if (signature.name === "ZIP archive") {
     // Member names sit in each local header and again in the central directory at the end.
@@ -74,8 +63,8 @@ export function detectBinaryFormat(bytes: Uint8Array): KnownFormat | undefined {
     const member = ZIP_MEMBERS.find(([path]) => buffer.includes(path, 0, "latin1"));
     if (member !== undefined) return { name: member[1], kind: "office" };
   }
-  const { name, kind, mediaType } = signature;
-  return mediaType === undefined ? { name, kind } : { name, kind, mediaType };
+  const { name, kind } = signature;
+  return { name, kind };
 }
 
 /** XML and HTML decode as text, but their tags would reach the model as if they were the document. */

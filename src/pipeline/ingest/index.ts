@@ -1,18 +1,14 @@
 /**
- * Ingest: bytes in, SourceDocument out. The type is decided from the content (sniff), then the text
- * comes from decoding a text file, a PDF's text layer or OCR, OCR of an image, or an ALTO, PAGE or
- * hOCR file's transcription.
+ * Ingest: bytes in, SourceDocument out. The format is decided from the content (sniff, against the
+ * formats of registry.ts), then that format's reader gives the text: a text file decoded, a PDF's text
+ * layer or OCR, OCR of an image, an ALTO, PAGE or hOCR file's transcription.
  */
 import { createHash } from "node:crypto";
-import { PalimpsestError } from "../../errors.js";
 import type { OcrHints } from "../ocr/models.js";
 import type { OcrReader } from "../ocr/reader.js";
 import type { SourceDocument } from "../types.js";
-import { readImage } from "./image.js";
-import { layoutPages } from "./pages.js";
-import { extractPdf } from "./pdf.js";
+import type { ReadDocument } from "./input-format.js";
 import { sniff } from "./sniff.js";
-import { readXml } from "./xml/index.js";
 
 export interface IngestOptions {
   /** Most pages read from one document (config.maxPages). */
@@ -32,32 +28,23 @@ export interface IngestOptions {
 
 export async function ingest(bytes: Uint8Array, options: IngestOptions): Promise<SourceDocument> {
   const id = createHash("sha256").update(bytes).digest("hex");
-  const sniffed = sniff(bytes, { filename: options.filename, declaredType: options.declaredType });
-  const base = { id, byteLength: bytes.byteLength };
-  const request = {
-    hints: options.hints ?? {},
-    requester: options.requester ?? id,
-    signal: options.signal ?? new AbortController().signal,
+  const { format, decoded } = sniff(bytes, { filename: options.filename, declaredType: options.declaredType });
+  const read: ReadDocument = await format.read(decoded ? { bytes, decoded } : { bytes }, {
+    maxPages: options.maxPages,
+    ...(options.ocr ? { ocr: options.ocr } : {}),
+    request: {
+      hints: options.hints ?? {},
+      requester: options.requester ?? id,
+      signal: options.signal ?? new AbortController().signal,
+    },
+  });
+  return {
+    id,
+    byteLength: bytes.byteLength,
+    mediaType: format.mediaType,
+    ...(read.encoding === undefined ? {} : { encoding: read.encoding }),
+    text: read.text,
+    pages: read.pages,
+    warnings: read.warnings,
   };
-  if (sniffed.mediaType === "application/pdf") {
-    const { text, pages, warnings } = await extractPdf(bytes, { ...options, request });
-    return { ...base, mediaType: sniffed.mediaType, text, pages, warnings };
-  }
-  if ("decoded" in sniffed) {
-    const { text, encoding, warnings } = sniffed.decoded;
-    const { pages } = layoutPages([{ text, needsOcr: false }]);
-    return { ...base, mediaType: sniffed.mediaType, encoding, text, pages, warnings };
-  }
-  if ("format" in sniffed) {
-    const read = readXml(sniffed.format, sniffed.text, options.maxPages);
-    return { ...base, mediaType: sniffed.mediaType, ...layoutPages(read.pages), warnings: read.warnings };
-  }
-  if (!options.ocr)
-    throw new PalimpsestError(
-      "UNSUPPORTED_MEDIA_TYPE",
-      "The file is an image, and no OCR engine is configured to read it. Send a PDF with a text layer, an ALTO, PAGE or hOCR file, or the plain text.",
-      { details: { detected: sniffed.mediaType } },
-    );
-  const read = await readImage(bytes, { maxPages: options.maxPages, ocr: options.ocr, request });
-  return { ...base, mediaType: sniffed.mediaType, ...layoutPages(read.pages), warnings: read.warnings };
 }

@@ -1,30 +1,16 @@
 /**
  * The image of one page of a stored document, for display: the page as a viewer shows it, in the
- * pixel space of its boxes (the result's page width and height), at most `maxWidth` wide. Image
- * files are decoded as OCR decodes them (ocr/decode-image.ts: bombs refused from the header), with
- * their EXIF orientation applied, page N of a multi-page TIFF being its Nth image. PDF pages come
- * from pdfPageImage with OCR's settings: a scanned page is its embedded scan, any other a rendering
- * at OCR_DPI. Text and OCR exports (ALTO, PAGE, hOCR) hold no image: an export only names the scan
- * it describes.
+ * pixel space of its boxes (the result's page width and height), at most `maxWidth` wide, made by
+ * the page source of the document's format (registry.ts): an image file's page as OCR decodes it, a
+ * PDF page as OCR made it (its embedded scan, or a rendering at OCR_DPI). Text and OCR exports (ALTO,
+ * PAGE, hOCR) hold no image: an export only names the scan it describes.
  */
-import type { Sharp } from "sharp";
 import { PalimpsestError } from "../../errors.js";
-import { imageDecoder, imageMetadata, undecodable } from "../ocr/decode-image.js";
-import { countImagePages } from "../ocr/prepare-image.js";
-import { detectBinaryFormat } from "./formats.js";
-import { openPdf, pdfError } from "./pdf.js";
-import { pdfPageImage } from "./pdf-page-image.js";
-import { isPdf } from "./sniff.js";
+import { imageDecoder, undecodable } from "../ocr/decode-image.js";
+import type { PageImageOptions } from "./page-source.js";
+import { formatByMagic, formatOf } from "./registry.js";
 
-export interface PageImageOptions {
-  /** 1-based. */
-  page: number;
-  /** Widest image made; a narrower page keeps its size. */
-  maxWidth: number;
-  /** OCR_DPI and OCR_MAX_PIXELS, as OCR made the page's image with them. */
-  dpi: number;
-  maxPixels: number;
-}
+export { type PageImageOptions, pageOutOfRange } from "./page-source.js";
 
 /** The largest side a JPEG can have: a very tall page is scaled to fit it. */
 const JPEG_MAX_SIDE = 65535;
@@ -33,12 +19,39 @@ const JPEG_QUALITY = 85;
 
 /** Whether documents of a media type (a result's document.mediaType) have page images. */
 export function hasPageImages(mediaType: string): boolean {
-  return mediaType === "application/pdf" || mediaType.startsWith("image/");
+  const format = formatOf(mediaType);
+  return format !== undefined && "pageImage" in format;
+}
+
+/** Bytes at the start of a JPEG that hold its header, EXIF and colour profile segments included. */
+export const PAGE_IMAGE_HEAD_BYTES = 256 * 1024;
+
+/**
+ * Whether the stored file is already the page image asked for, to be sent as it is (streamed, never
+ * decoded): a one-page JPEG that needs no turning, no scaling and no colour conversion. Judged from
+ * the file's first PAGE_IMAGE_HEAD_BYTES; when unsure (a header that does not fit, or does not
+ * parse) the answer is no and pageImage makes the image, refusing what it must.
+ */
+export async function isPageImageAsStored(head: Uint8Array, options: PageImageOptions): Promise<boolean> {
+  if (options.page !== 1 || formatByMagic(head)?.mediaType !== "image/jpeg") return false;
+  try {
+    const { width, height, orientation, space } = await imageDecoder(head, 0, false).metadata();
+    return (
+      (orientation === undefined || orientation === 1) &&
+      (space === "srgb" || space === "b-w") &&
+      width <= options.maxWidth &&
+      width * height <= options.maxPixels
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** The page as a JPEG. NOT_FOUND past the last page, NO_PAGE_IMAGE for a document without images. */
 export async function pageImage(bytes: Uint8Array, options: PageImageOptions): Promise<Buffer> {
-  const page = await pageSource(bytes, options);
+  const format = formatByMagic(bytes);
+  if (format === undefined || !("pageImage" in format)) throw noPageImage();
+  const page = await format.pageImage(bytes, options);
   try {
     return await page
       // Transparent parts (a PNG's alpha, a rendered PDF page's background) are paper.
@@ -48,45 +61,6 @@ export async function pageImage(bytes: Uint8Array, options: PageImageOptions): P
       .toBuffer();
   } catch (error) {
     throw undecodable(error);
-  }
-}
-
-export function pageOutOfRange(page: number, pages: number): PalimpsestError {
-  return new PalimpsestError(
-    "NOT_FOUND",
-    `There is no page ${page}: the document has ${pages} page${pages === 1 ? "" : "s"}.`,
-    { details: { pages } },
-  );
-}
-
-async function pageSource(bytes: Uint8Array, options: PageImageOptions): Promise<Sharp> {
-  if (isPdf(bytes)) return pdfPage(bytes, options);
-  if (detectBinaryFormat(bytes)?.mediaType) return imagePage(bytes, options);
-  throw noPageImage();
-}
-
-async function imagePage(bytes: Uint8Array, { page, maxPixels }: PageImageOptions): Promise<Sharp> {
-  const pages = await countImagePages(bytes, maxPixels);
-  if (page > pages) throw pageOutOfRange(page, pages);
-  // Each page of a TIFF has its own size, checked before it is decoded.
-  await imageMetadata(bytes, page - 1, maxPixels);
-  return imageDecoder(bytes, page - 1, maxPixels).autoOrient();
-}
-
-async function pdfPage(
-  bytes: Uint8Array,
-  { page, dpi, maxPixels, maxWidth }: PageImageOptions,
-): Promise<Sharp> {
-  const parser = openPdf(bytes, maxPixels);
-  try {
-    const { total } = await parser.getInfo();
-    if (page > total) throw pageOutOfRange(page, total);
-    const image = await pdfPageImage(parser, page, { dpi, maxPixels, maxWidth });
-    return imageDecoder(image.bytes, 0, maxPixels);
-  } catch (error) {
-    throw pdfError(error);
-  } finally {
-    await parser.destroy();
   }
 }
 

@@ -5,10 +5,13 @@
  * OCR and reported, never passed on silently as empty.
  */
 import { PDFParse } from "pdf-parse";
+import type { Sharp } from "sharp";
 import { PalimpsestError } from "../../errors.js";
+import { imageDecoder } from "../ocr/decode-image.js";
 import type { OcrReader } from "../ocr/reader.js";
 import type { OcrReason, Page, Warning } from "../types.js";
 import { type OcrJob, type OcrRequest, ocrPages, unreadable } from "./ocr-pages.js";
+import { type PageImageOptions, pageOutOfRange } from "./page-source.js";
 import { layoutPages, type PageText } from "./pages.js";
 import { pdfPageImage } from "./pdf-page-image.js";
 import { textLayerQuality } from "./text-layer-quality.js";
@@ -23,6 +26,15 @@ export interface PdfOptions {
   maxPages: number;
   ocr?: OcrReader;
   request: OcrRequest;
+}
+
+/** Like Acrobat and pdf.js, accept a header preceded by junk (mail or HTTP residue) in the first KiB. */
+const PDF_HEADER = /%PDF-\d\.\d/;
+const PDF_HEADER_WINDOW = 1024;
+
+export function isPdf(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PDF_HEADER_WINDOW));
+  return PDF_HEADER.test(head.toString("latin1"));
 }
 
 export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promise<PdfText> {
@@ -76,6 +88,24 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions): Promis
     }
     const { text, pages } = layoutPages(pageTexts);
     return { text, pages, warnings: warnings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)) };
+  } catch (error) {
+    throw pdfError(error);
+  } finally {
+    await parser.destroy();
+  }
+}
+
+/** Page images for display are made as OCR makes them: a scanned page is its scan, others rendered at OCR_DPI. */
+export async function pdfPage(
+  bytes: Uint8Array,
+  { page, dpi, maxPixels, maxWidth }: PageImageOptions,
+): Promise<Sharp> {
+  const parser = openPdf(bytes, maxPixels);
+  try {
+    const { total } = await parser.getInfo();
+    if (page > total) throw pageOutOfRange(page, total);
+    const image = await pdfPageImage(parser, page, { dpi, maxPixels, maxWidth });
+    return imageDecoder(image.bytes, 0, maxPixels);
   } catch (error) {
     throw pdfError(error);
   } finally {

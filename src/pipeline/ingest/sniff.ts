@@ -5,35 +5,20 @@
  */
 import { PalimpsestError } from "../../errors.js";
 import { type DecodedText, decodeText } from "./decode-text.js";
-import {
-  detectBinaryFormat,
-  detectMarkup,
-  type FormatKind,
-  type ImageMediaType,
-  type KnownFormat,
-} from "./formats.js";
-import { detectXmlFormat, type XmlFormat } from "./xml/detect.js";
+import { detectBinaryFormat, detectMarkup, type FormatKind, type KnownFormat } from "./formats.js";
+import { FORMATS, formatByMagic, type RegisteredFormat } from "./registry.js";
+import { xmlRoot } from "./xml/detect.js";
 
 export interface SniffHints {
   filename?: string;
   declaredType?: string;
 }
 
-const XML_MEDIA_TYPES = {
-  alto: "application/alto+xml",
-  page: "application/vnd.prima.page+xml",
-  hocr: "text/vnd.hocr+html",
-} as const satisfies Record<XmlFormat, string>;
-
-export type Sniffed =
-  | { mediaType: "application/pdf" }
-  | { mediaType: ImageMediaType }
-  | { mediaType: (typeof XML_MEDIA_TYPES)[XmlFormat]; format: XmlFormat; text: string }
-  | { mediaType: "text/plain"; decoded: DecodedText };
-
-/** Like Acrobat and pdf.js, accept a header preceded by junk (mail or HTTP residue) in the first KiB. */
-const PDF_HEADER = /%PDF-\d\.\d/;
-const PDF_HEADER_WINDOW = 1024;
+/** The format the content is, with the decoded text for formats recognised as text. */
+export interface Sniffed {
+  format: RegisteredFormat;
+  decoded?: DecodedText;
+}
 
 /** Control characters (C0, DEL, C1) other than tab, line feed, vertical tab, form feed and carriage return. */
 const CONTROL = /[^\P{Cc}\t\n\v\f\r]/gu;
@@ -52,10 +37,12 @@ const ADVICE: Record<FormatKind, string> = {
 };
 
 export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
-  if (isPdf(bytes)) return { mediaType: "application/pdf" };
+  const magic = formatByMagic(bytes);
+  if (magic !== undefined && (magic.mediaType === "application/pdf" || !claimsPdf(hints)))
+    return { format: magic };
+  if (magic !== undefined) throw unsupported({ name: magic.name, kind: "image" }, hints);
 
   const binary = detectBinaryFormat(bytes);
-  if (binary?.mediaType !== undefined && !claimsPdf(hints)) return { mediaType: binary.mediaType };
   if (binary !== undefined) throw unsupported(binary, hints);
 
   // Binary data is refused from its first bytes: decoding tens of megabytes of it as text would hold the
@@ -72,10 +59,13 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
     throw unsupported({ name: "binary data of an unknown format", kind: "other" }, hints);
   const markup = detectMarkup(decoded.text);
   if (markup !== undefined) {
-    const format = detectXmlFormat(decoded.text);
-    if (format === undefined || format === "mets" || claimsPdf(hints))
-      throw unsupported(format === "mets" ? { name: "METS document", kind: "markup" } : markup, hints);
-    return { mediaType: XML_MEDIA_TYPES[format], format, text: decoded.text };
+    const root = xmlRoot(decoded.text) ?? "";
+    const format = FORMATS.find(
+      ({ detect }) => detect.by === "markup" && detect.matches(root, decoded.text),
+    );
+    if (format === undefined || claimsPdf(hints))
+      throw unsupported(root === "mets" ? { name: "METS document", kind: "markup" } : markup, hints);
+    return { format, decoded };
   }
   if (claimsPdf(hints))
     throw new PalimpsestError(
@@ -83,12 +73,9 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
       `${subject(hints)} is presented as a PDF but is not one: it contains plain text (no %PDF- header). Send the original PDF, or send the text as a .txt file.`,
       { details: { detected: "text/plain" } },
     );
-  return { mediaType: "text/plain", decoded };
-}
-
-export function isPdf(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PDF_HEADER_WINDOW));
-  return PDF_HEADER.test(head.toString("latin1"));
+  const text = FORMATS.find(({ detect }) => detect.by === "text");
+  if (text === undefined) throw unsupported({ name: "text", kind: "other" }, hints);
+  return { format: text, decoded };
 }
 
 /** Text never contains NUL (UTF-16 has already been decoded); other controls are rare in it. */

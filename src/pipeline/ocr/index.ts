@@ -6,6 +6,7 @@
 import type { Config } from "../../config.js";
 import type { Log } from "../../logger.js";
 import { createOcrEngine, parallelPages } from "./create-engine.js";
+import type { OcrEngine } from "./port.js";
 import { createOcrReader, type OcrReader } from "./reader.js";
 
 export type OcrSettings = Pick<
@@ -22,11 +23,16 @@ export type OcrSettings = Pick<
   | "dataDir"
 >;
 
-export async function createOcr(config: OcrSettings, log: Log): Promise<OcrReader> {
+/** `observe` wraps the engine once made (the metrics of its pages). */
+export async function createOcr(
+  config: OcrSettings,
+  log: Log,
+  observe: (engine: OcrEngine) => OcrEngine = (engine) => engine,
+): Promise<OcrReader> {
   // Probing tesseract costs two short process runs and starts nothing that lingers.
   const native = config.ocrEngine === "native" ? await createOcrEngine(config, log) : undefined;
   return createOcrReader({
-    engine: () => (native ? Promise.resolve(native) : createOcrEngine(config, log)),
+    engine: async () => observe(native ?? (await createOcrEngine(config, log))),
     parallelPages: parallelPages(config),
     pageTimeoutMs: config.ocrPageTimeoutMs,
     maxPixels: config.ocrMaxPixels,

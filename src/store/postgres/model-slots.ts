@@ -55,13 +55,11 @@ export class PgSlots implements ModelSlots {
     return this.inUse;
   }
 
+  /** Stops renewing and listening; the calls in flight have ended by now (the job runner stopped first). */
   async close(): Promise<void> {
     clearInterval(this.renewal);
     this.unlisten();
     this.wakeAll();
-    await this.db.query("UPDATE model_slots SET holder = NULL, lease_until = NULL WHERE holder = $1", [
-      this.holder,
-    ]);
   }
 
   /** Rows for each server's slots; a process told a smaller capacity simply uses the first ones. */

@@ -22,6 +22,7 @@ export interface JobRow {
   id: string;
   tenant: string;
   created_by: string | null;
+  request_id: string | null;
   kind: JobRecord["kind"];
   state: JobRecord["state"];
   spec: string;
@@ -100,6 +101,7 @@ export const toJob = (row: JobRow): JobRecord => ({
   id: row.id,
   tenant: row.tenant,
   ...(row.created_by === null ? {} : { createdBy: row.created_by }),
+  ...(row.request_id === null ? {} : { requestId: row.request_id }),
   kind: row.kind,
   state: row.state,
   spec: JSON.parse(row.spec),

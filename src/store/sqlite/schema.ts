@@ -219,4 +219,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE tasks ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
   `,
+  // The X-Request-Id of the request that created a job, carried into its work's logs and model calls.
+  `
+  ALTER TABLE jobs ADD COLUMN request_id TEXT;
+  `,
 ];

@@ -216,12 +216,13 @@ export class SqliteStore implements Store {
 
   private insertJob(job: NewJob): void {
     this.sql(
-      `INSERT INTO jobs (id, tenant, created_by, kind, state, spec, key, error, owner, created_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (id, tenant, created_by, request_id, kind, state, spec, key, error, owner, created_at,
+         finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       job.id,
       job.tenant ?? DEFAULT_TENANT,
       job.createdBy ?? null,
+      job.requestId ?? null,
       job.kind,
       job.state,
       JSON.stringify(job.spec),

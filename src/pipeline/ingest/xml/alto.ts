@@ -48,7 +48,7 @@ export function importAlto(text: string): ImportedDocument {
   walkXml(
     text,
     {
-      open(name, attributes) {
+      open(name, attributes, tag) {
         switch (name) {
           case "MeasurementUnit":
             unitText = "";
@@ -70,7 +70,7 @@ export function importAlto(text: string): ImportedDocument {
             break;
           case "TextLine": {
             const found = box(attributes);
-            line = { words: [], ...(found ? { box: found } : {}) };
+            line = { words: [], ...(found ? { box: found } : {}), tag };
             block?.lines.push(line);
             break;
           }
@@ -80,6 +80,7 @@ export function importAlto(text: string): ImportedDocument {
             const wordConfidence = confidence(numberAttribute(attributes.WC));
             const word: SourceWord = {
               text: attributes.CONTENT ?? "",
+              tag,
               ...(found ? { box: found } : {}),
               ...(wordConfidence === undefined ? {} : { confidence: wordConfidence }),
             };

@@ -1,28 +1,20 @@
 /**
- * Which XML format a document is, from its root element (and, for XHTML, the hOCR classes in it).
- * Prefixes and namespaces vary between versions and producers; the local name of the root does not.
+ * The root element of an XML (or XHTML) document, which tells its format: prefixes and namespaces
+ * vary between versions and producers; the local name of the root does not.
  */
-
-export type XmlFormat = "alto" | "page" | "hocr";
 
 /** Enough text to get past the prolog, comments and a DOCTYPE to the root element. */
 const HEAD = 16 * 1024;
 
-export function detectXmlFormat(text: string): XmlFormat | "mets" | undefined {
+/** The local name of the root element, lower-cased; undefined when none is found near the start. */
+export function xmlRoot(text: string): string | undefined {
   const head = text
     .slice(0, HEAD)
     .replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/gi, "");
-  const root = head.match(/<(?:[\w.-]+:)?([\w.-]+)/)?.[1]?.toLowerCase();
-  switch (root) {
-    case "alto":
-      return "alto";
-    case "pcgts":
-      return "page";
-    case "mets":
-      return "mets";
-    case "html":
-      return /class\s*=\s*["'][^"']*\bocr_page\b/.test(text) ? "hocr" : undefined;
-    default:
-      return undefined;
-  }
+  return head.match(/<(?:[\w.-]+:)?([\w.-]+)/)?.[1]?.toLowerCase();
+}
+
+/** hOCR is XHTML whose elements carry the hOCR classes. */
+export function isHocr(root: string, text: string): boolean {
+  return root === "html" && /class\s*=\s*["'][^"']*\bocr_page\b/.test(text);
 }

@@ -1,31 +1,33 @@
 /**
  * ALTO, PAGE and hOCR files: their text, in reading order, with the lines, words, boxes and
- * confidences they hold, as pages of a document.
+ * confidences they hold, as pages of a document. Each format's importer turns the XML into pages of
+ * blocks, lines and words; they are laid out here the same way for all of them.
  */
 import { PalimpsestError } from "../../../errors.js";
-import type { Warning } from "../../types.js";
-import { composePage } from "../compose-page.js";
-import type { PageText } from "../pages.js";
-import { importAlto } from "./alto.js";
-import type { XmlFormat } from "./detect.js";
-import { importHocr } from "./hocr.js";
+import { composePage, type Placements } from "../compose-page.js";
+import type { XmlReading } from "../../types.js";
+import type { ReadDocument } from "../input-format.js";
+import { layoutPages, type PageText } from "../pages.js";
 import type { ImportedDocument } from "./imported.js";
-import { importPageXml } from "./page-xml.js";
 
-const IMPORTERS: Record<XmlFormat, { name: string; read: (text: string) => ImportedDocument }> = {
-  alto: { name: "ALTO", read: importAlto },
-  page: { name: "PAGE", read: importPageXml },
-  hocr: { name: "hOCR", read: importHocr },
-};
+export interface XmlImporter {
+  /** The format's name in messages: "ALTO". */
+  name: string;
+  /** What the pages' `reading.method` says. */
+  reading: XmlReading;
+  read(text: string): ImportedDocument;
+}
 
-const READING = { alto: "alto", page: "page-xml", hocr: "hocr" } as const;
-
+/**
+ * `placements`, when given, receives where each line and word of the import stands in the document's
+ * text (UTF-16 offsets), for writing results back into the file.
+ */
 export function readXml(
-  format: XmlFormat,
+  importer: XmlImporter,
   text: string,
   maxPages: number,
-): { pages: PageText[]; warnings: Warning[] } {
-  const importer = IMPORTERS[format];
+  placements?: Placements,
+): ReadDocument & { imported: ImportedDocument } {
   const imported = importer.read(text);
   if (imported.pages.length > maxPages)
     throw new PalimpsestError(
@@ -33,14 +35,15 @@ export function readXml(
       `The ${importer.name} file has ${imported.pages.length} pages; at most ${maxPages} are read from one document. Split it into smaller parts.`,
       { details: { pages: imported.pages.length, maxPages } },
     );
-  const pages = imported.pages.map(({ width, height, blocks }): PageText => {
-    const { text: pageText, layout } = composePage(blocks);
+  const pagePlacements = imported.pages.map((): Placements => new Map());
+  const pages = imported.pages.map(({ width, height, blocks }, index): PageText => {
+    const { text: pageText, layout } = composePage(blocks, pagePlacements[index]);
     return {
       text: pageText,
       needsOcr: false,
       ...(width ? { width } : {}),
       ...(height ? { height } : {}),
-      reading: { method: READING[format] },
+      reading: { method: importer.reading },
       layout,
     };
   });
@@ -49,5 +52,11 @@ export function readXml(
       "EMPTY_DOCUMENT",
       `The ${importer.name} file contains no text: it has ${pages.length} page(s) but no transcribed words or lines (layout only, or an export made before recognition).`,
     );
-  return { pages, warnings: imported.warnings };
+  const laidOut = layoutPages(pages);
+  if (placements)
+    laidOut.pages.forEach((page, index) => {
+      for (const [item, range] of pagePlacements[index] ?? [])
+        placements.set(item, { start: range.start + page.start, end: range.end + page.start });
+    });
+  return { ...laidOut, warnings: imported.warnings, imported };
 }

@@ -12,7 +12,7 @@ import type { Box } from "../../types.js";
 import type { SourceBlock, SourceLine, SourceWord } from "../compose-page.js";
 import { boxFromPoints, confidence, numberAttribute } from "./geometry.js";
 import type { ImportedDocument } from "./imported.js";
-import { walkXml } from "./walk-xml.js";
+import { type TagSpan, walkXml } from "./walk-xml.js";
 
 interface Ordered {
   customIndex: number | undefined;
@@ -20,6 +20,7 @@ interface Ordered {
 
 interface Region extends Ordered {
   id: string | undefined;
+  tag: TagSpan;
   lines: (SourceLine & Ordered)[];
   text?: string;
 }
@@ -64,7 +65,7 @@ export function importPageXml(text: string): ImportedDocument {
   walkXml(
     text,
     {
-      open(name, attributes) {
+      open(name, attributes, tag) {
         const parent = stack.at(-1);
         stack.push(name);
         switch (name) {
@@ -77,6 +78,7 @@ export function importPageXml(text: string): ImportedDocument {
           case "TextRegion": {
             const region: Region = {
               id: attributes.id,
+              tag,
               customIndex: customIndex(attributes.custom),
               lines: [],
             };
@@ -85,7 +87,7 @@ export function importPageXml(text: string): ImportedDocument {
             break;
           }
           case "TextLine":
-            line = { words: [], customIndex: customIndex(attributes.custom) };
+            line = { words: [], customIndex: customIndex(attributes.custom), tag };
             regionStack.at(-1)?.lines.push(line);
             break;
           case "Word":
@@ -215,7 +217,7 @@ function byCustomIndex<T extends Ordered>(items: T[]): T[] {
 }
 
 function toBlock(region: Region): SourceBlock {
-  const lines: SourceLine[] = byCustomIndex(region.lines).map(({ words, text, box, confidence: conf }) => ({
+  const lines: SourceLine[] = byCustomIndex(region.lines).map(({ words, text, box, confidence: conf, tag }) => ({
     words: words.map(({ text: wordText, box: wordBox, confidence: wordConf }) => ({
       text: wordText,
       ...(wordBox ? { box: wordBox } : {}),
@@ -225,10 +227,20 @@ function toBlock(region: Region): SourceBlock {
     ...(text ? { text } : {}),
     ...(box ? { box } : {}),
     ...(conf === undefined ? {} : { confidence: conf }),
+    ...(tag ? { tag } : {}),
   }));
   // A region transcribed only as a whole: its text, line by line, without boxes.
-  if (lines.length === 0 && region.text)
-    return { lines: region.text.split(/\r?\n/).map((text) => ({ words: [], text })) };
+  if (lines.length === 0 && region.text) {
+    let textOffset = 0;
+    return {
+      lines: region.text.split(/(\r?\n)/).flatMap((text, i) => {
+        const at = textOffset;
+        textOffset += [...text].length;
+        // Odd parts are the line breaks the split kept, to count them in the offsets.
+        return i % 2 === 1 ? [] : [{ words: [], text, tag: { ...region.tag, textOffset: at } }];
+      }),
+    };
+  }
   return { lines };
 }
 

@@ -12,9 +12,16 @@
 import { SaxesParser } from "saxes";
 import { PalimpsestError } from "../../../errors.js";
 
+/** Where a start tag stands in the text: [start, end) in UTF-16 units, from its "<" to past its ">". */
+export interface TagSpan {
+  start: number;
+  end: number;
+}
+
 export interface XmlVisitor {
-  open(name: string, attributes: Readonly<Record<string, string>>): void;
-  close(name: string): void;
+  open(name: string, attributes: Readonly<Record<string, string>>, tag: TagSpan): void;
+  /** `tag` is the end tag, or the start tag itself of an empty element written `<name/>`. */
+  close(name: string, tag: TagSpan & { selfClosing: boolean }): void;
   text?(text: string): void;
 }
 
@@ -33,8 +40,17 @@ export function walkXml(text: string, visitor: XmlVisitor, options: WalkOptions)
   parser.on("doctype", (doctype) => {
     if (/<!ENTITY/i.test(doctype)) throw unsafe(options.format);
   });
-  parser.on("opentag", (tag) => visitor.open(localName(tag.name), tag.attributes as Record<string, string>));
-  parser.on("closetag", (tag) => visitor.close(localName(tag.name)));
+  parser.on("opentag", (tag) => {
+    // The parser stands just past the tag's ">"; attribute values may hold ">" but never "<".
+    const end = parser.position;
+    const span = { start: text.lastIndexOf("<", end - 1), end };
+    visitor.open(localName(tag.name), tag.attributes as Record<string, string>, span);
+  });
+  parser.on("closetag", (tag) => {
+    const end = parser.position;
+    const span = { start: text.lastIndexOf("<", end - 1), end, selfClosing: tag.isSelfClosing };
+    visitor.close(localName(tag.name), span);
+  });
   if (visitor.text) {
     const onText = visitor.text.bind(visitor);
     parser.on("text", onText);
