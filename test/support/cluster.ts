@@ -107,7 +107,9 @@ export async function countingModelServer(options: { latencyMs: number; slots: n
       return '{"entities": []}';
     },
   });
-  const generations = () => server.received.filter((r) => r.method === "POST" && r.path === "/generate");
+  // TGI's native routes: "/" (what the client library calls) and "/generate".
+  const generations = () =>
+    server.received.filter((r) => r.method === "POST" && (r.path === "/" || r.path === "/generate"));
   return {
     server,
     /** Generation requests received, answered or not. */

@@ -37,11 +37,11 @@ describe.skipIf(!hasPostgres)("model slots in PostgreSQL", () => {
     const [a, b, c] = (await processes(3)) as [PgSlots, PgSlots, PgSlots];
     const held: SlotLease[] = [];
     for (const slots of [a, b, c, a, b]) held.push(await slots.acquire(servers));
-    const byServer = (leases: SlotLease[]) =>
-      leases.reduce<Record<string, number>>(
-        (counts, l) => ({ ...counts, [l.server]: (counts[l.server] ?? 0) + 1 }),
-        {},
-      );
+    const byServer = (leases: SlotLease[]) => {
+      const counts: Record<string, number> = {};
+      for (const lease of leases) counts[lease.server] = (counts[lease.server] ?? 0) + 1;
+      return counts;
+    };
     expect(byServer(held)).toEqual({ "http://gpu1": 2, "http://gpu2": 3 });
     // Full: the next caller waits until a slot is given back, in whichever process.
     let sixth: SlotLease | undefined;
@@ -55,6 +55,26 @@ describe.skipIf(!hasPostgres)("model slots in PostgreSQL", () => {
     const lease = await waiting;
     expect(lease.server).toBe(held[0]?.server);
     expect(c.held().get(lease.server)).toBe(1 + (held[2]?.server === lease.server ? 1 : 0));
+  });
+
+  it("never holds one slot twice when processes race for them", async () => {
+    const cluster = await processes(3);
+    const one = [{ id: "http://gpu1", capacity: 3 }];
+    let holding = 0;
+    let most = 0;
+    const calls = cluster.flatMap((slots) =>
+      Array.from({ length: 20 }, async () => {
+        const lease = await slots.acquire(one);
+        holding++;
+        most = Math.max(most, holding);
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
+        holding--;
+        await lease.release();
+      }),
+    );
+    await Promise.all(calls);
+    expect(most).toBe(3);
+    expect(cluster.map((slots) => slots.held().get("http://gpu1"))).toEqual([0, 0, 0]);
   });
 
   it("wakes a waiting process by notification, not by its poll", async () => {

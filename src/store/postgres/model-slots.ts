@@ -5,13 +5,22 @@
  * other), given back with a notification that wakes the processes waiting for one. A slot is leased, not
  * owned: its holder renews the lease while the call lasts, so the slots of a process that dies (kill -9,
  * a lost machine) come free when their lease runs out, without anyone having to notice the death.
+ *
+ * In each process the calls wait in line, first come first served, and only the head of the line asks
+ * the database: a freed slot costs one query per waiting process, not one per waiting call.
  */
 import { randomUUID } from "node:crypto";
 import type { ModelSlots, SlotLease, SlotServer } from "../../endpoint/slots.js";
 import type { PgDatabase } from "./database.js";
 
-/** A waiting call looks again this often even without a notification (an expired lease sends none). */
+/** The line looks again this often even without a notification (an expired lease sends none). */
 const POLL_MS = 1_000;
+
+interface Waiter {
+  servers: readonly SlotServer[];
+  grant(lease: SlotLease): void;
+  fail(error: unknown): void;
+}
 
 export class PgSlots implements ModelSlots {
   /** This process's name on the slots it holds. */
@@ -21,7 +30,9 @@ export class PgSlots implements ModelSlots {
   /** Capacity whose rows are known to exist, by server. */
   private readonly ensured = new Map<string, number>();
   private readonly inUse = new Map<string, number>();
-  private readonly wakers = new Set<() => void>();
+  private readonly waiting: Waiter[] = [];
+  private pumping = false;
+  private wakeUp: (() => void) | undefined;
   private readonly renewal: NodeJS.Timeout;
 
   constructor(
@@ -30,25 +41,36 @@ export class PgSlots implements ModelSlots {
     private readonly leaseMs: number,
   ) {
     this.channel = db.channel("model_slots");
-    this.unlisten = db.listen(this.channel, () => this.wakeAll());
+    this.unlisten = db.listen(this.channel, () => this.wake());
     this.renewal = setInterval(() => void this.renew(), Math.max(100, Math.floor(leaseMs / 3)));
     this.renewal.unref();
   }
 
-  async acquire(servers: readonly SlotServer[], signal?: AbortSignal): Promise<SlotLease> {
+  acquire(servers: readonly SlotServer[], signal?: AbortSignal): Promise<SlotLease> {
     signal?.throwIfAborted();
-    await this.ensure(servers);
-    for (;;) {
-      // Armed before looking, so a slot freed while we look wakes us at once.
-      const woken = this.nextWake(signal);
-      const taken = await this.take(servers);
-      if (taken) {
-        woken.cancel();
-        return this.lease(taken.server, taken.slot);
-      }
-      await woken.promise;
-      signal?.throwIfAborted();
-    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        // A caller that gives up while waiting leaves the line without taking a slot.
+        const index = this.waiting.indexOf(waiter);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(signal?.reason);
+        this.wake();
+      };
+      const waiter: Waiter = {
+        servers,
+        grant: (lease) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(lease);
+        },
+        fail: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      this.waiting.push(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      void this.pump();
+    });
   }
 
   held(): ReadonlyMap<string, number> {
@@ -59,7 +81,46 @@ export class PgSlots implements ModelSlots {
   async close(): Promise<void> {
     clearInterval(this.renewal);
     this.unlisten();
-    this.wakeAll();
+  }
+
+  /** Serves the line's head until the line is empty, waiting for a freed slot when there is none. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let head = this.waiting[0]; head !== undefined; head = this.waiting[0]) {
+        // Armed before asking, so a slot freed while we ask wakes us at once.
+        const woken = this.nextWake();
+        let outcome: Awaited<ReturnType<PgSlots["take"]>>;
+        try {
+          await this.ensure(head.servers);
+          outcome = await this.take(head.servers);
+        } catch (error) {
+          woken.cancel();
+          this.waiting.splice(this.waiting.indexOf(head), 1);
+          head.fail(error);
+          continue;
+        }
+        if (outcome.taken) {
+          woken.cancel();
+          const lease = this.lease(outcome.taken.server, outcome.taken.slot);
+          const index = this.waiting.indexOf(head);
+          // Gone meanwhile (it gave up): the slot goes back at once.
+          if (index < 0) await lease.release();
+          else {
+            this.waiting.splice(index, 1);
+            head.grant(lease);
+          }
+        } else if (outcome.free > 0) {
+          // Another process took the one we chose: others were free, try again at once.
+          woken.cancel();
+        } else {
+          await woken.promise;
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   /** Rows for each server's slots; a process told a smaller capacity simply uses the first ones. */
@@ -75,9 +136,15 @@ export class PgSlots implements ModelSlots {
     }
   }
 
-  /** A free slot among `servers`, on the one with the most free, taken for this process. */
-  private async take(servers: readonly SlotServer[]): Promise<{ server: string; slot: number } | undefined> {
-    const [row] = await this.db.query<{ server: string; slot: number }>(
+  /**
+   * Takes a free slot among `servers`, on the one with the most free. The slot must be free on the row
+   * itself, not only in the statement's snapshot: the check is on the locked row, so that a slot another
+   * process took meanwhile is never taken twice. `free`: how many looked free.
+   */
+  private async take(
+    servers: readonly SlotServer[],
+  ): Promise<{ taken?: { server: string; slot: number }; free: number }> {
+    const [row] = await this.db.query<{ free: number; server: string | null; slot: number | null }>(
       `WITH budget AS (SELECT * FROM unnest($2::text[], $3::int[]) AS b (server, capacity)),
        free AS (
          SELECT s.server, s.slot FROM model_slots s JOIN budget b ON b.server = s.server AND s.slot < b.capacity
@@ -86,15 +153,24 @@ export class PgSlots implements ModelSlots {
        chosen AS (
          SELECT s.server, s.slot FROM model_slots s
          WHERE (s.server, s.slot) IN (SELECT server, slot FROM free)
+           AND (s.holder IS NULL OR s.lease_until < clock_timestamp())
          ORDER BY (SELECT count(*) FROM free f WHERE f.server = s.server) DESC, s.slot
          LIMIT 1 FOR UPDATE SKIP LOCKED
+       ),
+       taken AS (
+         UPDATE model_slots m SET holder = $1, lease_until = clock_timestamp() + make_interval(secs => $4)
+         FROM chosen WHERE m.server = chosen.server AND m.slot = chosen.slot
+           AND (m.holder IS NULL OR m.lease_until < clock_timestamp())
+         RETURNING m.server, m.slot
        )
-       UPDATE model_slots m SET holder = $1, lease_until = clock_timestamp() + make_interval(secs => $4)
-       FROM chosen WHERE m.server = chosen.server AND m.slot = chosen.slot
-       RETURNING m.server, m.slot`,
+       SELECT (SELECT count(*) FROM free) AS free, taken.server, taken.slot
+       FROM (SELECT 1) AS one LEFT JOIN taken ON true`,
       [this.holder, servers.map((s) => s.id), servers.map((s) => s.capacity), this.leaseMs / 1000],
     );
-    return row;
+    const free = Number(row?.free ?? 0);
+    return row?.server != null && row.slot != null
+      ? { taken: { server: row.server, slot: row.slot }, free }
+      : { free };
   }
 
   private lease(server: string, slot: number): SlotLease {
@@ -114,6 +190,8 @@ export class PgSlots implements ModelSlots {
            ) SELECT pg_notify($4, '') FROM freed`,
           [server, slot, this.holder, this.channel],
         );
+        // Our own line need not wait for the notification to come back.
+        this.wake();
       },
     };
   }
@@ -130,24 +208,21 @@ export class PgSlots implements ModelSlots {
       .catch(() => undefined);
   }
 
-  private nextWake(signal?: AbortSignal): { promise: Promise<void>; cancel(): void } {
-    let wake: () => void = () => {};
+  private nextWake(): { promise: Promise<void>; cancel(): void } {
+    let done: () => void = () => {};
     const promise = new Promise<void>((resolve) => {
-      wake = resolve;
+      const timer = setTimeout(() => done(), POLL_MS);
+      done = () => {
+        clearTimeout(timer);
+        if (this.wakeUp === done) this.wakeUp = undefined;
+        resolve();
+      };
     });
-    const timer = setTimeout(() => done(), POLL_MS);
-    const done = () => {
-      clearTimeout(timer);
-      this.wakers.delete(done);
-      signal?.removeEventListener("abort", done);
-      wake();
-    };
-    this.wakers.add(done);
-    signal?.addEventListener("abort", done, { once: true });
+    this.wakeUp = done;
     return { promise, cancel: done };
   }
 
-  private wakeAll(): void {
-    for (const wake of [...this.wakers]) wake();
+  private wake(): void {
+    this.wakeUp?.();
   }
 }
