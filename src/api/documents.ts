@@ -174,7 +174,7 @@ export async function documentRoutes(fastify: FastifyInstance, services: Service
             }),
           },
         },
-        errorCodes: ["NOT_FOUND", "NOT_ACCEPTABLE"],
+        errorCodes: ["NOT_FOUND", "NOT_ACCEPTABLE", "EXPORT_NOT_APPLICABLE"],
       },
       preHandler: negotiate(EXTRACTION_REPRESENTATIONS),
       preSerialization: renderRequestedExport,

@@ -73,6 +73,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
           ...MODEL_ERRORS,
           "QUOTA_EXCEEDED",
           "NOT_ACCEPTABLE",
+          "EXPORT_NOT_APPLICABLE",
         ],
       },
       preHandler: negotiate(EXTRACTION_REPRESENTATIONS),

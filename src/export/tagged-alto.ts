@@ -16,6 +16,7 @@ import { type SourceFiles, taggedSource } from "./tagged-source.js";
 import { xmlAttributes, xmlId } from "./xml-text.js";
 
 interface AltoOutline {
+  /** IDs the new tags must not take. */
   ids: Set<string>;
   tags?: { open: TagSpan; close: TagSpan & { selfClosing: boolean } };
   /** The first element a new Tags must come before. */
@@ -32,7 +33,11 @@ export function taggedAlto(extraction: Extraction, sources: SourceFiles | undefi
   for (const { mention, start, end } of mentions) {
     let tag = tagIds.get(mention.entity);
     if (!tag) {
-      tag = { id: uniqueId(xmlId(mention.entity), outline.ids), type: mention.type, label: mention.entityName };
+      tag = {
+        id: uniqueId(xmlId(mention.entity), outline.ids),
+        type: mention.type,
+        label: mention.entityName,
+      };
       tagIds.set(mention.entity, tag);
     }
     for (const string of strings) {
@@ -43,7 +48,9 @@ export function taggedAlto(extraction: Extraction, sources: SourceFiles | undefi
     }
   }
   if (tagIds.size === 0) return applyEdits(sourceBytes(extraction, sources), decoded, []);
-  const edits: Edit[] = [...refs.values()].map(({ tag, ids }) => appendToAttribute(text, tag, "TAGREFS", ids.join(" ")));
+  const edits: Edit[] = [...refs.values()].map(({ tag, ids }) =>
+    appendToAttribute(text, tag, "TAGREFS", ids.join(" ")),
+  );
   edits.push(tagsEdit(text, outline, [...tagIds.values()]));
   const encodable = onlyEncodable(decoded.encoding);
   return applyEdits(
@@ -59,7 +66,11 @@ function sourceBytes(extraction: Extraction, sources: SourceFiles | undefined): 
 }
 
 /** The NamedEntityTags, in the file's Tags, or in a Tags of their own. */
-function tagsEdit(text: string, outline: AltoOutline, tags: { id: string; type: string; label: string }[]): Edit {
+function tagsEdit(
+  text: string,
+  outline: AltoOutline,
+  tags: { id: string; type: string; label: string }[],
+): Edit {
   const { tags: existing, beforeTags } = outline;
   const anchor = existing?.open ?? beforeTags;
   if (!anchor) throw new Error("an ALTO file read into text has a Layout");
@@ -86,7 +97,10 @@ function tagsEdit(text: string, outline: AltoOutline, tags: { id: string; type: 
       insert: `>\n${entries(`${indent}  `)}${indent}</${prefix}Tags>`,
     };
   }
-  return { at: existing.close.start, insert: `  ${entries("").trimEnd().replace(/\n/g, `\n${indent}  `)}\n${indent}` };
+  return {
+    at: existing.close.start,
+    insert: `  ${entries("").trimEnd().replace(/\n/g, `\n${indent}  `)}\n${indent}`,
+  };
 }
 
 function altoOutline(text: string): AltoOutline {
@@ -96,7 +110,9 @@ function altoOutline(text: string): AltoOutline {
     text,
     {
       open(name, attributes, tag) {
-        if (attributes.ID) outline.ids.add(attributes.ID);
+        // IDs defined, and those referred to (a file may refer to tags it does not define).
+        for (const id of [attributes.ID, ...(attributes.TAGREFS ?? "").split(/\s+/)])
+          if (id) outline.ids.add(id);
         if (name === "Tags" && !outline.tags) tagsOpen = tag;
         if ((name === "ReadingOrder" || name === "Layout") && !outline.beforeTags) outline.beforeTags = tag;
       },

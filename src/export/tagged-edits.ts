@@ -34,5 +34,6 @@ export function indentBefore(text: string, at: number): string {
 /** Inserted XML as the file's encoding can hold it: characters beyond ASCII as references in legacy code pages. */
 export function onlyEncodable(encoding: string): (xml: string) => string {
   if (isUnicode(encoding)) return (xml) => xml;
-  return (xml) => xml.replace(/[^\x00-\x7F]/gu, (char) => `&#x${(char.codePointAt(0) as number).toString(16)};`);
+  return (xml) =>
+    xml.replace(/[^\p{ASCII}]/gu, (char) => `&#x${(char.codePointAt(0) as number).toString(16)};`);
 }

@@ -51,7 +51,9 @@ export function taggedSource(
       `The ${importer.name} file now reads into another text than the result's (it was made by an earlier version): extract the document again, then export it.`,
     );
   const index = new CodePointIndex(read.text);
-  const elements = [...placements].flatMap(([item, range]) => (item.tag ? [{ item, tag: item.tag, ...range }] : []));
+  const elements = [...placements].flatMap(([item, range]) =>
+    item.tag ? [{ item, tag: item.tag, ...range }] : [],
+  );
   const mentions = extraction.entities.map((mention) => ({
     mention,
     start: index.toUtf16(mention.start),

@@ -42,7 +42,8 @@ export function teiDateAttributes(value: unknown): DateAttributes {
   const from = start === ".." ? undefined : parseDate(start);
   const to = end === ".." ? undefined : parseDate(end);
   // "../.." says nothing; an end that does not parse makes the whole value unusable.
-  if ((from === undefined && start !== "..") || (to === undefined && end !== "..") || (!from && !to)) return {};
+  if ((from === undefined && start !== "..") || (to === undefined && end !== "..") || (!from && !to))
+    return {};
   return {
     ...(from ? { from: from.earliest } : {}),
     ...(to ? { to: to.latest } : {}),

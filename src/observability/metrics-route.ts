@@ -4,6 +4,7 @@
  * mode (loopback, no key yet, or AUTH=off) it answers anyone, like every other route.
  */
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import type { Metrics } from "./metrics.js";
 
 export async function metricsRoute(app: FastifyInstance, metrics: Pick<Metrics, "exposition">): Promise<void> {
@@ -12,11 +13,17 @@ export async function metricsRoute(app: FastifyInstance, metrics: Pick<Metrics, 
     {
       config: { access: "admin" },
       schema: {
+        operationId: "getMetrics",
         tags: ["health"],
         summary: "Prometheus metrics: requests, model calls, documents, queue depth, OCR, cache, process",
         description:
           "Text exposition format 0.0.4. Needs an admin key (Authorization: Bearer), or none in open mode. Off with METRICS=off.",
-        produces: ["text/plain"],
+        response: {
+          200: {
+            description: "The metrics, in Prometheus' text exposition format.",
+            content: { "text/plain": { schema: Type.String() } },
+          },
+        },
       },
     },
     async (_request, reply) => {

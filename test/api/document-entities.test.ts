@@ -129,6 +129,9 @@ describe("GET /v1/documents/:id/entities?format=", () => {
       "csv",
       "hipe-tsv",
       "webanno",
+      "tei",
+      "alto",
+      "page",
     ]);
     expect(parameters.find((p) => p.name === "text")?.schema?.type).toBe("boolean");
     expect(parameters.find((p) => p.name === "labels")?.schema?.enum).toContain("hipe2020");

@@ -66,5 +66,6 @@ describe("service routes", () => {
       headers: { "x-request-id": "abc-123" },
     });
     expect(response.statusCode).toBe(200);
+    expect(response.headers["x-request-id"]).toBe("abc-123");
   });
 });

@@ -14,6 +14,7 @@ import {
   waitForJob,
 } from "../support/cluster.js";
 import {
+  adminQuery,
   dropTestSchemas,
   freshSchema,
   hasPostgres,
@@ -68,6 +69,8 @@ describe.skipIf(!hasPostgres)("a cluster of processes on one PostgreSQL", () => 
       });
       expect(upload.status).toBe(202);
       const { id } = (await upload.json()) as { id: string };
+      // The API process does none of the work: its event stream follows the workers through the database.
+      const events = eventStream(`${api.url}/v1/jobs/${id}/events`);
 
       const job = await waitForJob(api.url as string, id, async ({ progress }) => {
         const done = progress.documents.done ?? 0;
@@ -78,6 +81,9 @@ describe.skipIf(!hasPostgres)("a cluster of processes on one PostgreSQL", () => 
       });
 
       expect(job.state).toBe("done");
+      const streamed = await events;
+      expect(streamed.at(-1)).toMatchObject({ event: "end", data: { state: "done" } });
+      expect(streamed.filter((e) => e.event === "progress").length).toBeGreaterThan(3);
       expect(job.progress.documents).toMatchObject({ total: DOCUMENTS, done: DOCUMENTS, failed: 0 });
       expect(await killed.exited).toBeNull();
       // SIGTERM: its documents finished (or went back to the queue), then it left with 0.
@@ -108,4 +114,60 @@ describe.skipIf(!hasPostgres)("a cluster of processes on one PostgreSQL", () => 
       await model.server.close();
     }
   });
+
+  it("stores one document when two API processes receive the same upload at once", {
+    timeout: 120_000,
+  }, async () => {
+    const model = await countingModelServer({ latencyMs: 0, slots: 4 });
+    const schema = freshSchema();
+    const env = clusterEnv({ postgresUrl: POSTGRES_URL, schema, modelUrl: model.server.url });
+    try {
+      const apis = await Promise.all([startProcess("api", env), startProcess("api", env)]);
+      processes.push(...apis);
+      const body = "Marie Curval, veuve, demeurant à Nîmes, le 3 nivôse an II.";
+      const answers = await Promise.all(
+        apis.map((api) =>
+          fetch(`${api.url}/v1/documents`, {
+            method: "POST",
+            headers: { "content-type": "text/plain" },
+            body,
+          }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+      const jobs = (await Promise.all(answers.map((answer) => answer.json()))) as {
+        id: string;
+        document: string;
+      }[];
+      expect(jobs[0]?.id).not.toBe(jobs[1]?.id);
+      expect(jobs[0]?.document).toBe(jobs[1]?.document);
+      const count = async (table: string) =>
+        Number((await adminQuery<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".${table}`))[0]?.n);
+      expect(await count("documents")).toBe(1);
+      expect(await count("blobs")).toBe(1);
+      expect(await count("jobs")).toBe(2);
+      expect(await count("tasks")).toBe(2);
+    } finally {
+      await model.server.close();
+    }
+  });
 });
+
+/** The events of a job's event stream until its `end` event. */
+async function eventStream(url: string): Promise<{ event: string; data: Record<string, unknown> }[]> {
+  const response = await fetch(url);
+  const events: { event: string; data: Record<string, unknown> }[] = [];
+  let buffered = "";
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += Buffer.from(chunk).toString();
+    const blocks = buffered.split("\n\n");
+    buffered = blocks.pop() ?? "";
+    for (const block of blocks) {
+      const event = /^event: (.+)$/m.exec(block)?.[1];
+      const data = /^data: (.+)$/m.exec(block)?.[1];
+      if (event && data) events.push({ event, data: JSON.parse(data) });
+      if (event === "end") return events;
+    }
+  }
+  return events;
+}

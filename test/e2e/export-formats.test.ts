@@ -91,7 +91,16 @@ describe("POST /v1/extract?format=", () => {
       paths: Record<string, { post?: { parameters?: { name: string; schema?: { enum?: string[] } }[] } }>;
     };
     const format = spec.paths["/v1/extract"]?.post?.parameters?.find((p) => p.name === "format");
-    expect(format?.schema?.enum).toEqual(["json", "jsonl", "csv", "hipe-tsv", "webanno"]);
+    expect(format?.schema?.enum).toEqual([
+      "json",
+      "jsonl",
+      "csv",
+      "hipe-tsv",
+      "webanno",
+      "tei",
+      "alto",
+      "page",
+    ]);
   });
 });
 

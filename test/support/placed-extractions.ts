@@ -59,7 +59,12 @@ export async function fileExtraction(
     const at = source.text.indexOf(text, from);
     if (at < 0) throw new Error(`"${text}" is not in the text of ${filename}`);
     from = at + text.length;
-    return { type, start: index.toCodePoint(at), end: index.toCodePoint(from), ...(entity ? { entity } : {}) };
+    return {
+      type,
+      start: index.toCodePoint(at),
+      end: index.toCodePoint(from),
+      ...(entity ? { entity } : {}),
+    };
   });
   return placedExtraction(source.text, placed, {
     id: source.id,

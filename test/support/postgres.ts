@@ -19,8 +19,10 @@ async function reachable(): Promise<boolean> {
     await client.query("SELECT 1");
     return true;
   } catch (error) {
+    const shown = new URL(POSTGRES_URL);
+    shown.password = "";
     console.warn(
-      `PostgreSQL tests skipped: no server at ${POSTGRES_URL} (${(error as Error).message}); set TEST_POSTGRES_URL.`,
+      `PostgreSQL tests skipped: no server at ${shown} (${(error as Error).message}); set TEST_POSTGRES_URL.`,
     );
     return false;
   } finally {

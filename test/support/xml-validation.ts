@@ -23,7 +23,9 @@ export const hasJing = onPath("jing");
 export const hasXmllint = onPath("xmllint");
 if (!hasJing) console.warn("TEI schema validation skipped: jing is missing (apt-get install jing).");
 if (!hasXmllint)
-  console.warn("ALTO and PAGE schema validation skipped: xmllint is missing (apt-get install libxml2-utils).");
+  console.warn(
+    "ALTO and PAGE schema validation skipped: xmllint is missing (apt-get install libxml2-utils).",
+  );
 
 function withFile<T>(xml: string | Uint8Array, use: (path: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "palimpsest-xml-"));
@@ -41,7 +43,9 @@ export function relaxNgErrors(xml: string | Uint8Array, schema: string): string[
   return withFile(xml, (path) => {
     const run = spawnSync("jing", [schema, path], { encoding: "utf8" });
     if (run.error) throw run.error;
-    const errors = run.stdout.split("\n").filter((line) => line.includes(" error: ") || line.includes("fatal"));
+    const errors = run.stdout
+      .split("\n")
+      .filter((line) => line.includes(" error: ") || line.includes("fatal"));
     if (run.status !== 0 && errors.length === 0) throw new Error(`jing failed: ${run.stderr}`);
     return errors.map((line) => line.slice(line.indexOf(" error: ") + 1));
   });

@@ -24,7 +24,12 @@ function parseTei(xml: string): { byId: Map<string, Element>; elements: Element[
   const elements: Element[] = [];
   parser.on("opentag", (tag) => {
     const inBody = open.some((parent) => parent.name === "body");
-    const element = { name: tag.name, attributes: tag.attributes as Record<string, string>, text: "", inBody };
+    const element = {
+      name: tag.name,
+      attributes: tag.attributes as Record<string, string>,
+      text: "",
+      inBody,
+    };
     open.push(element);
     elements.push(element);
   });
@@ -33,7 +38,9 @@ function parseTei(xml: string): { byId: Map<string, Element>; elements: Element[
     for (const element of open) element.text += text;
   });
   parser.write(xml).close();
-  const byId = new Map(elements.flatMap((e) => (e.attributes["xml:id"] ? [[e.attributes["xml:id"], e]] : [])));
+  const byId = new Map(
+    elements.flatMap((e) => (e.attributes["xml:id"] ? [[e.attributes["xml:id"], e]] : [])),
+  );
   return { byId, elements };
 }
 
@@ -89,7 +96,6 @@ describe("TEI export", () => {
     // Paragraphs are set apart by markup instead of the blank line between them.
     expect(paragraphs.map((p) => p.text)).toEqual(extraction.text.split("\n\n"));
     expect(elements.filter((e) => e.name === "lb").map((e) => e.attributes.n)).toEqual(["1", "2", "3", "4"]);
-
   });
 
   it("nests a mention inside another, and splits one that crosses it into linked parts", () => {
@@ -107,8 +113,16 @@ describe("TEI export", () => {
     );
     const { byId } = parseTei(xml);
     expect(byId.get("m1")?.text).toBe("duc de Bourgogne");
-    expect(byId.get("m3.1")).toMatchObject({ name: "orgName", text: "Bourgogne", attributes: { next: "#m3.2" } });
-    expect(byId.get("m3.2")).toMatchObject({ name: "orgName", text: " et Paris", attributes: { prev: "#m3.1" } });
+    expect(byId.get("m3.1")).toMatchObject({
+      name: "orgName",
+      text: "Bourgogne",
+      attributes: { next: "#m3.2" },
+    });
+    expect(byId.get("m3.2")).toMatchObject({
+      name: "orgName",
+      text: " et Paris",
+      attributes: { prev: "#m3.1" },
+    });
     // Both parts refer to the one entity.
     expect(byId.get("m3.1")?.attributes.ref).toBe("#organization-3");
     expect(byId.get("m3.2")?.attributes.ref).toBe("#organization-3");
@@ -127,7 +141,10 @@ describe("TEI export", () => {
       { n: "2", facs: `/v1/documents/${pdf.document.id}/pages/2/image` },
     ]);
     const plain = parseTei(tei([placedExtraction(text, [], { pages })]));
-    expect(plain.elements.filter((e) => e.name === "pb").map((e) => e.attributes)).toEqual([{ n: "1" }, { n: "2" }]);
+    expect(plain.elements.filter((e) => e.name === "pb").map((e) => e.attributes)).toEqual([
+      { n: "1" },
+      { n: "2" },
+    ]);
   });
 
   it("describes the document, the model and the profile in the header", () => {
@@ -144,7 +161,9 @@ describe("TEI export", () => {
 
   it("keeps the file well-formed when the text holds characters XML forbids", () => {
     const text = "Page\fbreak & <tag> \u000b Colbert";
-    const extraction = placedExtraction(text, [{ type: "person", start: text.indexOf("Colbert"), end: text.length }]);
+    const extraction = placedExtraction(text, [
+      { type: "person", start: text.indexOf("Colbert"), end: text.length },
+    ]);
     const { byId } = parseTei(tei([extraction]));
     expect(byId.get("m1")?.text).toBe("Colbert");
   });
@@ -186,7 +205,8 @@ describe.skipIf(!hasJing)("TEI export against tei_all (jing)", () => {
   it("is valid for HIPE-2020 newspaper issues with their gold entities, one TEI or a corpus", () => {
     const extractions = hipeExtractions();
     const { byId } = parseTei(tei([extractions[0] as Extraction]));
-    for (const mention of extractions[0]?.entities ?? []) expect(byId.get(mention.id)?.text).toBe(mention.text);
+    for (const mention of extractions[0]?.entities ?? [])
+      expect(byId.get(mention.id)?.text).toBe(mention.text);
     expect(relaxNgErrors(tei([extractions[0] as Extraction]), TEI_ALL)).toEqual([]);
     expect(relaxNgErrors(tei(extractions), TEI_ALL)).toEqual([]);
   });

@@ -378,6 +378,13 @@ describe.skipIf(!hasPostgres)("PostgreSQL", () => {
       expect(error).toMatchObject({ code: "STORE_UNAVAILABLE" });
       expect((error as Error).message).toContain(`127.0.0.1:${url.port}`);
       expect((error as Error).message).not.toContain("s3cret");
+
+      const missing = new URL(POSTGRES_URL);
+      missing.pathname = "/no_such_database";
+      await expect(PgDatabase.open(missing.toString(), { schema: freshSchema() })).rejects.toMatchObject({
+        code: "STORE_UNAVAILABLE",
+        message: expect.stringMatching(/no_such_database.*does not exist/),
+      });
     });
   });
 

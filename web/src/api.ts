@@ -1,5 +1,7 @@
 /** The service's JSON API, as the pages use it (same origin: the page is served by the API's process). */
+import type { ExportFormat } from "../../src/export/formats.js";
 import type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
+import type { XmlReading } from "../../src/pipeline/types.js";
 
 export type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
 
@@ -69,14 +71,29 @@ const LIST_SIZE = 20;
 
 export const FINISHED = new Set<JobState>(["done", "failed", "cancelled"]);
 
-/** The export formats the API renders, with the labels the pages show. */
-export const EXPORTS = [
-  ["json", "JSON"],
-  ["jsonl", "JSON Lines"],
-  ["csv", "CSV"],
-  ["hipe-tsv", "HIPE TSV"],
-  ["webanno", "Web Annotation"],
-] as const;
+/** The label the pages show for each export format the API renders (export/formats.ts): one each. */
+const EXPORT_LABELS: Record<"json" | ExportFormat, string> = {
+  json: "JSON",
+  jsonl: "JSON Lines",
+  csv: "CSV",
+  "hipe-tsv": "HIPE TSV",
+  webanno: "Web Annotation",
+  tei: "TEI",
+  alto: "ALTO with entities",
+  page: "PAGE with entities",
+};
+
+/** The exports that write into the file a document was read from, by how its pages were read. */
+const TAGGED_EXPORTS: Partial<Record<XmlReading, ExportFormat>> = { alto: "alto", "page-xml": "page" };
+
+/** The exports a document offers, with their labels: the tagged file only of a document read from one. */
+export function exportsOf(pages: readonly OutputPage[]): [format: string, label: string][] {
+  const reading = pages[0]?.reading?.method;
+  const tagged = reading ? TAGGED_EXPORTS[reading as XmlReading] : undefined;
+  return Object.entries(EXPORT_LABELS).filter(
+    ([format]) => !Object.values(TAGGED_EXPORTS).includes(format as ExportFormat) || format === tagged,
+  );
+}
 
 /** Who the page works for, as GET /v1/session answers it. */
 export interface Session {

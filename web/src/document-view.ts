@@ -6,8 +6,8 @@
 import { actionButton } from "./action-button.js";
 import {
   deleteDocument,
-  EXPORTS,
   entitiesUrl,
+  exportsOf,
   getOutline,
   getPage,
   type Outline,
@@ -213,7 +213,7 @@ function draw(
     "nav",
     { "aria-label": "Exports", class: "exports" },
     h("span", {}, "Download:"),
-    ...EXPORTS.map(([format, name]) =>
+    ...exportsOf(pages).map(([format, name]) =>
       h("a", { href: entitiesUrl(id, profile.name, format), download: "" }, name),
     ),
     job ? h("a", { href: jobHref(job) }, "Its job") : "",

@@ -10,8 +10,8 @@ import { imageDecoder, imageMetadata } from "../ocr/decode-image.js";
 import { countImagePages } from "../ocr/prepare-image.js";
 import type { ReadDocument, ReadInput, ReadOptions } from "./input-format.js";
 import { type OcrJob, ocrPages, unreadable } from "./ocr-pages.js";
-import { layoutPages } from "./pages.js";
 import { type PageImageOptions, pageOutOfRange } from "./page-source.js";
+import { layoutPages } from "./pages.js";
 
 /** `mediaType` is the format's, reported when no OCR engine can read it. */
 export async function readImage(

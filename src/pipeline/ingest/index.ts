@@ -28,7 +28,10 @@ export interface IngestOptions {
 
 export async function ingest(bytes: Uint8Array, options: IngestOptions): Promise<SourceDocument> {
   const id = createHash("sha256").update(bytes).digest("hex");
-  const { format, decoded } = sniff(bytes, { filename: options.filename, declaredType: options.declaredType });
+  const { format, decoded } = sniff(bytes, {
+    filename: options.filename,
+    declaredType: options.declaredType,
+  });
   const read: ReadDocument = await format.read(decoded ? { bytes, decoded } : { bytes }, {
     maxPages: options.maxPages,
     ...(options.ocr ? { ocr: options.ocr } : {}),

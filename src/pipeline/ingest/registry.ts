@@ -105,7 +105,11 @@ function image<M extends string>(name: string, mediaType: M, magics: readonly Ma
   } as const satisfies InputFormat;
 }
 
-function xml<M extends string>(importer: XmlImporter, mediaType: M, matches: (root: string, text: string) => boolean) {
+function xml<M extends string>(
+  importer: XmlImporter,
+  mediaType: M,
+  matches: (root: string, text: string) => boolean,
+) {
   return {
     name: importer.name,
     mediaType,

@@ -60,9 +60,7 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
   const markup = detectMarkup(decoded.text);
   if (markup !== undefined) {
     const root = xmlRoot(decoded.text) ?? "";
-    const format = FORMATS.find(
-      ({ detect }) => detect.by === "markup" && detect.matches(root, decoded.text),
-    );
+    const format = FORMATS.find(({ detect }) => detect.by === "markup" && detect.matches(root, decoded.text));
     if (format === undefined || claimsPdf(hints))
       throw unsupported(root === "mets" ? { name: "METS document", kind: "markup" } : markup, hints);
     return { format, decoded };

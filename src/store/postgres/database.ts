@@ -418,6 +418,7 @@ export function isConnectionLoss(error: unknown): boolean {
         "ETIMEDOUT",
         "EHOSTUNREACH",
         "ENETUNREACH",
+        "ENOTFOUND",
         "EAI_AGAIN",
       ].includes(code)
     )
@@ -429,7 +430,7 @@ export function isConnectionLoss(error: unknown): boolean {
 /** The server answered, but refused the user, the password or the database name. */
 function isRefusedLogin(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && (/^28/.test(code) || code === "3D000" || code === "ENOTFOUND");
+  return typeof code === "string" && (/^28/.test(code) || code === "3D000");
 }
 
 /** Deadlock or serialization failure: the transaction was rolled back and can simply run again. */

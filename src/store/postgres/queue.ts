@@ -90,7 +90,7 @@ export class PostgresQueue {
           await tx.query<TaskRow>(
             `UPDATE tasks SET state = 'running', owner = $2, attempts = attempts + 1, started = false,
                started_at = $3
-             WHERE id = (SELECT id FROM tasks WHERE job_seq = $1 AND ${condition} ORDER BY id LIMIT 1
+             WHERE job_seq = $1 AND id = (SELECT id FROM tasks WHERE job_seq = $1 AND ${condition} ORDER BY id LIMIT 1
                FOR UPDATE SKIP LOCKED)
              RETURNING ${taskColumns("$4::text")}`,
             [job.seq, owner, now, jobId],

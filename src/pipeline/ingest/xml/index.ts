@@ -4,8 +4,8 @@
  * blocks, lines and words; they are laid out here the same way for all of them.
  */
 import { PalimpsestError } from "../../../errors.js";
-import { composePage, type Placements } from "../compose-page.js";
 import type { XmlReading } from "../../types.js";
+import { composePage, type Placements } from "../compose-page.js";
 import type { ReadDocument } from "../input-format.js";
 import { layoutPages, type PageText } from "../pages.js";
 import type { ImportedDocument } from "./imported.js";

@@ -217,18 +217,20 @@ function byCustomIndex<T extends Ordered>(items: T[]): T[] {
 }
 
 function toBlock(region: Region): SourceBlock {
-  const lines: SourceLine[] = byCustomIndex(region.lines).map(({ words, text, box, confidence: conf, tag }) => ({
-    words: words.map(({ text: wordText, box: wordBox, confidence: wordConf }) => ({
-      text: wordText,
-      ...(wordBox ? { box: wordBox } : {}),
-      ...(wordConf === undefined ? {} : { confidence: wordConf }),
-    })),
-    // Transkribus writes an empty Unicode for lines not transcribed yet: the words decide then.
-    ...(text ? { text } : {}),
-    ...(box ? { box } : {}),
-    ...(conf === undefined ? {} : { confidence: conf }),
-    ...(tag ? { tag } : {}),
-  }));
+  const lines: SourceLine[] = byCustomIndex(region.lines).map(
+    ({ words, text, box, confidence: conf, tag }) => ({
+      words: words.map(({ text: wordText, box: wordBox, confidence: wordConf }) => ({
+        text: wordText,
+        ...(wordBox ? { box: wordBox } : {}),
+        ...(wordConf === undefined ? {} : { confidence: wordConf }),
+      })),
+      // Transkribus writes an empty Unicode for lines not transcribed yet: the words decide then.
+      ...(text ? { text } : {}),
+      ...(box ? { box } : {}),
+      ...(conf === undefined ? {} : { confidence: conf }),
+      ...(tag ? { tag } : {}),
+    }),
+  );
   // A region transcribed only as a whole: its text, line by line, without boxes.
   if (lines.length === 0 && region.text) {
     let textOffset = 0;
