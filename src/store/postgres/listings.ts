@@ -4,7 +4,7 @@
  * Only the filters asked for are in a statement: "($3 IS NULL OR state = $3)" would keep the planner
  * from seeking in the index of that filter.
  */
-import { PalimpsestError } from "../../errors.js";
+import { cursorValue, foldName } from "../paging.js";
 import type { JobKind, JobState, TaskState } from "../port.js";
 import { RESULT_SUMMARY_COLUMNS, TASK_COLUMNS, TASK_FROM } from "./rows.js";
 
@@ -127,33 +127,4 @@ export function countTasksStatement(seq: number): Statement {
       FROM tasks WHERE job_seq = $1 GROUP BY state`,
     values: [seq],
   };
-}
-
-/**
- * A page of a listing asked for with one row more than `limit`, which tells whether there is a next
- * page; its cursor is the key (jobs: seq, results: id) of the page's last row. The same form as the
- * SQLite store's, so that a cursor means the same to both.
- */
-export function pageOf<Row>(
-  rows: Row[],
-  limit: number,
-  key: (row: Row) => number,
-): { page: Row[]; next?: string } {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { page, ...(rows.length > limit && last ? { next: String(key(last)) } : {}) };
-}
-
-function cursorValue(cursor: string, listing: "jobs" | "documents"): number {
-  if (!/^[1-9][0-9]{0,14}$/.test(cursor))
-    throw new PalimpsestError("BAD_REQUEST", `"${cursor}" is not a cursor given by a listing of ${listing}.`);
-  return Number(cursor);
-}
-
-/**
- * How names are compared by listLatestResults: Unicode lower case of the NFC form, computed here rather
- * than by the server's lower(), whose result depends on the database's locale (only ASCII under "C").
- */
-export function foldName(text: string): string {
-  return text.normalize("NFC").toLowerCase();
 }

@@ -14,6 +14,7 @@
  * its last two tasks at once do not each see the other's task still running and leave the job running.
  */
 import { DEFAULT_TENANT } from "../../auth/roles.js";
+import { pageOf } from "../paging.js";
 import type {
   DocumentRecord,
   JobKind,
@@ -38,7 +39,7 @@ import type {
 import { PostgresAccess } from "./access.js";
 import { PgDatabase, type PgDatabaseOptions, type PgQueryable } from "./database.js";
 import { lockJob, own, settleJob } from "./job-statements.js";
-import { listRecentJobsStatement, pageOf } from "./listings.js";
+import { listRecentJobsStatement } from "./listings.js";
 import { PostgresQueue } from "./queue.js";
 import { PostgresResults } from "./results.js";
 import { type DocumentRow, type PgJobRow, TASK_FROM, toDocument, toJob } from "./rows.js";

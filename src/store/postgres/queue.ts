@@ -4,6 +4,8 @@
  * promises). claimTask takes a task with FOR UPDATE SKIP LOCKED: two workers never take one task, and
  * never wait for each other.
  */
+
+import { foldName } from "../paging.js";
 import type {
   ListedWorker,
   NewResult,
@@ -16,7 +18,7 @@ import type {
 } from "../port.js";
 import type { PgDatabase, PgQueryable } from "./database.js";
 import { jobSeq, own, settleJob } from "./job-statements.js";
-import { countTasksStatement, foldName, listTasksStatement } from "./listings.js";
+import { countTasksStatement, listTasksStatement } from "./listings.js";
 import { TASK_COLUMNS, TASK_FROM, type TaskRow, taskColumns, toListedWorker, toTask } from "./rows.js";
 import type { Transaction } from "./watch.js";
 

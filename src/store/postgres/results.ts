@@ -2,9 +2,11 @@
  * The results side of the PostgreSQL store: results and their listings, documents' remembered
  * failures, and the model-response cache. Results are written by completeTask (queue.ts).
  */
+
+import { pageOf } from "../paging.js";
 import type { ResultRecord, ResultSummary, StoredError } from "../port.js";
 import type { PgDatabase } from "./database.js";
-import { listLatestResultsStatement, pageOf } from "./listings.js";
+import { listLatestResultsStatement } from "./listings.js";
 import { RESULT_SUMMARY_COLUMNS, type ResultRow, toResult, toResultSummary } from "./rows.js";
 
 export class PostgresResults {

@@ -10,13 +10,14 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { DEFAULT_TENANT } from "../../auth/roles.js";
-import { PalimpsestError } from "../../errors.js";
+import { cursorValue, foldName, pageOf } from "../paging.js";
 import type {
   DocumentRecord,
   JobKind,
   JobRecord,
   JobState,
   KeyRecord,
+  ListedWorker,
   NewJob,
   NewResult,
   ResultRecord,
@@ -24,11 +25,10 @@ import type {
   SessionRecord,
   SkippedEntry,
   Store,
+  StoreChange,
   StoredError,
   TaskCounts,
   TaskRecord,
-  ListedWorker,
-  StoreChange,
   TaskState,
   WorkerRecord,
 } from "../port.js";
@@ -89,7 +89,7 @@ export class SqliteStore implements Store {
     // With WAL, NORMAL loses no committed transaction on a process crash (kill -9), only on power loss.
     db.pragma("synchronous = NORMAL");
     // SQLite's own lower() and LIKE only know ASCII letters: "état" would not find "ÉTAT".
-    db.function("casefold", { deterministic: true }, (text) => casefold(String(text)));
+    db.function("casefold", { deterministic: true }, (text) => foldName(String(text)));
     migrate(db);
     db.pragma("foreign_keys = ON");
     this.database = db;
@@ -706,7 +706,7 @@ export class SqliteStore implements Store {
       tenant: options.tenant,
       profile: options.profile,
       mediaType: options.mediaType,
-      name: options.name === undefined ? undefined : casefold(options.name),
+      name: options.name === undefined ? undefined : foldName(options.name),
       limit: options.limit + 1,
     }) as Omit<ResultRow, "extraction">[];
     const { page, ...next } = pageOf(rows, options.limit, (row) => row.id);
@@ -824,28 +824,6 @@ export class SqliteStore implements Store {
     this.database = undefined;
     this.statements.clear();
   }
-}
-
-/**
- * A page of a listing asked for with one row more than `limit`, which tells whether there is a next
- * page; its cursor is the key (jobs: seq, results: id) of the page's last row.
- */
-function pageOf<Row>(rows: Row[], limit: number, key: (row: Row) => number): { page: Row[]; next?: string } {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { page, ...(rows.length > limit && last ? { next: String(key(last)) } : {}) };
-}
-
-/** The key a cursor given by pageOf holds. */
-function cursorValue(cursor: string, listing: "jobs" | "documents"): number {
-  if (!/^[1-9][0-9]{0,14}$/.test(cursor))
-    throw new PalimpsestError("BAD_REQUEST", `"${cursor}" is not a cursor given by a listing of ${listing}.`);
-  return Number(cursor);
-}
-
-/** How names are compared by listLatestResults: without regard to case or to how accents are encoded. */
-function casefold(text: string): string {
-  return text.normalize("NFC").toLowerCase();
 }
 
 /**
