@@ -25,10 +25,11 @@ import { chunkText } from "../src/pipeline/chunk/chunk.js";
 import { normalization } from "../src/pipeline/normalize/index.js";
 import { Turns } from "../src/pipeline/turns.js";
 import { CLI } from "../test/support/cli.js";
+import { freePort } from "../test/support/free-port.js";
 import { lexiconModel } from "../test/support/harness.js";
 import { startTgiTestServer } from "../test/support/tgi-server.js";
 import { tokenize } from "../test/support/tgi-tokenizer.js";
-import { freePort, memoryOf, percentile, startService, watchHealth } from "./support/service.js";
+import { memoryOf, percentile, startService, watchHealth } from "./support/service.js";
 
 const MB = 1_000_000;
 const PROSE = readFileSync("test/fixtures/ingest/hipe/hipe2020-dev-fr.txt", "utf8");

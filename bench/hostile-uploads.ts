@@ -23,8 +23,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "../test/support/free-port.js";
 import { startTgiTestServer } from "../test/support/tgi-server.js";
-import { freePort, memoryOf, percentile, startService, watchHealth } from "./support/service.js";
+import { memoryOf, percentile, startService, watchHealth } from "./support/service.js";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /** The built command, as users run it (the bench builds it first). */

@@ -75,17 +75,7 @@ export class LocalSlots implements ModelSlots {
   }
 
   private take(server: string): SlotLease {
-    this.active.set(server, (this.active.get(server) ?? 0) + 1);
-    let released = false;
-    return {
-      server,
-      release: async () => {
-        if (released) return;
-        released = true;
-        this.active.set(server, (this.active.get(server) ?? 1) - 1);
-        this.serveWaiting();
-      },
-    };
+    return countedLease(this.active, server, async () => this.serveWaiting());
   }
 
   /** In arrival order, every waiter whose servers now have room. */
@@ -101,4 +91,26 @@ export class LocalSlots implements ModelSlots {
       waiter.grant(server);
     }
   }
+}
+
+/**
+ * A lease on `server`, counted in `held` (by server) while it lasts; its first release uncounts it and
+ * gives the slot back (`giveBack`), later ones do nothing.
+ */
+export function countedLease(
+  held: Map<string, number>,
+  server: string,
+  giveBack: () => Promise<void>,
+): SlotLease {
+  held.set(server, (held.get(server) ?? 0) + 1);
+  let released = false;
+  return {
+    server,
+    release: async () => {
+      if (released) return;
+      released = true;
+      held.set(server, (held.get(server) ?? 1) - 1);
+      await giveBack();
+    },
+  };
 }

@@ -5,11 +5,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CLI } from "./cli.js";
+import { freePort } from "./free-port.js";
 import { startTgiTestServer, type TgiTestServer } from "./tgi-server.js";
 
 export interface ClusterProcess {
@@ -20,14 +20,6 @@ export interface ClusterProcess {
   exited: Promise<number | null>;
   /** Log lines written so far, parsed. */
   logs: Record<string, unknown>[];
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Settings every process of the cluster shares: the store, the blob store and the model server. */

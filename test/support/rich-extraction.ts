@@ -63,7 +63,8 @@ export function richExtraction(pageCount: number): Extraction {
           editDistance: 0,
           differences: ["case"],
         });
-      if (id % 7 === 0) Object.assign(base, { nearMiss: true, editDistance: 3, differences: ["letters", "ocr"] });
+      if (id % 7 === 0)
+        Object.assign(base, { nearMiss: true, editDistance: 3, differences: ["letters", "ocr"] });
       if (page.width !== undefined)
         Object.assign(base, {
           bbox: { x: 120.5, y: 80 * k + 14, width: 210, height: 31 },
@@ -72,9 +73,22 @@ export function richExtraction(pageCount: number): Extraction {
         });
       if (id % 5 === 0)
         Object.assign(base, {
-          warnings: [{ code: "DERIVED_VALUE_DROPPED", message: "The value disagrees with the text.", page: page.number }],
+          warnings: [
+            {
+              code: "DERIVED_VALUE_DROPPED",
+              message: "The value disagrees with the text.",
+              page: page.number,
+            },
+          ],
           fields: {
-            "/father": { start, end: start + 4, text: mention.slice(0, 4), page: page.number, line: k + 2, alignment: "exact" },
+            "/father": {
+              start,
+              end: start + 4,
+              text: mention.slice(0, 4),
+              page: page.number,
+              line: k + 2,
+              alignment: "exact",
+            },
           },
         });
       return base;

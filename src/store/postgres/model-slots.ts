@@ -10,7 +10,7 @@
  * the database: a freed slot costs one query per waiting process, not one per waiting call.
  */
 import { randomUUID } from "node:crypto";
-import type { ModelSlots, SlotLease, SlotServer } from "../../endpoint/slots.js";
+import { countedLease, type ModelSlots, type SlotLease, type SlotServer } from "../../endpoint/slots.js";
 import type { PgDatabase } from "./database.js";
 
 /** The line looks again this often even without a notification (an expired lease sends none). */
@@ -174,26 +174,18 @@ export class PgSlots implements ModelSlots {
   }
 
   private lease(server: string, slot: number): SlotLease {
-    this.inUse.set(server, (this.inUse.get(server) ?? 0) + 1);
-    let released = false;
-    return {
-      server,
-      release: async () => {
-        if (released) return;
-        released = true;
-        this.inUse.set(server, (this.inUse.get(server) ?? 1) - 1);
-        // Freed and announced in one statement: the notification goes out with the commit.
-        await this.db.query(
-          `WITH freed AS (
-             UPDATE model_slots SET holder = NULL, lease_until = NULL
-             WHERE server = $1 AND slot = $2 AND holder = $3 RETURNING 1
-           ) SELECT pg_notify($4, '') FROM freed`,
-          [server, slot, this.holder, this.channel],
-        );
-        // Our own line need not wait for the notification to come back.
-        this.wake();
-      },
-    };
+    return countedLease(this.inUse, server, async () => {
+      // Freed and announced in one statement: the notification goes out with the commit.
+      await this.db.query(
+        `WITH freed AS (
+           UPDATE model_slots SET holder = NULL, lease_until = NULL
+           WHERE server = $1 AND slot = $2 AND holder = $3 RETURNING 1
+         ) SELECT pg_notify($4, '') FROM freed`,
+        [server, slot, this.holder, this.channel],
+      );
+      // Our own line need not wait for the notification to come back.
+      this.wake();
+    });
   }
 
   /** Keeps the leases of the calls in flight. */
