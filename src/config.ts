@@ -99,6 +99,15 @@ const ratio: Parser<number> = (raw) => {
   return value;
 };
 
+const decimal =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const value = Number(raw.trim());
+    if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max)
+      throw new Error(`expected a number from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+
 /** Comma-separated host names or IP addresses, lower-cased; IPv6 ones in brackets, as a Host header has them. */
 const hostNames: Parser<string[]> = (raw) =>
   raw
@@ -222,6 +231,14 @@ export const SETTINGS = {
     parse: onOff,
     description:
       "Whether GET /metrics serves Prometheus metrics (an admin key needed, none in open mode); off: the route answers 404.",
+  },
+  metricsPort: {
+    env: "METRICS_PORT",
+    affectsResults: false,
+    default: undefined,
+    parse: integer(1, 65535),
+    description:
+      "Port on HOST where `palimpsest worker`, which serves no API, answers GET /metrics (as the API does: an admin key, or open mode). Unset: a worker serves no metrics.",
   },
   endpointUrls: {
     env: "BLOOM_ENDPOINT_URL",
@@ -602,6 +619,70 @@ export const SETTINGS = {
     default: 0.6,
     parse: ratio,
     description: "Mentions whose least confident OCR word is below this (0-1) are flagged lowConfidence.",
+  },
+  ocrOrientation: {
+    env: "OCR_ORIENTATION",
+    affectsResults: true,
+    default: "auto" as const,
+    parse: oneOf("auto", "off"),
+    description:
+      "auto: sideways and upside-down scans are turned upright before OCR (tesseract's orientation detection where the osd model is installed, else the turn the engine reads best), boxes staying in the image as stored; off: pages are read as they are (EXIF orientation is always applied).",
+  },
+  ocrOrientationMinConfidence: {
+    env: "OCR_ORIENTATION_MIN_CONFIDENCE",
+    affectsResults: true,
+    default: 2,
+    parse: decimal(0, 1000),
+    description:
+      "Orientation confidence of tesseract's detection (about 10 on a page of text, under 1 when it guesses) from which a page is turned; below it the page is read as it is.",
+  },
+  ocrOrientationPixels: {
+    env: "OCR_ORIENTATION_PIXELS",
+    affectsResults: true,
+    default: 4_000_000,
+    parse: integer(100_000),
+    description:
+      "Most pixels read to find a page's orientation: the page is scaled down to it for tesseract's detection; without the osd model, the engine reads four turns of it, each scaled to a quarter of it.",
+  },
+  ocrTextArea: {
+    env: "OCR_TEXT_AREA",
+    affectsResults: true,
+    default: true,
+    parse: onOff,
+    description:
+      "Whether words read outside the page's text area (around the words read with OCR_TEXT_CONFIDENCE) are dropped as margin noise: binding, page edges, rulers.",
+  },
+  ocrTextAreaMargin: {
+    env: "OCR_TEXT_AREA_MARGIN",
+    affectsResults: true,
+    default: 1.5,
+    parse: decimal(0, 100),
+    description:
+      "How far the text area reaches past the words read with OCR_TEXT_CONFIDENCE, in line heights, so that a running head, page number or catchword next to the body stays in.",
+  },
+  ocrTextConfidence: {
+    env: "OCR_TEXT_CONFIDENCE",
+    affectsResults: true,
+    default: 0.6,
+    parse: ratio,
+    description:
+      "Word confidence (0-1) from which a word read by OCR is sure: its words of three letters or more mark the text area, and a line with a sure word is never dropped as junk.",
+  },
+  ocrJunkLineConfidence: {
+    env: "OCR_JUNK_LINE_CONFIDENCE",
+    affectsResults: true,
+    default: 0.3,
+    parse: ratio,
+    description:
+      "A line read by OCR without a sure word whose characters' mean confidence is below this (0-1) is dropped as junk (a printed rule, a smudge, text showing through). 0: no line is dropped for its confidence.",
+  },
+  ocrJunkLineMinCharacters: {
+    env: "OCR_JUNK_LINE_MIN_CHARACTERS",
+    affectsResults: true,
+    default: 8,
+    parse: integer(1, 10_000),
+    description:
+      "Lines shorter than this (characters, spaces aside) are never dropped as junk: a year, a page number or a signature mark read badly is still text.",
   },
   pageImageMaxWidth: {
     env: "PAGE_IMAGE_MAX_WIDTH",

@@ -79,6 +79,18 @@ export const ERRORS = {
   DOCUMENT_CRASHED: { status: 500, retryable: false },
   /** A request whose headers or body arrived too slowly (BODY_TIMEOUT_MS): its connection is closed. */
   BODY_TIMEOUT: { status: 408, retryable: true },
+  /** A correction sent with an If-Match that is no longer the record's ETag: someone changed it meanwhile. */
+  RECORD_CHANGED: { status: 412, retryable: false },
+  /** A correction sent without If-Match: the record's ETag must be named, so that no change is overwritten. */
+  IF_MATCH_REQUIRED: { status: 428, retryable: false },
+  /** A mention's start and end outside the text, reversed, empty, inside a character, or not on its `text`. */
+  INVALID_OFFSETS: { status: 422, retryable: false },
+  /** A correction the record cannot take: an unknown type, attributes the profile refuses, a merge of two types. */
+  INVALID_CORRECTION: { status: 422, retryable: false },
+  /** A mention or entity id that the document's record does not have. */
+  UNKNOWN_MENTION: { status: 404, retryable: false },
+  /** A IIIF image request whose region, size, rotation, quality or format cannot be served. */
+  INVALID_IMAGE_REQUEST: { status: 400, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,5 +1,5 @@
 /**
- * What the benchmarks that measure a running service share: a free port, the service started as a
+ * What the benchmarks that measure a running service share: the service started as a
  * child process, /health polled for its latency, the child's memory, percentiles.
  */
 import { type ChildProcess, spawn } from "node:child_process";

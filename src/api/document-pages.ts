@@ -22,6 +22,7 @@ import { PageView } from "../schemas/document.js";
 import { PageImageQuery, PageParams, PageQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { sliceCodePoints } from "../text/code-points.js";
+import { plainJson } from "./docs.js";
 import { latestResult } from "./latest-result.js";
 import { caller } from "./plugins/authentication.js";
 
@@ -52,6 +53,7 @@ export async function documentPageRoutes(fastify: FastifyInstance, services: Ser
         response: { 200: refTo(PageView) },
         errorCodes: ["NOT_FOUND"],
       },
+      serializerCompiler: plainJson,
     },
     async (request) => {
       const { id, number } = request.params;
@@ -101,7 +103,13 @@ export async function documentPageRoutes(fastify: FastifyInstance, services: Ser
           },
           304: noContent("Not modified: the image the If-None-Match names is still the one."),
         },
-        errorCodes: ["NOT_FOUND", "NO_PAGE_IMAGE", "IMAGE_TOO_LARGE", "CORRUPT_DOCUMENT"],
+        errorCodes: [
+          "NOT_FOUND",
+          "NO_PAGE_IMAGE",
+          "DOCUMENT_BYTES_NOT_FOUND",
+          "IMAGE_TOO_LARGE",
+          "CORRUPT_DOCUMENT",
+        ],
       },
     },
     async (request, reply) => {

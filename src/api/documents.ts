@@ -27,6 +27,7 @@ import {
   responseContent,
 } from "./export-format.js";
 import { keepExportSource } from "./export-source.js";
+import { plainJson } from "./docs.js";
 import { DOCUMENT_BODY, QUEUED } from "./extract.js";
 import { latestResult } from "./latest-result.js";
 import { pageEnd } from "./paging.js";
@@ -178,6 +179,7 @@ export async function documentRoutes(fastify: FastifyInstance, services: Service
       },
       preHandler: negotiate(EXTRACTION_REPRESENTATIONS),
       preSerialization: renderRequestedExport,
+      serializerCompiler: plainJson,
     },
     async (request, reply) => {
       const { profile, text } = request.query;

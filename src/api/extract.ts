@@ -13,6 +13,7 @@ import { Job } from "../schemas/job.js";
 import { BINARY, DocumentMultipartBody, ExtractJsonBody, ExtractQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { clientGone } from "./client-gone.js";
+import { plainJson } from "./docs.js";
 import {
   chosenRepresentation,
   EXTRACTION_REPRESENTATIONS,
@@ -78,6 +79,7 @@ export async function extractRoutes(app: FastifyInstance, services: Services): P
       },
       preHandler: negotiate(EXTRACTION_REPRESENTATIONS),
       preSerialization: renderRequestedExport,
+      serializerCompiler: plainJson,
     },
     async (request, reply) => {
       const principal = caller(request);

@@ -12,7 +12,7 @@ import { ALTO_FORMAT } from "../pipeline/ingest/registry.js";
 import { type TagSpan, walkXml } from "../pipeline/ingest/xml/walk-xml.js";
 import { applyEdits, type Edit } from "./byte-edits.js";
 import { appendToAttribute, indentBefore, onlyEncodable, qualifiedName } from "./tagged-edits.js";
-import { type SourceFiles, taggedSource } from "./tagged-source.js";
+import { overlapping, type SourceFiles, taggedSource } from "./tagged-source.js";
 import { xmlAttributes, xmlId } from "./xml-text.js";
 
 interface AltoOutline {
@@ -21,10 +21,12 @@ interface AltoOutline {
   tags?: { open: TagSpan; close: TagSpan & { selfClosing: boolean } };
   /** The first element a new Tags must come before. */
   beforeTags?: TagSpan;
+  /** The root element's start tag: a new Tags goes first in it when nothing else tells where. */
+  root: TagSpan;
 }
 
 export function taggedAlto(extraction: Extraction, sources: SourceFiles | undefined): Buffer {
-  const { decoded, elements, mentions } = taggedSource(extraction, sources, ALTO_FORMAT);
+  const { bytes, decoded, elements, mentions } = taggedSource(extraction, sources, ALTO_FORMAT);
   const { text } = decoded;
   const outline = altoOutline(text);
   const tagIds = new Map<string, { id: string; type: string; label: string }>();
@@ -40,76 +42,69 @@ export function taggedAlto(extraction: Extraction, sources: SourceFiles | undefi
       };
       tagIds.set(mention.entity, tag);
     }
-    for (const string of strings) {
-      if (string.start >= end || string.end <= start) continue;
+    for (const string of overlapping(strings, start, end)) {
       const entry = refs.get(string.tag.start) ?? { tag: string.tag, ids: [] };
       if (!entry.ids.includes(tag.id)) entry.ids.push(tag.id);
       refs.set(string.tag.start, entry);
     }
   }
-  if (tagIds.size === 0) return applyEdits(sourceBytes(extraction, sources), decoded, []);
+  if (tagIds.size === 0) return applyEdits(bytes, decoded, []);
   const edits: Edit[] = [...refs.values()].map(({ tag, ids }) =>
     appendToAttribute(text, tag, "TAGREFS", ids.join(" ")),
   );
   edits.push(tagsEdit(text, outline, [...tagIds.values()]));
   const encodable = onlyEncodable(decoded.encoding);
   return applyEdits(
-    sourceBytes(extraction, sources),
+    bytes,
     decoded,
     edits.map((edit) => ({ ...edit, insert: encodable(edit.insert) })),
   );
 }
 
-function sourceBytes(extraction: Extraction, sources: SourceFiles | undefined): Uint8Array {
-  // taggedSource has checked that the file is there.
-  return sources?.get(extraction.document.id) as Uint8Array;
-}
-
-/** The NamedEntityTags, in the file's Tags, or in a Tags of their own. */
+/** The NamedEntityTags, in the file's Tags, or in a Tags of their own (indented like their neighbours). */
 function tagsEdit(
   text: string,
   outline: AltoOutline,
   tags: { id: string; type: string; label: string }[],
 ): Edit {
-  const { tags: existing, beforeTags } = outline;
-  const anchor = existing?.open ?? beforeTags;
-  if (!anchor) throw new Error("an ALTO file read into text has a Layout");
+  const { tags: existing, beforeTags, root } = outline;
+  const anchor = existing?.open ?? beforeTags ?? root;
   const prefix = qualifiedName(text, anchor).replace(/[^:]*$/, "");
-  const indent = indentBefore(text, anchor.start);
-  const entries = (depth: string) =>
+  const lines = (indent: string) =>
     tags
       .map(
         ({ id, type, label }) =>
-          `${depth}<${prefix}NamedEntityTag${xmlAttributes({ ID: id, TYPE: type, LABEL: label })}/>\n`,
+          `${indent}<${prefix}NamedEntityTag${xmlAttributes({ ID: id, TYPE: type, LABEL: label })}/>\n`,
       )
       .join("");
-  if (!existing)
-    return {
-      at: anchor.start,
-      insert: `<${prefix}Tags>\n${entries(`${indent}  `)}${indent}</${prefix}Tags>\n${indent}`,
-    };
-  if (existing.close.selfClosing) {
-    // <Tags/>: its "/>" becomes ">", the entries and an end tag.
-    const slash = text.lastIndexOf("/", existing.close.end - 1);
+  const element = (indent: string) => `<${prefix}Tags>\n${lines(`${indent}  `)}${indent}</${prefix}Tags>`;
+  if (existing && !existing.close.selfClosing) {
+    // Before </Tags>, which the blanks before it indent.
+    const indent = indentBefore(text, existing.close.start);
+    return { at: existing.close.start, insert: `${lines(`${indent}  `).slice(indent.length)}${indent}` };
+  }
+  const indent = indentBefore(text, anchor.start);
+  if (existing) {
+    // <Tags/>: its "/>" becomes ">", the entries and an end tag; its attributes stay.
+    const slash = text.lastIndexOf("/", existing.open.end - 1);
     return {
       at: slash,
-      remove: existing.close.end - slash,
-      insert: `>\n${entries(`${indent}  `)}${indent}</${prefix}Tags>`,
+      remove: existing.open.end - slash,
+      insert: `>\n${lines(`${indent}  `)}${indent}</${prefix}Tags>`,
     };
   }
-  return {
-    at: existing.close.start,
-    insert: `  ${entries("").trimEnd().replace(/\n/g, `\n${indent}  `)}\n${indent}`,
-  };
+  if (anchor === root) return { at: root.end, insert: `\n  ${element("  ")}` };
+  return { at: anchor.start, insert: `${element(indent)}\n${indent}` };
 }
 
 function altoOutline(text: string): AltoOutline {
-  const outline: AltoOutline = { ids: new Set() };
+  const outline: Omit<AltoOutline, "root"> & { root?: TagSpan } = { ids: new Set() };
   let tagsOpen: TagSpan | undefined;
   walkXml(
     text,
     {
       open(name, attributes, tag) {
+        outline.root ??= tag;
         // IDs defined, and those referred to (a file may refer to tags it does not define).
         for (const id of [attributes.ID, ...(attributes.TAGREFS ?? "").split(/\s+/)])
           if (id) outline.ids.add(id);
@@ -122,7 +117,8 @@ function altoOutline(text: string): AltoOutline {
     },
     { format: "ALTO" },
   );
-  return outline;
+  // The file has been read into text: it has a root element.
+  return { ...outline, root: outline.root as TagSpan };
 }
 
 function uniqueId(id: string, taken: Set<string>): string {

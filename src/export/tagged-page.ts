@@ -11,15 +11,15 @@ import { PAGE_FORMAT } from "../pipeline/ingest/registry.js";
 import type { TagSpan } from "../pipeline/ingest/xml/walk-xml.js";
 import { applyEdits } from "./byte-edits.js";
 import { appendToAttribute, onlyEncodable } from "./tagged-edits.js";
-import { type SourceFiles, taggedSource } from "./tagged-source.js";
+import { overlapping, type SourceFiles, taggedSource } from "./tagged-source.js";
 
 export function taggedPage(extraction: Extraction, sources: SourceFiles | undefined): Buffer {
-  const { decoded, elements, mentions, index } = taggedSource(extraction, sources, PAGE_FORMAT);
+  const { bytes, decoded, elements, mentions, index } = taggedSource(extraction, sources, PAGE_FORMAT);
   const lines = elements.filter(({ item }) => "words" in item);
   const tags = new Map<number, { tag: TagSpan; entries: string[] }>();
   const points = (from: number, to: number) => index.toCodePoint(to) - index.toCodePoint(from);
   for (const { mention, start, end } of mentions) {
-    const covered = lines.filter((line) => line.start < end && line.end > start);
+    const covered = overlapping(lines, start, end);
     for (const line of covered) {
       const from = Math.max(start, line.start);
       const offset = (line.tag.textOffset ?? 0) + points(line.start, from);
@@ -35,8 +35,7 @@ export function taggedPage(extraction: Extraction, sources: SourceFiles | undefi
     const edit = appendToAttribute(decoded.text, tag, "custom", entries.join(" "));
     return { ...edit, insert: encodable(edit.insert) };
   });
-  // taggedSource has checked that the file is there.
-  return applyEdits(sources?.get(extraction.document.id) as Uint8Array, decoded, edits);
+  return applyEdits(bytes, decoded, edits);
 }
 
 /** A type as a custom tag's name: one word without the characters the custom syntax uses. */

@@ -12,10 +12,20 @@ import { type DecodedText, decodeText } from "../pipeline/ingest/decode-text.js"
 import { readXml, type XmlImporter } from "../pipeline/ingest/xml/index.js";
 import { CodePointIndex } from "../text/code-points.js";
 
+export interface SourceElement {
+  item: SourceLine | SourceWord;
+  tag: SourceTag;
+  /** Its range of the text (UTF-16). */
+  start: number;
+  end: number;
+}
+
 export interface TaggedSource {
+  /** The file, checked to be the result's. */
+  bytes: Uint8Array;
   decoded: DecodedText;
-  /** The lines and words read from an element, with their range of the text (UTF-16). */
-  elements: { item: SourceLine | SourceWord; tag: SourceTag; start: number; end: number }[];
+  /** The lines and words read from an element, in the order of the text. */
+  elements: SourceElement[];
   /** The result's mentions with their range of the text (UTF-16). */
   mentions: { mention: OutputMention; start: number; end: number }[];
   index: CodePointIndex;
@@ -59,5 +69,24 @@ export function taggedSource(
     start: index.toUtf16(mention.start),
     end: index.toUtf16(mention.end),
   }));
-  return { decoded, elements, mentions, index };
+  return { bytes, decoded, elements: elements.sort((a, b) => a.start - b.start), mentions, index };
+}
+
+/** The elements of `sorted` (by start, not overlapping each other) that share a character with [start, end). */
+export function overlapping<T extends { start: number; end: number }>(
+  sorted: readonly T[],
+  start: number,
+  end: number,
+): T[] {
+  // The first element that ends after `start`, by binary search.
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as T).end <= start) low = middle + 1;
+    else high = middle;
+  }
+  const found: T[] = [];
+  for (let i = low; i < sorted.length && (sorted[i] as T).start < end; i++) found.push(sorted[i] as T);
+  return found;
 }

@@ -43,7 +43,12 @@ const PARAGRAPH_BREAK = /\r?\n[^\S\n]*\n\s*/g;
 
 export function teiBody(text: string, pages: readonly BodyPage[], marks: readonly Mark[]): string {
   const paragraphs = pages.map((page) => ({ page, ranges: paragraphsOf(text, page) }));
-  const pieces = paragraphs.map(({ ranges }) => ranges.map((range) => nest(range, marks)));
+  const within = marksWithin(
+    paragraphs.flatMap(({ ranges }) => ranges),
+    marks,
+  );
+  let next = 0;
+  const pieces = paragraphs.map(({ ranges }) => ranges.map((range) => nest(range, within[next++] ?? [])));
   const linking = partIds(pieces.flat(2));
   const out: string[] = [];
   paragraphs.forEach(({ page, ranges }, p) => {
@@ -74,6 +79,21 @@ function paragraphsOf(text: string, page: BodyPage): { start: number; end: numbe
     .filter(({ start: from, end: to }) => to > from);
 }
 
+/** For each range (in the order of the text), the marks that share a character with it: one sweep. */
+function marksWithin(ranges: readonly { start: number; end: number }[], marks: readonly Mark[]): Mark[][] {
+  const byStart = [...marks].sort((a, b) => a.start - b.start);
+  let next = 0;
+  let carried: Mark[] = [];
+  return ranges.map(({ start, end }) => {
+    const inRange = carried.filter((mark) => mark.end > start);
+    while (next < byStart.length && (byStart[next] as Mark).start < end)
+      inRange.push(byStart[next++] as Mark);
+    // Marks that run on past this range (over a paragraph break) are looked at again for the next.
+    carried = inRange.filter((mark) => mark.end > end);
+    return inRange.filter((mark) => mark.end > start);
+  });
+}
+
 /** The marks within a paragraph as a forest, split where they cross the paragraph's or each other's ends. */
 function nest(range: { start: number; end: number }, marks: readonly Mark[]): Piece[] {
   const queue: Piece[] = marks
@@ -87,14 +107,14 @@ function nest(range: { start: number; end: number }, marks: readonly Mark[]): Pi
     .sort(byPosition);
   const roots: Piece[] = [];
   const open: Piece[] = [];
-  while (queue.length > 0) {
-    let piece = queue.shift() as Piece;
+  for (let next = 0; next < queue.length; next++) {
+    let piece = queue[next] as Piece;
     while (open.length > 0 && (open.at(-1) as Piece).end <= piece.start) open.pop();
     const parent = open.at(-1);
     if (parent && piece.end > parent.end) {
       // It crosses its parent's end: the part inside is nested, the rest waits for its turn.
       const rest = { ...piece, start: parent.end, children: [] };
-      queue.splice(insertionIndex(queue, rest), 0, rest);
+      queue.splice(insertionIndex(queue, rest, next + 1), 0, rest);
       piece = { ...piece, end: parent.end };
     }
     (parent ? parent.children : roots).push(piece);
@@ -108,9 +128,10 @@ function byPosition(a: Piece, b: Piece): number {
   return a.start - b.start || b.end - a.end;
 }
 
-function insertionIndex(queue: Piece[], piece: Piece): number {
-  const index = queue.findIndex((other) => byPosition(piece, other) < 0);
-  return index === -1 ? queue.length : index;
+/** Where `piece` goes among the pieces still to come (from `from` on), after those that sort before it or equal. */
+function insertionIndex(queue: Piece[], piece: Piece, from: number): number {
+  for (let i = from; i < queue.length; i++) if (byPosition(piece, queue[i] as Piece) < 0) return i;
+  return queue.length;
 }
 
 /** The xml:id, @prev and @next of every piece: a whole mark keeps its id, parts get id.1, id.2... */

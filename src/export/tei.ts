@@ -141,21 +141,24 @@ function body(extraction: Extraction, prefix: string): string {
 
 /** Each entity once, in order of first mention, in the list of its type. */
 function back(mentions: readonly OutputMention[], prefix: string): string {
-  const lists = new Map<string, string[]>();
+  const lists = new Map<string, { list: NonNullable<TypeMarkup["list"]>; entries: string[] }>();
   const seen = new Set<string>();
   for (const mention of mentions) {
     const { list } = markupOf(mention.type);
     if (!list || seen.has(mention.entity)) continue;
     seen.add(mention.entity);
-    const open = `<${list.element}${xmlAttributes({ type: list.type })}>`;
-    const entry = `<${list.entry}${xmlAttributes({ "xml:id": entityId(mention, prefix) })}><${list.name}>${xmlText(mention.entityName)}</${list.name}></${list.entry}>`;
-    lists.set(open, [...(lists.get(open) ?? []), entry]);
+    const key = `${list.element} ${list.type ?? ""}`;
+    const entries = lists.get(key) ?? { list, entries: [] };
+    entries.entries.push(
+      `<${list.entry}${xmlAttributes({ "xml:id": entityId(mention, prefix) })}><${list.name}>${xmlText(mention.entityName)}</${list.name}></${list.entry}>`,
+    );
+    lists.set(key, entries);
   }
   if (lists.size === 0) return "";
-  const listed = [...lists].map(([open, entries]) => {
-    const close = `</${open.slice(1).split(/[\s>]/)[0]}>`;
-    return `${open}\n${entries.join("\n")}\n${close}`;
-  });
+  const listed = [...lists.values()].map(
+    ({ list, entries }) =>
+      `<${list.element}${xmlAttributes({ type: list.type })}>\n${entries.join("\n")}\n</${list.element}>`,
+  );
   return `<back>\n<div type="entities">\n${listed.join("\n")}\n</div>\n</back>`;
 }
 

@@ -69,7 +69,10 @@ export async function processTask(
     if (error === undefined) logger.info(line, "document finished");
     else logger.error({ ...line, err: error }, "document finished");
     env.metrics?.jobDocument(outcome);
-    await env.jobEnds.report(task.jobId, at);
+    // The outcome is recorded: a failure to read the job back must not be taken for the document's.
+    await env.jobEnds
+      .report(task.jobId, at)
+      .catch((error: unknown) => logger.warn({ err: error }, "reading whether the job ended failed"));
   };
   let job: JobContext | undefined;
   try {

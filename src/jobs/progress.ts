@@ -2,26 +2,14 @@
  * A job's progress, from the store's counts: documents by state, pages and chunks read, model calls,
  * the rate over the last minute and the time left at that rate.
  */
-import type { Store, TaskState } from "../store/port.js";
+import type { JobProgress } from "../schemas/job.js";
+import type { Store } from "../store/port.js";
 
 /** The rate is measured over documents finished this recently, so it follows the current pace. */
 const RATE_WINDOW_MS = 60_000;
 
-export interface JobProgress {
-  documents: Record<TaskState, number> & { total: number };
-  /** Entries of the source that are not documents (see SKIP_REASONS). */
-  skipped: number;
-  pages: number;
-  chunks: number;
-  /** Calls that reached the model server (cache hits and reused results cost none). */
-  modelCalls: number;
-  /** Documents whose earlier result (same bytes, same settings) was reused. */
-  reused: number;
-  /** Documents finished per second, recently; undefined before the first one. */
-  rate?: number;
-  /** Seconds left at that rate; 0 when nothing is left. */
-  etaSeconds?: number;
-}
+/** Declared with the API's Job (schemas/job.ts), which shows it; the CLI prints it too. */
+export type { JobProgress };
 
 export async function jobProgress(store: Store, jobId: string, now: number): Promise<JobProgress> {
   const counts = await store.countTasks(jobId, now - RATE_WINDOW_MS);

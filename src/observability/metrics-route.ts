@@ -7,7 +7,10 @@ import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { Metrics } from "./metrics.js";
 
-export async function metricsRoute(app: FastifyInstance, metrics: Pick<Metrics, "exposition">): Promise<void> {
+export async function metricsRoute(
+  app: FastifyInstance,
+  metrics: Pick<Metrics, "exposition">,
+): Promise<void> {
   app.get(
     "/metrics",
     {

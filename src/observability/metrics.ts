@@ -171,8 +171,11 @@ export class Metrics {
         labelNames: ["state"] as const,
         registers: [this.registry],
         async collect() {
-          const depth = await read();
-          for (const [state, count] of Object.entries(depth[kind])) this.set({ state }, count);
+          // A store that cannot be read leaves these series out rather than failing the whole scrape:
+          // the other figures matter most when something is wrong.
+          const depth = await read().catch(() => undefined);
+          this.reset();
+          if (depth) for (const [state, count] of Object.entries(depth[kind])) this.set({ state }, count);
         },
       });
   }

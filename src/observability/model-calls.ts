@@ -2,14 +2,11 @@
  * Counts the model calls of one model server's adapter for /metrics: a decorator of the model-server
  * port placed under the server pool, so a call is timed from the slot it holds, not its wait for one.
  */
-import { isPalimpsestError } from "../errors.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
+import { isPalimpsestError } from "../errors.js";
 import type { Metrics } from "./metrics.js";
 
-export function observeModelCalls(
-  endpoint: LlmEndpoint,
-  metrics: Pick<Metrics, "modelCall">,
-): LlmEndpoint {
+export function observeModelCalls(endpoint: LlmEndpoint, metrics: Pick<Metrics, "modelCall">): LlmEndpoint {
   const serverKind = () =>
     endpoint.info().then(
       (info) => info.kind,
@@ -37,7 +34,11 @@ export function observeModelCalls(
         });
         return result;
       } catch (error) {
-        metrics.modelCall({ server: await serverKind(), ...failure(error, request.signal), seconds: seconds() });
+        metrics.modelCall({
+          server: await serverKind(),
+          ...failure(error, request.signal),
+          seconds: seconds(),
+        });
         throw error;
       }
     },

@@ -13,6 +13,8 @@ export function observeOcrEngine(engine: OcrEngine, metrics: Pick<Metrics, "ocrP
     name: engine.name,
     models: engine.models,
     close: () => engine.close(),
+    // Orientation is part of reading a page, not a page of its own: passed through uncounted.
+    ...(engine.detectOrientation ? { detectOrientation: engine.detectOrientation.bind(engine) } : {}),
     async recognize(image, models, signal) {
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;

@@ -7,6 +7,8 @@ import type { Box, LayoutLine, Page } from "./types.js";
 
 export interface Placement {
   bbox?: Box;
+  /** Of a range over several lines: the union of its words on each line (a viewer outlines each). */
+  lineBoxes?: Box[];
   /** Lowest confidence (0-1) of the covered words, where the source gives confidences. */
   confidence?: number;
 }
@@ -47,21 +49,26 @@ export class TextLocator {
   place(start: number, end: number): Placement {
     const lines = this.pageAt(start)?.layout?.lines ?? [];
     const boxes: Box[] = [];
+    const lineBoxes: Box[] = [];
     const confidences: number[] = [];
     for (let i = firstEndingAfter(lines, start); i < lines.length; i++) {
       const line = lines[i] as LayoutLine;
       if (line.start >= end) break;
       // A line boxed only as a whole stands for each of its words.
       const units = line.words.length > 0 ? line.words : [line];
+      const onLine = boxes.length;
       for (const unit of units) {
         if (unit.start >= end || unit.end <= start) continue;
         if (unit.box) boxes.push(unit.box);
         if (unit.confidence !== undefined) confidences.push(unit.confidence);
       }
+      const lineBox = union(boxes.slice(onLine));
+      if (lineBox) lineBoxes.push(lineBox);
     }
     const bbox = union(boxes);
     return {
       ...(bbox ? { bbox } : {}),
+      ...(lineBoxes.length > 1 ? { lineBoxes } : {}),
       ...(confidences.length > 0 ? { confidence: Math.min(...confidences) } : {}),
     };
   }

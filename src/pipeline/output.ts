@@ -37,7 +37,7 @@ export function toExtraction(input: OutputInput): Extraction {
   const codePoints = new CodePointIndex(document.text);
   const locator = new TextLocator(document.text, document.pages);
   const span = (s: Span): OutputSpan => {
-    const { bbox, confidence } = locator.place(s.start, s.end);
+    const { bbox, lineBoxes, confidence } = locator.place(s.start, s.end);
     return {
       start: codePoints.toCodePoint(s.start),
       end: codePoints.toCodePoint(s.end),
@@ -50,6 +50,7 @@ export function toExtraction(input: OutputInput): Extraction {
       ...(s.differences === undefined ? {} : { differences: s.differences }),
       ...(s.nearMiss ? { nearMiss: s.nearMiss } : {}),
       ...(bbox ? { bbox } : {}),
+      ...(lineBoxes ? { lineBoxes } : {}),
       ...(confidence === undefined ? {} : { confidence, lowConfidence: confidence < input.lowConfidence }),
     };
   };

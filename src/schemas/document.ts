@@ -2,6 +2,7 @@
 import { type Static, Type } from "typebox";
 import { count, dateTime, link, refTo } from "./builders.js";
 import { Mention, Page } from "./extraction.js";
+import { ReviewProgress } from "./review.js";
 
 export const Document = Type.Object(
   {
@@ -13,7 +14,8 @@ export const Document = Type.Object(
     rejected: count(),
     profile: Type.String(),
     createdAt: dateTime("When this result was stored."),
-    links: Type.Object({ self: link(), entities: link(), pages: link("Its first page.") }),
+    review: refTo(ReviewProgress, { description: "How far people reviewed the document's record." }),
+    links: Type.Object({ self: link(), entities: link(), pages: link("Its first page."), record: link() }),
   },
   {
     $id: "Document",

@@ -43,6 +43,12 @@ export const REJECTION_REASONS = [
   "truncated_output",
 ] as const;
 
+/**
+ * The review state of a mention in a reviewed document's result (see schemas/review.ts): as the model
+ * gave it, or confirmed, corrected or added by a person. Mentions a person rejected are left out.
+ */
+export const EXPORTED_REVIEW_STATES = ["unreviewed", "confirmed", "corrected", "added"] as const;
+
 /** Why a page was read by OCR. */
 export const OCR_REASONS = ["image", "no-text-layer", "garbage-text-layer"] as const;
 
@@ -86,6 +92,32 @@ export const PageReading = Type.Union(
       ),
       confidence: Type.Optional(
         Type.Number({ minimum: 0, maximum: 1, description: "Mean word confidence of the page." }),
+      ),
+      rotation: Type.Optional(
+        Type.Unsafe<0 | 90 | 180 | 270>({
+          type: "integer",
+          enum: [0, 90, 180, 270],
+          description:
+            "Degrees the page image was turned clockwise to stand upright before it was read (OCR_ORIENTATION); absent when orientation was not looked for. Boxes are in the image as stored, not turned.",
+        }),
+      ),
+      textArea: Type.Optional(
+        refTo(Box, {
+          description:
+            "Where the page's text stands: words read outside it (binding, page edge, rulers) were dropped (OCR_TEXT_AREA).",
+        }),
+      ),
+      dropped: Type.Optional(
+        Type.Object(
+          {
+            lines: count("Lines dropped whole."),
+            words: count("Words dropped, those of the dropped lines included."),
+          },
+          {
+            description:
+              "What the engine read but is not the page's text (margins, junk lines), left out of the document's text.",
+          },
+        ),
       ),
     }),
   ],
@@ -134,6 +166,11 @@ const spanProperties = {
   bbox: Type.Optional(
     refTo(Box, { description: "Union of the boxes of the words covered (OCR and XML pages)." }),
   ),
+  lineBoxes: Type.Optional(
+    Type.Array(refTo(Box), {
+      description: "Of a span over several lines: the union of its words on each line, in reading order.",
+    }),
+  ),
   confidence: Type.Optional(
     Type.Number({ minimum: 0, maximum: 1, description: "OCR confidence of the least sure word covered." }),
   ),
@@ -163,6 +200,11 @@ export const Mention = Type.Object(
     fields: Type.Optional(
       Type.Record(Type.String(), refTo(Span), {
         description: "Other verbatim fields of the item located in the text, keyed by JSON pointer.",
+      }),
+    ),
+    review: Type.Optional(
+      stringEnum(EXPORTED_REVIEW_STATES, {
+        description: "Of a reviewed document: whether a person confirmed, corrected or added the mention.",
       }),
     ),
   },
@@ -221,6 +263,19 @@ export const Extraction = Type.Object(
     model: Type.Object({ id: Type.String(), server: Type.String(), grammar: Type.Boolean() }),
     text: Type.String({ description: "The text as extracted; every offset points into it, in code points." }),
     entities: Type.Array(refTo(Mention)),
+    review: Type.Optional(
+      Type.Object(
+        {
+          revision: Type.Integer({ minimum: 1 }),
+          updatedAt: Type.String({ format: "date-time" }),
+          result: Type.Integer({ description: "The id of the model result the record is built on." }),
+        },
+        {
+          description:
+            "Set when people reviewed the document: `entities` are then the record's (GET /v1/documents/:id/record), rejected mentions left out.",
+        },
+      ),
+    ),
     rejected: Type.Array(refTo(Rejected)),
     warnings: Type.Array(refTo(Warning)),
     stats: Type.Object({

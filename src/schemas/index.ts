@@ -27,7 +27,18 @@ import {
   SkippedEntry,
   StoredError,
 } from "./job.js";
+import { IiifInfo } from "./iiif.js";
 import { Profile, ProfileList, ProfileSummary } from "./profile.js";
+import {
+  MentionChange,
+  MentionOriginal,
+  ResultDifference,
+  ReviewedMention,
+  ReviewProgress,
+  ReviewRecord,
+  Revision,
+  RevisionList,
+} from "./review.js";
 import { Session } from "./session.js";
 import { Usage } from "./usage.js";
 
@@ -42,6 +53,7 @@ export const SHARED_SCHEMAS = [
   Rejected,
   Extraction,
   ExtractionOutline,
+  ReviewProgress,
   ErrorDetail,
   ErrorBody,
   StoredError,
@@ -63,4 +75,12 @@ export const SHARED_SCHEMAS = [
   Usage,
   Health,
   Ready,
+  MentionOriginal,
+  ReviewedMention,
+  MentionChange,
+  Revision,
+  RevisionList,
+  ResultDifference,
+  ReviewRecord,
+  IiifInfo,
 ] as const;

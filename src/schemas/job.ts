@@ -2,6 +2,7 @@
 import { type Static, Type } from "typebox";
 import { JOB_KINDS, JOB_STATES, TASK_STATES } from "../store/port.js";
 import { count, dateTime, link, refTo, stringEnum } from "./builders.js";
+import { ReviewProgress } from "./review.js";
 
 const byState = Object.fromEntries(TASK_STATES.map((state) => [state, count()])) as Record<
   (typeof TASK_STATES)[number],
@@ -110,7 +111,10 @@ export const JobDocument = Type.Object(
     reused: Type.Optional(Type.Boolean()),
     startedAt: Type.Optional(dateTime()),
     finishedAt: Type.Optional(dateTime()),
-    links: Type.Object({ entities: link(), document: link() }),
+    review: Type.Optional(
+      refTo(ReviewProgress, { description: "How far people reviewed the document's record (once done)." }),
+    ),
+    links: Type.Object({ entities: link(), document: link(), record: Type.Optional(link()) }),
   },
   { $id: "JobDocument", description: "One document of a job: its state, attempts, error and figures." },
 );
@@ -129,6 +133,9 @@ export const JobList = Type.Object(
 export const JobDocumentList = Type.Object(
   {
     documents: Type.Array(refTo(JobDocument)),
+    review: refTo(ReviewProgress, {
+      description: "The review of all the job's documents done so far, added up (not only this page's).",
+    }),
     next: Type.Optional(Type.Integer({ description: "Pass it as `after` for the next page." })),
     links: nextPage,
   },

@@ -9,6 +9,7 @@ import { BUILT_IN_TYPE_MAPS } from "../eval/type-map.js";
 import { EXPORT_FORMAT_NAMES } from "../export/formats.js";
 import { JOB_KINDS, JOB_STATES, TASK_STATES } from "../store/port.js";
 import { stringEnum } from "./builders.js";
+import { DOCUMENT_REVIEW_STATES } from "./review.js";
 
 export const IdParams = Type.Object({ id: Type.String() });
 export const PageParams = Type.Object({ id: Type.String(), number: Type.Integer({ minimum: 1 }) });
@@ -52,6 +53,12 @@ export const DocumentListQuery = Type.Object({
       pattern: "^[^/\\s]+/[^/\\s]+$",
       description:
         "Only the documents of this media type, e.g. application/pdf; in a URL, write `+` as %2B (application/alto%2Bxml).",
+    }),
+  ),
+  review: Type.Optional(
+    stringEnum(DOCUMENT_REVIEW_STATES, {
+      description:
+        "Only the documents whose review is in this state: unreviewed (no mention reviewed), in-progress, reviewed (none left).",
     }),
   ),
 });
@@ -172,9 +179,19 @@ export const ExtractJsonBody = Type.Object({
   ...documentOptions,
 });
 
-/** A multipart upload: the file, and the options as fields (which override the query string's). */
+/**
+ * A multipart upload: the file, and the options as fields (which override the query string's). Each
+ * field's example is empty: Swagger UI fills a form field with a sample ("string", 0) unless its schema
+ * gives one, and would send it; an empty field is not sent.
+ */
 function multipart(file: string, fields: TProperties) {
-  return Type.Object({ file: Type.String({ format: "binary", description: file }), ...fields });
+  const optional = Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [
+      name,
+      Type.Optional(Type.Unsafe({ ...field, examples: [""] })),
+    ]),
+  );
+  return Type.Object({ file: Type.String({ format: "binary", description: file }), ...optional });
 }
 
 const customSchemaField = Type.Optional(

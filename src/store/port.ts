@@ -29,8 +29,11 @@
  * - The response cache maps a key to a value; putting a key twice keeps the first value.
  * - A job that has not finished (unpacking, running, or with a task still running) is never deleted;
  *   deleting a finished one removes its tasks and skipped entries, and leaves documents and results.
- * - A document that a job not finished has a task on is never deleted; deleting one removes its results
- *   and the tasks of finished jobs that point at it, in one transaction with the document itself.
+ * - A document that a job not finished has a task on is never deleted; deleting one removes its results,
+ *   its reviewed records and their revisions, and the tasks of finished jobs that point at it, in one
+ *   transaction with the document itself.
+ * - A reviewed record changes only from the revision its writer read (saveReview): of two editors who
+ *   read one revision, the second to save is refused. Its revisions are kept, oldest first.
  * - API keys are kept by their hash only; a revoked key stays listed (so its id is never reused) and
  *   its sessions end with it. A session is found only while it and its key are valid.
  * - Timestamps are milliseconds since the epoch, given by the caller (so tests control the clock); only
@@ -44,6 +47,7 @@
 
 import type { Role } from "../auth/roles.js";
 import type { AlignmentPolicy } from "../pipeline/ground/policy.js";
+import type { DocumentReviewState } from "../schemas/review.js";
 
 // Listed as values too, so that the API's request schemas enumerate exactly these.
 export const TASK_STATES = ["queued", "running", "retrying", "done", "failed", "cancelled"] as const;
@@ -229,6 +233,52 @@ export interface ListedWorker extends WorkerRecord {
   silentMs: number;
 }
 
+/** A record's mentions by review state, kept in columns so that listings need not parse the record. */
+export interface ReviewCounts {
+  unreviewed: number;
+  confirmed: number;
+  corrected: number;
+  added: number;
+  rejected: number;
+}
+
+/**
+ * A tenant's reviewed record of a document for one profile (see review/): its current state, the
+ * model result it is built on, and its figures. It exists from the first correction on.
+ */
+export interface ReviewRecordRow {
+  tenant: string;
+  documentId: string;
+  profile: string;
+  /** The id of the model result the record was built on; later results never replace it. */
+  resultId: number;
+  /** 1 for the first correction, one more for each after it. */
+  revision: number;
+  /** The record's mentions, serialised as JSON (review/record.ts). */
+  mentions: string;
+  counts: ReviewCounts;
+  state: DocumentReviewState;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One revision of a record: who made it, when, and what it changed (JSON, review/revision.ts). */
+export interface RevisionRow {
+  revision: number;
+  editor: string;
+  kind: string;
+  createdAt: number;
+  change: string;
+}
+
+/** A record's figures, for listings. */
+export type ReviewSummary = Omit<ReviewRecordRow, "mentions" | "tenant">;
+
+/** The review of a job's documents, added up: mentions by state and documents by review state. */
+export interface JobReviewCounts extends ReviewCounts {
+  documents: Record<DocumentReviewState, number>;
+}
+
 /** What watchers hear: a job's state or tasks changed; work may be ready to claim (tasks queued). */
 export type StoreChange = { kind: "job"; jobId: string } | { kind: "work" };
 
@@ -369,7 +419,31 @@ export interface Store {
     profile?: string;
     mediaType?: string;
     name?: string;
+    /** Only the pairs whose record is in this state; a pair without a record is unreviewed. */
+    review?: DocumentReviewState;
   }): Promise<{ results: ResultSummary[]; next?: string }>;
+
+  // Reviewed records (review/)
+  /** The tenant's record of the document for the profile; undefined before its first correction. */
+  getReview(documentId: string, tenant: string, profile: string): Promise<ReviewRecordRow | undefined>;
+  /**
+   * Stores the record at its new revision with that revision's row, in one transaction, only when the
+   * stored record is still at `record.revision - 1` (none stored for revision 1): false, and nothing
+   * changes, when another revision was stored meanwhile. Two editors saving one revision: one wins.
+   */
+  saveReview(record: ReviewRecordRow, revision: RevisionRow): Promise<boolean>;
+  /** The record's revisions, oldest first; none before the first correction. */
+  listRevisions(documentId: string, tenant: string, profile: string): Promise<RevisionRow[]>;
+  /** The figures of the tenant's records among these (document, profile) pairs; pairs without one are left out. */
+  reviewSummaries(
+    tenant: string,
+    pairs: readonly { documentId: string; profile: string }[],
+  ): Promise<ReviewSummary[]>;
+  /**
+   * The review of the documents a job's done tasks hold, for the job's profile, added up: a document
+   * without a record counts its result's mentions as unreviewed. A document held by two tasks counts twice.
+   */
+  jobReviewCounts(jobId: string): Promise<JobReviewCounts>;
 
   // Hard failures of documents (jobs/failure-memory.ts)
   /** Remembers that the document failed so under `key`; a second failure for the same key keeps the first. */

@@ -10,6 +10,8 @@ import sharp from "sharp";
 import { editDistance } from "../../src/pipeline/ground/approximate.js";
 import { composePage } from "../../src/pipeline/ingest/compose-page.js";
 import { importPageXml } from "../../src/pipeline/ingest/xml/page-xml.js";
+import { loadConfig } from "../../src/config.js";
+import { readingSettings } from "../../src/pipeline/ocr/index.js";
 import type { OcrEngine } from "../../src/pipeline/ocr/port.js";
 import { createOcrReader, type OcrReader } from "../../src/pipeline/ocr/reader.js";
 
@@ -109,6 +111,8 @@ export function readerWith(
     documentPixels?: number;
     documentSeconds?: number;
     parallelPages?: number;
+    /** Settings of the orientation and the junk rules, as the environment gives them; orientation is off unless set. */
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): OcrReader {
   return createOcrReader({
@@ -121,6 +125,7 @@ export function readerWith(
     documentSeconds: options.documentSeconds ?? 1800,
     renderDpi: 150,
     defaultModels: ["eng"],
+    ...readingSettings(loadConfig({ OCR_ORIENTATION: "off", ...options.env })),
   });
 }
 

@@ -52,7 +52,7 @@ export async function fileExtraction(
   mentions: { type: string; text: string; entity?: string }[],
   filename = "document.xml",
 ): Promise<Extraction> {
-  const source = await ingest(bytes, { maxPages: 100 });
+  const source = await ingest(bytes, { maxPages: 10_000 });
   const index = new CodePointIndex(source.text);
   let from = 0;
   const placed = mentions.map(({ type, text, entity }): PlacedMention => {

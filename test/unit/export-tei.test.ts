@@ -188,7 +188,7 @@ describe.skipIf(!hasJing)("TEI export against tei_all (jing)", () => {
     );
   };
 
-  it("is valid for a letter with text outside the BMP, nested and crossing mentions", () => {
+  it("is valid for a letter with text outside the BMP, nested and crossing mentions, a scan's page images", () => {
     const text = "Le duc de Bourgogne et Paris, 178X.";
     const at = (part: string) => text.indexOf(part);
     const crossing = placedExtraction(text, [
@@ -198,8 +198,16 @@ describe.skipIf(!hasJing)("TEI export against tei_all (jing)", () => {
       { type: "date", start: at("178X"), end: at("."), attributes: { value: "178X?" } },
       { type: "baptism record", start: 0, end: 2 },
     ]);
+    const scan = placedExtraction("Page one.\n\nPage two.", [{ type: "place", start: 5, end: 8 }], {
+      mediaType: "image/tiff",
+      pages: [
+        { number: 1, start: 0, end: 9, needsOcr: false },
+        { number: 2, start: 11, end: 20, needsOcr: false },
+      ],
+    });
     expect(relaxNgErrors(tei([letterExtraction()]), TEI_ALL)).toEqual([]);
     expect(relaxNgErrors(tei([crossing]), TEI_ALL)).toEqual([]);
+    expect(relaxNgErrors(tei([scan]), TEI_ALL)).toEqual([]);
   });
 
   it("is valid for HIPE-2020 newspaper issues with their gold entities, one TEI or a corpus", () => {

@@ -208,4 +208,14 @@ describe("queue depth", () => {
     expect(await sample(metrics, 'palimpsest_queue_tasks{state="queued"}')).toBe(7);
     expect(await sample(metrics, 'palimpsest_queue_jobs{state="running"}')).toBe(3);
   });
+
+  it("leaves the queue out of a scrape when the store cannot be read, and nothing else", async () => {
+    const metrics = new Metrics();
+    metrics.watchQueue(async () => {
+      throw new Error("connection refused");
+    });
+    metrics.cacheLookup(true);
+    expect(await sample(metrics, 'palimpsest_queue_tasks{state="queued"}')).toBeUndefined();
+    expect(await sample(metrics, 'palimpsest_model_cache_lookups_total{result="hit"}')).toBe(1);
+  });
 });

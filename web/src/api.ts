@@ -1,70 +1,33 @@
 /** The service's JSON API, as the pages use it (same origin: the page is served by the API's process). */
+import { apiError, type ErrorBody } from "./api-error.js";
+import { type MessageKey, t } from "./i18n/index.js";
 import type { ExportFormat } from "../../src/export/formats.js";
 import type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
 import type { XmlReading } from "../../src/pipeline/types.js";
+import type { Document, PageView } from "../../src/schemas/document.js";
+import type { ExtractionOutline } from "../../src/schemas/extraction.js";
+import type { Job as JobView, JobDocument } from "../../src/schemas/job.js";
+import type { ProfileList } from "../../src/schemas/profile.js";
+import type { DocumentReviewState, ReviewProgress } from "../../src/schemas/review.js";
+import type { Session } from "../../src/schemas/session.js";
 
 export type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
 
-export type JobState = "unpacking" | "running" | "done" | "failed" | "cancelled";
+// The API's shapes, declared once with its schemas (src/schemas); type-only, so nothing of them is bundled.
+export type { Job as JobView, JobDocument } from "../../src/schemas/job.js";
+export type { PageView } from "../../src/schemas/document.js";
+/** Who the page works for, as GET /v1/session answers it. */
+export type { Session } from "../../src/schemas/session.js";
 
-export interface JobView {
-  id: string;
-  kind: "document" | "batch" | "cli";
-  state: JobState;
-  name?: string;
-  profile: string;
-  createdAt: string;
-  finishedAt?: string;
-  error?: { message?: string };
-  document?: string;
-  progress: {
-    documents: Record<"queued" | "running" | "retrying" | "done" | "failed" | "cancelled" | "total", number>;
-    skipped: number;
-    pages: number;
-    etaSeconds?: number;
-    /** Set while documents wait for the model server to answer again. */
-    waitingForModelSince?: string;
-  };
-  links: { self: string; events: string; results: string; cancel: string; entities?: string };
-}
-
-export interface JobDocument {
-  task: number;
-  path: string;
-  document: string;
-  state: string;
-  attempts: number;
-  error?: { code: string; message: string };
-  pages?: number;
-  links: { entities: string; document: string };
-}
+export type JobState = JobView["state"];
 
 /** A stored document with its latest result for one profile, as GET /v1/documents lists it. */
-export interface DocumentSummary {
-  id: string;
-  name?: string;
-  mediaType: string;
-  pages: number;
-  mentions: number;
-  rejected: number;
-  profile: string;
-  createdAt: string;
-}
+export type DocumentSummary = Document;
 
-export interface Profiles {
-  default: string;
-  profiles: { name: string; title?: string }[];
-}
+export type Profiles = ProfileList;
 
 /** The document's result without its text, which is fetched page by page. */
-export type Outline = Omit<Extraction, "text">;
-
-export interface PageView {
-  page: OutputPage;
-  text: string;
-  entities: OutputMention[];
-  links: { image?: string };
-}
+export type Outline = ExtractionOutline;
 
 /** Rows a list shows at a time; "Show more" adds as many. */
 const LIST_SIZE = 20;
@@ -72,15 +35,15 @@ const LIST_SIZE = 20;
 export const FINISHED = new Set<JobState>(["done", "failed", "cancelled"]);
 
 /** The label the pages show for each export format the API renders (export/formats.ts): one each. */
-const EXPORT_LABELS: Record<"json" | ExportFormat, string> = {
-  json: "JSON",
-  jsonl: "JSON Lines",
-  csv: "CSV",
-  "hipe-tsv": "HIPE TSV",
-  webanno: "Web Annotation",
-  tei: "TEI",
-  alto: "ALTO with entities",
-  page: "PAGE with entities",
+const EXPORT_LABELS: Record<"json" | ExportFormat, MessageKey> = {
+  json: "export.json",
+  jsonl: "export.jsonl",
+  csv: "export.csv",
+  "hipe-tsv": "export.hipeTsv",
+  webanno: "export.webanno",
+  tei: "export.tei",
+  alto: "export.alto",
+  page: "export.page",
 };
 
 /** The exports that write into the file a document was read from, by how its pages were read. */
@@ -90,18 +53,9 @@ const TAGGED_EXPORTS: Partial<Record<XmlReading, ExportFormat>> = { alto: "alto"
 export function exportsOf(pages: readonly OutputPage[]): [format: string, label: string][] {
   const reading = pages[0]?.reading?.method;
   const tagged = reading ? TAGGED_EXPORTS[reading as XmlReading] : undefined;
-  return Object.entries(EXPORT_LABELS).filter(
-    ([format]) => !Object.values(TAGGED_EXPORTS).includes(format as ExportFormat) || format === tagged,
-  );
-}
-
-/** Who the page works for, as GET /v1/session answers it. */
-export interface Session {
-  mode: "open" | "keys";
-  tenant: string;
-  role: "reader" | "submitter" | "admin";
-  key?: string;
-  csrfToken?: string;
+  return Object.entries(EXPORT_LABELS)
+    .filter(([format]) => !Object.values(TAGGED_EXPORTS).includes(format as ExportFormat) || format === tagged)
+    .map(([format, key]) => [format, t(key)]);
 }
 
 /** Raised when the API answers 401: nobody is signed in (any more); main.ts shows the sign-in form. */
@@ -121,18 +75,24 @@ function headers(method = "GET"): Record<string, string> {
   };
 }
 
-/** The API's error message, or a 401 turned into SignInNeeded (and announced). */
-function failure(url: string, status: number, body: { error?: { message?: string } } | null): Error {
-  const message = body?.error?.message ?? `${url} answered ${status}`;
-  if (status !== 401) return new Error(message);
+/** The API's error (code, message, details), or a 401 turned into SignInNeeded (and announced). */
+function failure(url: string, status: number, body: ErrorBody | null): Error {
+  const error = apiError(url, status, body);
+  if (status !== 401) return error;
   window.dispatchEvent(new Event(SIGN_IN_NEEDED));
-  return new SignInNeeded(message);
+  return new SignInNeeded(error.message);
 }
 
-async function send<T>(url: string, init: RequestInit = {}): Promise<T> {
+/** A JSON request; `answer` receives the response too, for its headers (an ETag). */
+export async function send<T>(
+  url: string,
+  init: RequestInit = {},
+  answer?: (response: Response) => void,
+): Promise<T> {
   const response = await fetch(url, { ...init, headers: { ...headers(init.method), ...init.headers } });
-  const body = (await response.json()) as T & { error?: { message?: string } };
+  const body = (await response.json()) as T & ErrorBody;
   if (!response.ok) throw failure(url, response.status, body);
+  answer?.(response);
   return body;
 }
 
@@ -140,7 +100,7 @@ async function send<T>(url: string, init: RequestInit = {}): Promise<T> {
 async function remove(url: string): Promise<void> {
   const response = await fetch(url, { method: "DELETE", headers: headers("DELETE") });
   if (response.ok) return;
-  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+  const body = (await response.json().catch(() => null)) as ErrorBody | null;
   throw failure(url, response.status, body);
 }
 
@@ -179,7 +139,7 @@ export const getProfiles = () => send<Profiles>("/v1/schemas");
 export const getJob = (id: string) => send<JobView>(`/v1/jobs/${at(id)}`);
 export const listJobs = (before?: string) =>
   send<{ jobs: JobView[]; next?: string }>(`/v1/jobs${query({ before, limit: LIST_SIZE })}`);
-export const listDocuments = (options: { before?: string; q?: string }) =>
+export const listDocuments = (options: { before?: string; q?: string; review?: DocumentReviewState }) =>
   send<{ documents: DocumentSummary[]; next?: string }>(
     `/v1/documents${query({ ...options, limit: LIST_SIZE })}`,
   );
@@ -187,7 +147,9 @@ export const deleteJob = (id: string) => remove(`/v1/jobs/${at(id)}`);
 export const deleteDocument = (id: string) => remove(`/v1/documents/${at(id)}`);
 export const cancelJob = (id: string) => send<JobView>(`/v1/jobs/${at(id)}/cancel`, { method: "POST" });
 export const listJobDocuments = (id: string, options: { after?: number; state?: string; limit?: number }) =>
-  send<{ documents: JobDocument[]; next?: number }>(`/v1/jobs/${at(id)}/documents${query(options)}`);
+  send<{ documents: JobDocument[]; review: ReviewProgress; next?: number }>(
+    `/v1/jobs/${at(id)}/documents${query(options)}`,
+  );
 export const getBatch = (id: string) =>
   send<JobView & { skipped: { path: string; reason: string; message: string }[] }>(`/v1/batches/${at(id)}`);
 
@@ -212,21 +174,19 @@ export function upload(
 ): Promise<JobView> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", archive ? "/v1/batches" : "/v1/documents");
+    const url = archive ? "/v1/batches" : "/v1/documents";
+    request.open("POST", url);
     for (const [name, value] of Object.entries(headers("POST"))) request.setRequestHeader(name, value);
     request.responseType = "json";
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
     request.addEventListener("load", () => {
-      const body = request.response as (JobView & { error?: { message?: string } }) | null;
+      const body = request.response as (JobView & ErrorBody) | null;
       if (request.status === 202 && body) resolve(body);
-      else if (request.status === 401) reject(failure("The upload", 401, body));
-      else reject(new Error(body?.error?.message ?? `The upload failed (${request.status}).`));
+      else reject(failure(url, request.status, body));
     });
-    request.addEventListener("error", () =>
-      reject(new Error("The upload failed: the server could not be reached.")),
-    );
+    request.addEventListener("error", () => reject(new Error(t("upload.unreachable"))));
     request.send(form);
   });
 }

@@ -1,54 +1,42 @@
 /**
  * One page of the document's text with its mentions highlighted (nested where one lies inside
  * another), and n/p to move from mention to mention. At the last mention of a page the view asks its
- * owner to go on to the next page that has one.
+ * owner to go on to the next page that has one. A mention's review state shows on its highlight
+ * (a rejected one struck through); its label says it to screen readers.
  */
-import type { OutputMention } from "./api.js";
 import { h } from "./dom.js";
+import { t } from "./i18n/index.js";
+import { label } from "./mention-words.js";
 import { type Piece, segmentText } from "./offsets.js";
+import type { ReviewedMention } from "./review-api.js";
+import type { TypeColor } from "./colors.js";
+import { NO_COLOR } from "./colors.js";
 
 export interface TextView {
   element: HTMLElement;
+  /** The element holding the page's text (where a selection is read from). */
+  body: HTMLElement;
   /** Draws a page's text, which starts at document code point `base`, with the page's mentions. */
-  render(text: string, base: number, mentions: OutputMention[]): void;
+  render(text: string, base: number, mentions: ReviewedMention[]): void;
   /** Focuses a mention's highlight; false when it is not drawn on this page. */
   focusMention(id: string): boolean;
   /** Focuses the first or last visible mention of the page; false when there is none. */
   focusEdge(edge: "first" | "last"): boolean;
   /** Moves to the next (1) or previous (-1) visible mention; false at the page's end. */
   step(direction: 1 | -1): boolean;
-}
-
-export function label(mention: OutputMention): string {
-  return `${mention.type}, ${grounding(mention)}: ${mention.text}`;
-}
-
-/** How a mention was matched to the text, in words: "fuzzy match (case, ocr), near miss". */
-export function grounding(mention: OutputMention): string {
-  const how =
-    mention.alignment === "exact"
-      ? "exact match"
-      : `fuzzy match${mention.differences?.length ? ` (${mention.differences.join(", ")})` : ""}`;
-  const miss = mention.nearMiss ? ", near miss: check it" : "";
-  const doubt = mention.lowConfidence ? ", low OCR confidence" : "";
-  return `${how}${miss}${doubt}`;
+  /** The mention focused last, if it is still drawn. */
+  current(): string | undefined;
 }
 
 export function textView(
-  colors: Map<string, string>,
+  colors: Map<string, TypeColor>,
   language: string | undefined,
   onFocus: (id: string) => void,
 ): TextView {
-  const body = h("div", { class: "text", dir: "auto", lang: language, "aria-label": "Document text" });
+  const body = h("div", { class: "text", dir: "auto", lang: language, "aria-label": t("text.label") });
   const notes = h("p", { class: "hint" });
   const announce = h("p", { class: "status", role: "status", "aria-live": "polite" });
-  const element = h(
-    "section",
-    { class: "reading", "aria-label": "Text with highlighted mentions" },
-    body,
-    notes,
-    announce,
-  );
+  const element = h("section", { class: "reading", "aria-label": t("text.region") }, body, notes, announce);
 
   const marks = () => [...body.querySelectorAll<HTMLElement>("mark.mention")];
   const visible = () => marks().filter((m) => !m.classList.contains("off"));
@@ -58,29 +46,37 @@ export function textView(
     mark.classList.add("current");
     mark.focus();
     const shown = visible();
-    announce.textContent = `Mention ${shown.indexOf(mark) + 1} of ${shown.length} on this page: ${mark.getAttribute("aria-label")}`;
+    announce.textContent = t("text.position", {
+      index: shown.indexOf(mark) + 1,
+      count: shown.length,
+      label: mark.getAttribute("aria-label") ?? "",
+    });
     onFocus(mark.dataset.id ?? "");
   }
 
-  function draw(piece: Piece<OutputMention>): Node {
+  function draw(piece: Piece<ReviewedMention>): Node {
     if (typeof piece === "string") return document.createTextNode(piece);
     const { mention } = piece;
+    const doubt = mention.lowConfidence || mention.nearMiss ? " low-confidence" : "";
     const mark = h(
       "mark",
       {
-        class: `mention ${mention.alignment}${mention.lowConfidence || mention.nearMiss ? " low-confidence" : ""}`,
+        class: `mention ${mention.alignment} review-${mention.review}${doubt}`,
         id: `mention-${mention.id}`,
         tabindex: "-1",
         "data-id": mention.id,
         "data-type": mention.type,
         "data-alignment": mention.alignment,
+        "data-review": mention.review,
         "aria-label": label(mention),
         title: label(mention),
       },
       ...piece.children.map(draw),
     );
-    mark.style.setProperty("--type-color", colors.get(mention.type) ?? "#eee");
+    mark.style.setProperty("--type-color", (colors.get(mention.type) ?? NO_COLOR).light);
     mark.addEventListener("click", (event) => {
+      // A click that ends a selection (to move a boundary or add a mention) is not a focus change.
+      if (!document.getSelection()?.isCollapsed) return;
       event.stopPropagation();
       focusMark(mark);
     });
@@ -89,11 +85,12 @@ export function textView(
 
   return {
     element,
+    body,
     render(text, base, mentions) {
       const { pieces, crossing } = segmentText(text, base, mentions);
       body.replaceChildren(...pieces.map(draw));
       notes.textContent = crossing.length
-        ? `Not highlighted, as they overlap another mention (see the entity list): ${crossing.map((m) => m.text).join("; ")}.`
+        ? t("text.crossing", { mentions: crossing.map((m) => m.text).join("; ") })
         : "";
       announce.textContent = "";
     },
@@ -117,6 +114,9 @@ export function textView(
       const mark = all[index];
       if (mark) focusMark(mark);
       return Boolean(mark);
+    },
+    current() {
+      return body.querySelector<HTMLElement>("mark.mention.current")?.dataset.id;
     },
   };
 }

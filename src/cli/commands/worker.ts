@@ -6,6 +6,7 @@
  */
 import { modelServerName } from "../../endpoint/where.js";
 import { createLogger } from "../../logger.js";
+import { serveMetrics } from "../../observability/metrics-server.js";
 import { closeServices, createServices, warmUpModel } from "../../services.js";
 import type { Command } from "../command.js";
 import { EXIT } from "../exit-codes.js";
@@ -14,14 +15,19 @@ import { stopOnSignals } from "../signals.js";
 export const worker: Command = {
   name: "worker",
   summary: "process queued documents and batches, without HTTP (one or many, on machines sharing STORE_URL)",
-  usage: "palimpsest worker",
+  usage: `palimpsest worker
+  With METRICS_PORT set, answers GET /metrics on HOST:METRICS_PORT (an admin key, or open mode).`,
   options: {},
   async run({ config }) {
     const logger = createLogger(config.logLevel);
     const services = await createServices(config, logger);
     const { jobs } = services;
     const stopping = stopOnSignals(() => jobs.stop());
+    let metrics: Awaited<ReturnType<typeof serveMetrics>> | undefined;
     try {
+      // Its model calls and documents, for Prometheus (the API's GET /metrics), when METRICS_PORT asks.
+      if (config.metrics && config.metricsPort !== undefined)
+        metrics = await serveMetrics(services, config.metricsPort);
       await jobs.start();
       warmUpModel(services);
       logger.info({ worker: jobs.workerId, endpoint: modelServerName(config) }, "worker ready");
@@ -30,6 +36,7 @@ export const worker: Command = {
       return EXIT.OK;
     } finally {
       stopping.dispose();
+      await metrics?.close();
       await closeServices(services);
     }
   },

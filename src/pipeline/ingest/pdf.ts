@@ -2,7 +2,8 @@
  * PDFs, page by page: the text layer where it holds real text (pdf-parse, pdf.js); OCR for a page
  * without one, or whose layer is garbage (a bad invisible OCR layer, a font without a Unicode map).
  * Each page says how it was read. Without an OCR reader, pages without text are kept, marked for
- * OCR and reported, never passed on silently as empty.
+ * OCR and reported, never passed on silently as empty. A page's image for display is made as OCR
+ * makes it (pdfPage).
  */
 import { PDFParse } from "pdf-parse";
 import type { Sharp } from "sharp";

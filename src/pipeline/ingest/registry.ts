@@ -115,10 +115,8 @@ function xml<M extends string>(
     mediaType,
     importer,
     detect: { by: "markup", matches },
-    read: async ({ bytes, decoded = decodeText(bytes) }, { maxPages }) => {
-      const { imported: _, ...read } = readXml(importer, decoded.text, maxPages);
-      return read;
-    },
+    read: async ({ bytes, decoded = decodeText(bytes) }, { maxPages }) =>
+      readXml(importer, decoded.text, maxPages),
     batches: true,
     rawTypes: XML_RAW_TYPES,
   } as const satisfies InputFormat;

@@ -7,7 +7,7 @@ import type { Config } from "../../config.js";
 import type { Log } from "../../logger.js";
 import { createOcrEngine, parallelPages } from "./create-engine.js";
 import type { OcrEngine } from "./port.js";
-import { createOcrReader, type OcrReader } from "./reader.js";
+import { createOcrReader, type OcrReader, type OcrReaderOptions } from "./reader.js";
 
 export type OcrSettings = Pick<
   Config,
@@ -21,7 +21,39 @@ export type OcrSettings = Pick<
   | "ocrDocumentSeconds"
   | "ocrDpi"
   | "dataDir"
+  | ReadingKeys
 >;
+
+type ReadingKeys =
+  | "ocrOrientation"
+  | "ocrOrientationMinConfidence"
+  | "ocrOrientationPixels"
+  | "ocrTextArea"
+  | "ocrTextAreaMargin"
+  | "ocrTextConfidence"
+  | "ocrJunkLineConfidence"
+  | "ocrJunkLineMinCharacters";
+
+/** How pages are set upright and sifted (orientation.ts, junk-lines.ts), from their settings. */
+export function readingSettings(
+  config: Pick<Config, ReadingKeys>,
+): Pick<OcrReaderOptions, "orientation" | "junk"> {
+  return {
+    orientation: {
+      mode: config.ocrOrientation,
+      minConfidence: config.ocrOrientationMinConfidence,
+      maxPixels: config.ocrOrientationPixels,
+      sureConfidence: config.ocrTextConfidence,
+    },
+    junk: {
+      textArea: config.ocrTextArea,
+      margin: config.ocrTextAreaMargin,
+      sureConfidence: config.ocrTextConfidence,
+      lineConfidence: config.ocrJunkLineConfidence,
+      lineMinCharacters: config.ocrJunkLineMinCharacters,
+    },
+  };
+}
 
 /** `observe` wraps the engine once made (the metrics of its pages). */
 export async function createOcr(
@@ -41,5 +73,6 @@ export async function createOcr(
     documentSeconds: config.ocrDocumentSeconds,
     renderDpi: config.ocrDpi,
     defaultModels: config.ocrLanguages.split("+"),
+    ...readingSettings(config),
   });
 }

@@ -1,21 +1,25 @@
 /**
- * Reads page images into page texts with their layout: preprocessing, the engine's hOCR through
- * the hOCR importer, boxes back in page pixels. A page gets OCR_PAGE_TIMEOUT_MS once the engine
+ * Reads page images into page texts with their layout: preprocessing, the page turned upright
+ * (orientation.ts), the engine's hOCR through the hOCR importer, margins and junk lines dropped
+ * (junk-lines.ts), boxes back in the pixels of the page as stored. A page gets OCR_PAGE_TIMEOUT_MS once the engine
  * starts on it; at most OCR_PARALLEL_PAGES pages are prepared and read at once across all
  * documents, which also bounds the page images held in memory. Those slots are shared fairly, as
  * the model's are (jobs/fair-gate.ts): whenever one frees, the next requester in turn (a job, a
  * client) gets it, so a 500-page scan does not make a 5-page one wait for all its pages. Each
  * document's pages spend its OCR budget (budget.ts).
  */
-import { isPalimpsestError } from "../../errors.js";
+
 import { FairGate } from "../../concurrency/fair-gate.js";
+import { isPalimpsestError } from "../../errors.js";
 import { composePage, type SourceBlock } from "../ingest/compose-page.js";
 import type { PageText } from "../ingest/pages.js";
-import { scaleBox } from "../ingest/xml/geometry.js";
 import { importHocr } from "../ingest/xml/hocr.js";
 import type { Box, OcrReason } from "../types.js";
 import { OcrBudget } from "./budget.js";
+import { dropJunk, type JunkSettings } from "./junk-lines.js";
 import { chooseModels, type ModelChoice, type OcrHints } from "./models.js";
+import { findOrientation, type Orientation, type OrientationSettings, turnImage } from "./orientation.js";
+import { mapBoxes, type QuarterTurn, toStoredPixels } from "./page-geometry.js";
 import type { OcrEngine } from "./port.js";
 import { countImagePages, leastPixels, type PreparedImage, pixelsOf, prepareImage } from "./prepare-image.js";
 
@@ -75,6 +79,10 @@ export interface OcrReaderOptions {
   renderDpi: number;
   /** OCR_LANGUAGES, split. */
   defaultModels: readonly string[];
+  /** OCR_ORIENTATION and its limits. */
+  orientation: OrientationSettings;
+  /** OCR_TEXT_AREA, OCR_JUNK_LINE_* and their thresholds. */
+  junk: JunkSettings;
 }
 
 /** The engine failed or ran out of time on one page; the rest of the document can still be read. */
@@ -112,9 +120,17 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
     const prepared = await prepareImage(image.bytes, { page: image.index, dpi: image.dpi, ...limits });
     budget.charge(pixelsOf(prepared));
     const timeout = AbortSignal.timeout(options.pageTimeoutMs);
+    const pageSignal = AbortSignal.any([signal, timeout]);
     let hocr: string;
+    let orientation: Orientation | undefined;
     try {
-      hocr = await ocr.recognize(prepared.data, models, AbortSignal.any([signal, timeout]));
+      if (options.orientation.mode === "auto")
+        orientation = await findOrientation(ocr, prepared.data, models, options.orientation, {
+          signal: pageSignal,
+          charge: (pixels) => budget.charge(pixels),
+        });
+      const upright = await turnImage(prepared.data, orientation?.turn ?? 0);
+      hocr = await ocr.recognize(upright, models, pageSignal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (timeout.aborted)
@@ -126,7 +142,14 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
         cause: error,
       });
     }
-    return pageText(hocr, prepared, image, { engine: ocr.name, model: models.join("+") });
+    return pageText(
+      hocr,
+      { prepared, image, turn: orientation?.turn, junk: options.junk },
+      {
+        engine: ocr.name,
+        model: models.join("+"),
+      },
+    );
   };
 
   return {
@@ -165,10 +188,17 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
   };
 }
 
+interface ReadImage {
+  prepared: PreparedImage;
+  image: PageImage;
+  /** The turn the engine's image was given; undefined when orientation was not looked for. */
+  turn: QuarterTurn | undefined;
+  junk: JunkSettings;
+}
+
 function pageText(
   hocr: string,
-  prepared: PreparedImage,
-  image: PageImage,
+  { prepared, image, turn, junk }: ReadImage,
   by: { engine: string; model: string },
 ): PageText {
   let blocks: SourceBlock[];
@@ -179,8 +209,11 @@ function pageText(
       cause: error,
     });
   }
-  const { text, layout } = composePage(blocks.map((block) => unscaleBlock(block, prepared.scale)));
-  const confidence = meanConfidence(blocks);
+  const sifted = dropJunk(blocks, junk);
+  const stored = (box: Box) => toStoredPixels(box, prepared.scale, turn ?? 0, prepared);
+  const { text, layout } = composePage(mapBoxes(sifted.blocks, stored));
+  const confidence = meanConfidence(sifted.blocks);
+  const { lines, words } = sifted.dropped;
   return {
     text,
     needsOcr: false,
@@ -193,6 +226,9 @@ function pageText(
       image: image.origin,
       ...(image.dpi === undefined ? {} : { dpi: image.dpi }),
       ...(confidence === undefined ? {} : { confidence }),
+      ...(turn === undefined ? {} : { rotation: turn }),
+      ...(sifted.textArea ? { textArea: stored(sifted.textArea) } : {}),
+      ...(words > 0 ? { dropped: { lines, words } } : {}),
     },
     layout,
   };
@@ -205,18 +241,6 @@ async function make(source: () => Promise<PageImage>, signal: AbortSignal): Prom
     if (signal.aborted || isPalimpsestError(error)) throw error;
     throw new OcrPageError(`its image could not be made (${(error as Error).message})`, { cause: error });
   }
-}
-
-function unscaleBlock(block: SourceBlock, scale: number): SourceBlock {
-  if (scale === 1) return block;
-  const unscale = (box: Box | undefined) => (box ? { box: scaleBox(box, 1 / scale) } : {});
-  return {
-    lines: block.lines.map(({ box, words, ...line }) => ({
-      ...line,
-      ...unscale(box),
-      words: words.map(({ box: wordBox, ...word }) => ({ ...word, ...unscale(wordBox) })),
-    })),
-  };
 }
 
 function meanConfidence(blocks: SourceBlock[]): number | undefined {

@@ -1,7 +1,8 @@
 /**
  * tesseract.js 7 (WebAssembly, in worker threads): the engine that needs nothing installed. It
  * reads models only from the folder assembled under DATA_DIR (never from its CDN), and keeps its
- * workers across pages and documents, one per set of models, up to the pool size.
+ * workers across pages and documents, one per set of models, up to the pool size, plus one worker of
+ * tesseract's legacy engine for orientation detection (its `osd` model comes with the npm packages).
  *
  * Failures stay contained: every worker has an errorHandler (without one, a worker error is thrown
  * from a message callback and kills the process), and a worker whose page is aborted (timeout,
@@ -13,6 +14,7 @@ import type { Worker as ThreadWorker } from "node:worker_threads";
 import Tesseract from "tesseract.js";
 import { Limiter } from "../../concurrency/limiter.js";
 import type { Log } from "../../logger.js";
+import { QUARTER_TURNS, type QuarterTurn } from "./page-geometry.js";
 import type { OcrEngine } from "./port.js";
 import type { Tessdata } from "./tessdata.js";
 
@@ -34,36 +36,106 @@ function tesseractJsVersion(): string {
   return (require("tesseract.js/package.json") as { version: string }).version;
 }
 
-export function createTesseractJsEngine({ tessdata, maxWorkers, log }: TesseractJsOptions): OcrEngine {
-  const pool: Pooled[] = [];
-  const limiter = new Limiter(maxWorkers);
+const OSD_MODEL = "osd";
 
-  async function start(models: readonly string[]): Promise<Pooled> {
+export function createTesseractJsEngine({ tessdata, maxWorkers, log }: TesseractJsOptions): OcrEngine {
+  const workerOptions = {
+    langPath: tessdata.langPath,
+    cachePath: tessdata.cachePath,
+    gzip: true,
+    logger: () => {},
+    errorHandler: (error: unknown) => log.warn({ error: String(error) }, "tesseract.js worker error"),
+  };
+  const readers = createWorkerPool(maxWorkers);
+  // Orientation needs tesseract's legacy engine, a build of its own: one worker of it beside the
+  // readers, since a page's orientation takes a fraction of its reading.
+  const orienters = createWorkerPool(1);
+
+  async function startReader(models: readonly string[]): Promise<Tesseract.Worker> {
     await tessdata.prepare(models);
-    const worker = await Tesseract.createWorker([...models], Tesseract.OEM.LSTM_ONLY, {
-      langPath: tessdata.langPath,
-      cachePath: tessdata.cachePath,
-      gzip: true,
-      logger: () => {},
-      errorHandler: (error: unknown) => log.warn({ error: String(error) }, "tesseract.js worker error"),
-    });
-    return { worker, key: models.join("+"), busy: false };
+    return Tesseract.createWorker([...models], Tesseract.OEM.LSTM_ONLY, workerOptions);
   }
 
-  async function take(models: readonly string[]): Promise<Pooled> {
-    const key = models.join("+");
+  async function startOrienter(): Promise<Tesseract.Worker> {
+    await tessdata.prepare([OSD_MODEL]);
+    const worker = await Tesseract.createWorker([OSD_MODEL], Tesseract.OEM.TESSERACT_ONLY, {
+      ...workerOptions,
+      legacyCore: true,
+      legacyLang: true,
+    });
+    // Without a resolution OSD assumes 70 dpi anyway, but says so on stderr for every page.
+    await worker.setParameters({ user_defined_dpi: "70" });
+    return worker;
+  }
+
+  return {
+    name: `tesseract.js ${tesseractJsVersion()}`,
+    models: tessdata.models,
+    recognize: (image, models, signal) =>
+      readers.run(
+        models.join("+"),
+        () => startReader(models),
+        async (worker) => {
+          const { data } = await worker.recognize(Buffer.from(image), {}, { hocr: true, text: false });
+          if (data.hocr === null) throw new Error("tesseract.js returned no hOCR");
+          return data.hocr;
+        },
+        signal,
+      ),
+    ...(tessdata.models.has(OSD_MODEL)
+      ? {
+          detectOrientation: (image, signal) =>
+            orienters.run(
+              OSD_MODEL,
+              startOrienter,
+              async (worker) => {
+                const { data } = await worker.detect(Buffer.from(image));
+                const turn = data.orientation_degrees;
+                const confidence = data.orientation_confidence;
+                if (turn === null || confidence === null || !(QUARTER_TURNS as number[]).includes(turn))
+                  return undefined;
+                return { turn: turn as QuarterTurn, confidence };
+              },
+              signal,
+            ),
+        }
+      : {}),
+    async close() {
+      await Promise.all([readers.close(), orienters.close()]);
+    },
+  };
+}
+
+interface WorkerPool {
+  /**
+   * Runs `job` on an idle worker of `key` (started with `start` when there is none), at most `size`
+   * jobs at once. A worker whose job fails or is aborted is terminated, since it may be stuck.
+   */
+  run<T>(
+    key: string,
+    start: () => Promise<Tesseract.Worker>,
+    job: (worker: Tesseract.Worker) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T>;
+  close(): Promise<void>;
+}
+
+function createWorkerPool(size: number): WorkerPool {
+  const pool: Pooled[] = [];
+  const limiter = new Limiter(size);
+
+  async function take(key: string, start: () => Promise<Tesseract.Worker>): Promise<Pooled> {
     const idle = pool.find((entry) => !entry.busy && entry.key === key);
     if (idle) {
       idle.busy = true;
       return idle;
     }
     // The limiter guarantees a free place; an idle worker for other models gives its place up.
-    if (pool.length >= maxWorkers) {
+    if (pool.length >= size) {
       const other = pool.find((entry) => !entry.busy);
       if (other) await discard(other);
     }
-    const entry = await start(models);
-    entry.busy = true;
+    const entry = { worker: await start(), key, busy: true };
     pool.push(entry);
     return entry;
   }
@@ -75,10 +147,15 @@ export function createTesseractJsEngine({ tessdata, maxWorkers, log }: Tesseract
     await entry.worker.terminate();
   }
 
-  async function recognize(image: Uint8Array, models: readonly string[], signal: AbortSignal) {
+  async function use<T>(
+    key: string,
+    start: () => Promise<Tesseract.Worker>,
+    job: (worker: Tesseract.Worker) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
     signal.throwIfAborted();
     const abort = rejectOnAbort(signal);
-    const taking = take(models);
+    const taking = take(key, start);
     let entry: Pooled;
     try {
       entry = await Promise.race([taking, abort.promise]);
@@ -91,10 +168,7 @@ export function createTesseractJsEngine({ tessdata, maxWorkers, log }: Tesseract
     const thread = threadOf(entry.worker);
     thread?.ref();
     try {
-      const job = entry.worker.recognize(Buffer.from(image), {}, { hocr: true, text: false });
-      const { data } = await Promise.race([job, abort.promise]);
-      if (data.hocr === null) throw new Error("tesseract.js returned no hOCR");
-      return data.hocr;
+      return await Promise.race([job(entry.worker), abort.promise]);
     } catch (error) {
       // Stuck or broken: this worker is not reused.
       await discard(entry).catch(() => {});
@@ -107,9 +181,7 @@ export function createTesseractJsEngine({ tessdata, maxWorkers, log }: Tesseract
   }
 
   return {
-    name: `tesseract.js ${tesseractJsVersion()}`,
-    models: tessdata.models,
-    recognize: (image, models, signal) => limiter.run(() => recognize(image, models, signal), signal),
+    run: (key, start, job, signal) => limiter.run(() => use(key, start, job, signal), signal),
     async close() {
       await Promise.all([...pool].map((entry) => discard(entry)));
     },

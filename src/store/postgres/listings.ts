@@ -4,8 +4,10 @@
  * Only the filters asked for are in a statement: "($3 IS NULL OR state = $3)" would keep the planner
  * from seeking in the index of that filter.
  */
+import type { DocumentReviewState } from "../../schemas/review.js";
 import { cursorValue, foldName } from "../paging.js";
 import type { JobKind, JobState, TaskState } from "../port.js";
+import { reviewStateCondition } from "../review-rows.js";
 import { RESULT_SUMMARY_COLUMNS, TASK_COLUMNS, TASK_FROM } from "./rows.js";
 
 export interface Statement {
@@ -95,6 +97,7 @@ export function listLatestResultsStatement(options: {
   profile?: string;
   mediaType?: string;
   name?: string;
+  review?: DocumentReviewState;
 }): Statement {
   const where = new Conditions()
     .add((p) => `tenant = ${p}`, options.tenant)
@@ -107,7 +110,8 @@ export function listLatestResultsStatement(options: {
     .addIf(
       options.name === undefined ? undefined : foldName(options.name),
       (p) => `strpos(name_folded, ${p}) > 0`,
-    );
+    )
+    .addIf(options.review, (p) => reviewStateCondition(options.review as DocumentReviewState, p));
   const limit = where.value(options.limit + 1);
   return {
     text: `SELECT ${RESULT_SUMMARY_COLUMNS} FROM results WHERE ${where.where}

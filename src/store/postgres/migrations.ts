@@ -5,6 +5,7 @@
  */
 import { BLOB_MIGRATION } from "./blobs-schema.js";
 import { MODEL_SLOTS_MIGRATION } from "./model-slots-schema.js";
+import { REVIEW_MIGRATION } from "./review-schema.js";
 import { STORE_MIGRATION } from "./store-schema.js";
 
 export interface Migration {
@@ -14,4 +15,9 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [STORE_MIGRATION, BLOB_MIGRATION, MODEL_SLOTS_MIGRATION];
+export const MIGRATIONS: readonly Migration[] = [
+  STORE_MIGRATION,
+  BLOB_MIGRATION,
+  MODEL_SLOTS_MIGRATION,
+  REVIEW_MIGRATION,
+];

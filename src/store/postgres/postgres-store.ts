@@ -18,6 +18,7 @@ import { pageOf } from "../paging.js";
 import type {
   DocumentRecord,
   JobKind,
+  JobReviewCounts,
   JobRecord,
   JobState,
   KeyRecord,
@@ -26,6 +27,9 @@ import type {
   NewResult,
   ResultRecord,
   ResultSummary,
+  ReviewRecordRow,
+  ReviewSummary,
+  RevisionRow,
   SessionRecord,
   SkippedEntry,
   Store,
@@ -42,6 +46,7 @@ import { lockJob, own, settleJob } from "./job-statements.js";
 import { listRecentJobsStatement } from "./listings.js";
 import { PostgresQueue } from "./queue.js";
 import { PostgresResults } from "./results.js";
+import { PostgresReviews } from "./reviews.js";
 import { type DocumentRow, type PgJobRow, TASK_FROM, toDocument, toJob } from "./rows.js";
 import { StoreWatch, type Transaction } from "./watch.js";
 
@@ -50,6 +55,7 @@ export class PostgresStore implements Store {
   private readonly queue: PostgresQueue;
   private readonly results: PostgresResults;
   private readonly access: PostgresAccess;
+  private readonly reviews: PostgresReviews;
 
   /** The store owns `db`: closing the store closes it. */
   constructor(private readonly db: PgDatabase) {
@@ -57,6 +63,7 @@ export class PostgresStore implements Store {
     this.queue = new PostgresQueue(db, (work) => this.write(work));
     this.results = new PostgresResults(db);
     this.access = new PostgresAccess(db);
+    this.reviews = new PostgresReviews(db, (work) => this.write(work));
   }
 
   /** Connects (see PgDatabase.open) and resolves once watchers hear every process's changes. */
@@ -143,6 +150,8 @@ export class PostgresStore implements Store {
         [seqs],
       );
       for (const jobId of new Set(touched.map((row) => row.id))) tx.changed({ kind: "job", jobId });
+      // Records refer to results; their revisions go with them (ON DELETE CASCADE).
+      await tx.query("DELETE FROM reviews WHERE document_id = $1 AND tenant = $2", [documentId, tenant]);
       await tx.query("DELETE FROM results WHERE document_id = $1 AND tenant = $2", [documentId, tenant]);
       await tx.query("DELETE FROM document_owners WHERE tenant = $1 AND document_id = $2", [
         tenant,
@@ -431,6 +440,29 @@ export class PostgresStore implements Store {
     next?: string;
   }> {
     return this.results.listLatestResults(options);
+  }
+
+  getReview(documentId: string, tenant: string, profile: string): Promise<ReviewRecordRow | undefined> {
+    return this.reviews.getReview(documentId, tenant, profile);
+  }
+
+  saveReview(record: ReviewRecordRow, revision: RevisionRow): Promise<boolean> {
+    return this.reviews.saveReview(record, revision);
+  }
+
+  listRevisions(documentId: string, tenant: string, profile: string): Promise<RevisionRow[]> {
+    return this.reviews.listRevisions(documentId, tenant, profile);
+  }
+
+  reviewSummaries(
+    tenant: string,
+    pairs: readonly { documentId: string; profile: string }[],
+  ): Promise<ReviewSummary[]> {
+    return this.reviews.reviewSummaries(tenant, pairs);
+  }
+
+  jobReviewCounts(jobId: string): Promise<JobReviewCounts> {
+    return this.reviews.jobReviewCounts(jobId);
   }
 
   rememberFailure(documentId: string, key: string, error: StoredError, now: number): Promise<void> {

@@ -3,6 +3,7 @@
  * failures, and the model-response cache. Results are written by completeTask (queue.ts).
  */
 
+import type { DocumentReviewState } from "../../schemas/review.js";
 import { pageOf } from "../paging.js";
 import type { ResultRecord, ResultSummary, StoredError } from "../port.js";
 import type { PgDatabase } from "./database.js";
@@ -61,6 +62,7 @@ export class PostgresResults {
     profile?: string;
     mediaType?: string;
     name?: string;
+    review?: DocumentReviewState;
   }): Promise<{ results: ResultSummary[]; next?: string }> {
     const { text, values } = listLatestResultsStatement(options);
     const rows = await this.db.query<Omit<ResultRow, "extraction">>(text, values);

@@ -223,4 +223,40 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN request_id TEXT;
   `,
+  // Reviewed records (review/): a tenant's record of a document for a profile, its figures in columns
+  // for the listings, the mentions last; and its revisions, gone with it.
+  `
+  CREATE TABLE reviews (
+    tenant TEXT NOT NULL,
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    profile TEXT NOT NULL,
+    result_id INTEGER NOT NULL REFERENCES results (id),
+    revision INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    unreviewed INTEGER NOT NULL,
+    confirmed INTEGER NOT NULL,
+    corrected INTEGER NOT NULL,
+    added INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    mentions TEXT NOT NULL,
+    PRIMARY KEY (tenant, document_id, profile)
+  );
+  CREATE INDEX reviews_by_result ON reviews (result_id);
+
+  CREATE TABLE review_revisions (
+    tenant TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    editor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    change TEXT NOT NULL,
+    PRIMARY KEY (tenant, document_id, profile, revision),
+    FOREIGN KEY (tenant, document_id, profile) REFERENCES reviews (tenant, document_id, profile)
+      ON DELETE CASCADE
+  );
+  `,
 ];

@@ -11,9 +11,12 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { DEFAULT_TENANT } from "../../auth/roles.js";
 import { cursorValue, foldName, pageOf } from "../paging.js";
+import type { DocumentReviewState } from "../../schemas/review.js";
+import { reviewStateCondition } from "../review-rows.js";
 import type {
   DocumentRecord,
   JobKind,
+  JobReviewCounts,
   JobRecord,
   JobState,
   KeyRecord,
@@ -22,6 +25,9 @@ import type {
   NewResult,
   ResultRecord,
   ResultSummary,
+  ReviewRecordRow,
+  ReviewSummary,
+  RevisionRow,
   SessionRecord,
   SkippedEntry,
   Store,
@@ -33,6 +39,7 @@ import type {
   WorkerRecord,
 } from "../port.js";
 import { SqliteAccess } from "./access.js";
+import { SqliteReviews } from "./reviews.js";
 import {
   type DocumentRow,
   type JobRow,
@@ -59,6 +66,10 @@ export class SqliteStore implements Store {
   private database: Database.Database | undefined;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly access = new SqliteAccess(
+    (text) => this.sql(text),
+    (work) => this.write(work),
+  );
+  private readonly reviews = new SqliteReviews(
     (text) => this.sql(text),
     (work) => this.write(work),
   );
@@ -172,6 +183,8 @@ export class SqliteStore implements Store {
           "DELETE FROM jobs WHERE seq = ? AND kind = 'document' AND NOT EXISTS (SELECT 1 FROM tasks WHERE job_seq = ?)",
         ).run(seq, seq);
       }
+      // Records refer to results; their revisions go with them.
+      this.sql("DELETE FROM reviews WHERE document_id = ? AND tenant = ?").run(documentId, tenant);
       this.sql("DELETE FROM results WHERE document_id = ? AND tenant = ?").run(documentId, tenant);
       this.sql("DELETE FROM document_owners WHERE tenant = ? AND document_id = ?").run(tenant, documentId);
       // Every tenant with a task on the document owns it: without owners, nothing refers to it.
@@ -685,6 +698,7 @@ export class SqliteStore implements Store {
     profile?: string;
     mediaType?: string;
     name?: string;
+    review?: DocumentReviewState;
   }): Promise<{ results: ResultSummary[]; next?: string }> {
     // As in listRecentJobs, only the filters asked for, so that a profile's results are a seek in
     // results_by_profile. A result is its pair's latest when no newer one of the pair exists, whatever
@@ -695,6 +709,7 @@ export class SqliteStore implements Store {
       ...(options.profile === undefined ? [] : ["profile = @profile"]),
       ...(options.mediaType === undefined ? [] : ["media_type = @mediaType"]),
       ...(options.name === undefined ? [] : ["instr(casefold(name), @name) > 0"]),
+      ...(options.review === undefined ? [] : [reviewStateCondition(options.review, "@review")]),
       `NOT EXISTS (SELECT 1 FROM results AS newer WHERE newer.document_id = results.document_id
          AND newer.tenant = results.tenant AND newer.profile = results.profile AND newer.id > results.id)`,
     ];
@@ -707,10 +722,34 @@ export class SqliteStore implements Store {
       profile: options.profile,
       mediaType: options.mediaType,
       name: options.name === undefined ? undefined : foldName(options.name),
+      review: options.review,
       limit: options.limit + 1,
     }) as Omit<ResultRow, "extraction">[];
     const { page, ...next } = pageOf(rows, options.limit, (row) => row.id);
     return { results: page.map(toResultSummary), ...next };
+  }
+
+  async getReview(documentId: string, tenant: string, profile: string): Promise<ReviewRecordRow | undefined> {
+    return this.reviews.getReview(documentId, tenant, profile);
+  }
+
+  async saveReview(record: ReviewRecordRow, revision: RevisionRow): Promise<boolean> {
+    return this.reviews.saveReview(record, revision);
+  }
+
+  async listRevisions(documentId: string, tenant: string, profile: string): Promise<RevisionRow[]> {
+    return this.reviews.listRevisions(documentId, tenant, profile);
+  }
+
+  async reviewSummaries(
+    tenant: string,
+    pairs: readonly { documentId: string; profile: string }[],
+  ): Promise<ReviewSummary[]> {
+    return this.reviews.reviewSummaries(tenant, pairs);
+  }
+
+  async jobReviewCounts(jobId: string): Promise<JobReviewCounts> {
+    return this.reviews.jobReviewCounts(jobId);
   }
 
   async rememberFailure(documentId: string, key: string, error: StoredError, now: number): Promise<void> {

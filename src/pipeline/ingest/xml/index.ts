@@ -27,7 +27,7 @@ export function readXml(
   text: string,
   maxPages: number,
   placements?: Placements,
-): ReadDocument & { imported: ImportedDocument } {
+): ReadDocument {
   const imported = importer.read(text);
   if (imported.pages.length > maxPages)
     throw new PalimpsestError(
@@ -58,5 +58,5 @@ export function readXml(
       for (const [item, range] of pagePlacements[index] ?? [])
         placements.set(item, { start: range.start + page.start, end: range.end + page.start });
     });
-  return { ...laidOut, warnings: imported.warnings, imported };
+  return { ...laidOut, warnings: imported.warnings };
 }

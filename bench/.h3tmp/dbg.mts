@@ -1,0 +1,14 @@
+import { chromium } from "playwright-core";
+import { startHarness } from "../../test/support/harness.js";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--headless"] }); const browser = { context: await b.newContext(), close: () => b.close() };
+const harness = await startHarness();
+const address = await harness.app.listen({ port: 0, host: "127.0.0.1" });
+const page = await browser.context.newPage();
+await page.goto(`${address}/docs`);
+const op = page.locator("#operations-extract-extractDocument");
+await op.locator(".opblock-summary").click();
+await op.getByRole("button", { name: "Try it out" }).click();
+await page.waitForTimeout(1000);
+const html = await op.locator(".opblock-section-request-body").innerHTML();
+console.log(html.replace(/></g, ">\n<").slice(0, 6000));
+await page.close(); await harness.close(); await browser.close();
