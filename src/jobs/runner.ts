@@ -225,6 +225,8 @@ export class JobRunner {
         const job = await store.getJob(jobId);
         if (job && !TERMINAL.has(job.state)) return;
         if (job && (await store.listTasks(jobId, { state: "running", limit: 1 })).length > 0) return;
+        // Failed while unpacking here: settled once its archive is cleaned up too.
+        await this.unpackings.get(jobId)?.done;
         off();
         clearInterval(poll);
         resolve(job);
