@@ -494,7 +494,7 @@ export const SETTINGS = {
     default: 8,
     parse: integer(1, 1024),
     description:
-      "Model calls in flight at once per endpoint (also capped by the server's max_concurrent_requests).",
+      "Model calls in flight at once to each model server (also capped by its max_concurrent_requests); with STORE_URL, for all processes together.",
   },
   maxNewTokens: {
     env: "MAX_NEW_TOKENS",
