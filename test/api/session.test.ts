@@ -53,7 +53,8 @@ describe("review-page session and CSRF", () => {
     const https = await signIn(admin.key, { "x-forwarded-proto": "https" });
     expect(String(https.headers["set-cookie"])).toMatch(/; Secure/);
 
-    const bad = await signIn(`${admin.key.slice(0, -1)}A`);
+    // The key with its last character changed (to one it is not).
+    const bad = await signIn(`${admin.key.slice(0, -1)}${admin.key.endsWith("A") ? "B" : "A"}`);
     expect([bad.statusCode, bad.json().error.code, bad.headers["set-cookie"]]).toEqual([
       401,
       "UNAUTHORIZED",
@@ -82,7 +83,9 @@ describe("review-page session and CSRF", () => {
       });
     const without = await remove({});
     expect([without.statusCode, without.json().error.code]).toEqual([403, "CSRF_REJECTED"]);
-    const wrong = await remove({ "x-csrf-token": `${csrfToken.slice(0, -1)}x` });
+    const wrong = await remove({
+      "x-csrf-token": `${csrfToken.slice(0, -1)}${csrfToken.endsWith("x") ? "y" : "x"}`,
+    });
     expect(wrong.statusCode).toBe(403);
     const foreign = await remove({ "x-csrf-token": csrfToken, origin: "https://evil.example" });
     expect([foreign.statusCode, foreign.json().error.code]).toEqual([403, "CSRF_REJECTED"]);
