@@ -16,6 +16,7 @@ import {
 import {
   adminQuery,
   dropTestSchemas,
+  freshDatabase,
   freshSchema,
   hasPostgres,
   openTestStore,
@@ -149,6 +150,61 @@ describe.skipIf(!hasPostgres)("a cluster of processes on one PostgreSQL", () => 
       expect(await count("tasks")).toBe(2);
     } finally {
       await model.server.close();
+    }
+  });
+
+  it("waits out a database that drops every connection during a batch, losing nothing", {
+    timeout: 180_000,
+  }, async () => {
+    const model = await countingModelServer({ latencyMs: 20, slots: 4 });
+    const database = await freshDatabase();
+    const env = clusterEnv({
+      postgresUrl: database.url,
+      schema: "public",
+      modelUrl: model.server.url,
+      extra: { JOB_CONCURRENCY: "4" },
+    });
+    try {
+      const api = await startProcess("api", env);
+      const workers = await Promise.all([startProcess("worker", env), startProcess("worker", env)]);
+      processes.push(api, ...workers);
+      const count = 100;
+      const upload = await fetch(`${api.url}/v1/batches`, {
+        method: "POST",
+        headers: { "content-type": "application/zip" },
+        body: await buildZip(
+          Array.from({ length: count }, (_, i) => ({
+            name: `actes/${i}.txt`,
+            data: Buffer.from(`Acte ${i}, passé devant Maître Lenoir à Reims le ${(i % 28) + 1} juin 1772.`),
+          })),
+        ),
+      });
+      const { id } = (await upload.json()) as { id: string };
+      let cuts = 0;
+      const job = await waitForJob(api.url as string, id, async ({ progress }) => {
+        if (cuts < 2 && (progress.documents.done ?? 0) >= 30 * (cuts + 1)) {
+          cuts++;
+          // As a database restart does: every connection of every process dropped at once.
+          await adminQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [
+            database.name,
+          ]);
+        }
+      });
+      expect(cuts).toBe(2);
+      expect(job.progress.documents).toMatchObject({ total: count, done: count, failed: 0 });
+      const prompts = model.prompts();
+      expect(new Set(prompts).size).toBe(count);
+      // Nothing done twice: each document's prompt reached the model once.
+      expect(prompts.length).toBe(count);
+      expect(workers.every((worker) => worker.child.exitCode === null)).toBe(true);
+      // The processes saw the database go and come back.
+      const logged = (msg: string) => [api, ...workers].some((p) => p.logs.some((line) => line.msg === msg));
+      expect(logged("the database is unreachable: work waits for it")).toBe(true);
+      expect(logged("the database is reachable again")).toBe(true);
+    } finally {
+      for (const { child } of processes.splice(0)) child.kill("SIGKILL");
+      await model.server.close();
+      await database.drop();
     }
   });
 });

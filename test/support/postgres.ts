@@ -146,3 +146,21 @@ export async function startPostgresProxy(): Promise<PostgresProxy> {
     },
   };
 }
+
+/**
+ * A database of its own, for tests that cut every connection to it (pg_terminate_backend by database
+ * name) without touching other tests'; its URL and a function that drops it.
+ */
+export async function freshDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
