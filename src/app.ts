@@ -13,6 +13,7 @@ import { documentRoutes } from "./api/documents.js";
 import { registerErrorHandling } from "./api/error-handler.js";
 import { extractRoutes } from "./api/extract.js";
 import { healthRoutes } from "./api/health.js";
+import { iiifRoutes } from "./api/iiif.js";
 import { jobRoutes } from "./api/jobs.js";
 import { limitJsonBodies } from "./api/json-body.js";
 import { announceOpenMode } from "./api/open-mode.js";
@@ -21,6 +22,7 @@ import { authentication } from "./api/plugins/authentication.js";
 import { corsOrigins } from "./api/plugins/cors.js";
 import { keyRateLimit } from "./api/plugins/rate-limit.js";
 import { securityHeaders } from "./api/plugins/security-headers.js";
+import { reviewRoutes } from "./api/review.js";
 import { schemaRoutes } from "./api/schemas.js";
 import { sessionRoutes } from "./api/session.js";
 import { cutSlowBodies } from "./api/slow-bodies.js";
@@ -88,6 +90,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await extractRoutes(scope, services);
     await documentRoutes(scope, services);
     await documentPageRoutes(scope, services);
+    await reviewRoutes(scope, services);
+    await iiifRoutes(scope, services);
     await jobRoutes(scope, services);
     await batchRoutes(scope, services);
     // An admin's, as the /v1 routes are guarded (observability/metrics-route.ts).

@@ -693,6 +693,37 @@ export const SETTINGS = {
     description:
       "Widest page image served when the request names no width (GET /v1/documents/:id/pages/:n/image); narrower pages keep their size.",
   },
+  iiifMaxWidth: {
+    env: "IIIF_MAX_WIDTH",
+    affectsResults: false,
+    default: 4000,
+    // 65535: the largest side a JPEG can have.
+    parse: integer(64, 65535),
+    description:
+      "Widest image the IIIF Image API makes (its info.json's maxWidth): a larger size is refused with 400; regions of any size can be asked for at a smaller one.",
+  },
+  iiifMaxArea: {
+    env: "IIIF_MAX_AREA",
+    affectsResults: false,
+    default: 16_000_000,
+    parse: integer(4096),
+    description: "Most pixels (width x height) of one image the IIIF Image API makes (its info.json's maxArea).",
+  },
+  iiifTileSize: {
+    env: "IIIF_TILE_SIZE",
+    affectsResults: false,
+    default: 512,
+    parse: integer(64, 4096),
+    description: "Width and height of the tiles the IIIF info.json offers to deep-zoom viewers.",
+  },
+  iiifCacheBytes: {
+    env: "IIIF_CACHE_BYTES",
+    affectsResults: false,
+    default: 256 * 1024 * 1024,
+    parse: integer(0),
+    description:
+      "Memory kept for decoded page images the IIIF Image API cuts tiles from (least recently used go first; 0: decode the page for each tile).",
+  },
   storePath: {
     env: "STORE_PATH",
     affectsResults: false,
@@ -838,6 +869,97 @@ export const SETTINGS = {
     parse: integer(2),
     description:
       "Most unpacked bytes per archive byte (with 1 MiB of slack); past it the batch is refused (zip bombs).",
+  },
+  metsMaxFiles: {
+    env: "METS_MAX_FILES",
+    affectsResults: false,
+    default: 20_000,
+    parse: integer(1),
+    description:
+      "Most files (mets:file) one METS may list; a larger one is refused (INVALID_METS) before any of them is read.",
+  },
+  metsMaxDivs: {
+    env: "METS_MAX_DIVS",
+    affectsResults: false,
+    default: 50_000,
+    parse: integer(1),
+    description:
+      "Most divisions (mets:div) in all the structure maps of one METS, nested ones included; past it the METS is refused (INVALID_METS).",
+  },
+  metsUnitTypes: {
+    env: "METS_UNIT_TYPES",
+    affectsResults: true,
+    default: ["issue", "volume"],
+    parse: (raw: string) =>
+      raw
+        .split(",")
+        .map((entry) => entry.trim().toLowerCase())
+        .filter((entry) => entry !== ""),
+    description:
+      "Logical division types (mets:div TYPE, comma-separated) that are documents of their own: a METS whose logical structure map holds two or more of them (the innermost) makes one document each, of the pages linked to it; otherwise a METS is one document.",
+  },
+  metsRemoteFiles: {
+    env: "METS_REMOTE_FILES",
+    affectsResults: false,
+    default: false,
+    parse: onOff,
+    description:
+      "Whether the http(s) URLs a METS gives for its files are fetched (under the IIIF_* rules: allowed hosts, no private addresses, size and time limits); off, only files inside the package are read.",
+  },
+  iiifAllowedHosts: {
+    env: "IIIF_ALLOWED_HOSTS",
+    affectsResults: false,
+    default: undefined,
+    parse: hostNames,
+    description:
+      "Host names (comma-separated) IIIF manifests, images and annotations (and METS remote files) may be fetched from; unset, none: every fetch is refused (REMOTE_NOT_ALLOWED). * allows any host, private addresses still refused.",
+  },
+  iiifAllowPrivateAddresses: {
+    env: "IIIF_ALLOW_PRIVATE_ADDRESSES",
+    affectsResults: false,
+    default: false,
+    parse: onOff,
+    description:
+      "Whether remote fetches may reach loopback, private, link-local and other non-public addresses (checked after DNS resolution, at every redirect): on only for an intranet IIIF server or tests.",
+  },
+  iiifMaxBytes: {
+    env: "IIIF_MAX_BYTES",
+    affectsResults: false,
+    default: 64 * 1024 * 1024,
+    parse: integer(1024),
+    description:
+      "Largest file fetched (manifest, info.json, image, annotation page): refused by its Content-Length, or cut at the limit (REMOTE_TOO_LARGE).",
+  },
+  iiifTimeoutMs: {
+    env: "IIIF_TIMEOUT_MS",
+    affectsResults: false,
+    default: 30_000,
+    parse: integer(100, 600_000),
+    description:
+      "Longest a remote fetch may take, from connecting to its last byte, redirects included (REMOTE_TIMEOUT).",
+  },
+  iiifMaxRedirects: {
+    env: "IIIF_MAX_REDIRECTS",
+    affectsResults: false,
+    default: 5,
+    parse: integer(0, 20),
+    description: "Most redirects followed by one remote fetch, each checked against the same rules.",
+  },
+  iiifMaxManifests: {
+    env: "IIIF_MAX_MANIFESTS",
+    affectsResults: false,
+    default: 1000,
+    parse: integer(1),
+    description:
+      "Most manifests read from one IIIF collection (nested collections included, each visited once); past it the rest is skipped.",
+  },
+  iiifImageSize: {
+    env: "IIIF_IMAGE_SIZE",
+    affectsResults: true,
+    default: 2500,
+    parse: integer(256, 20_000),
+    description:
+      "Longest side, in pixels, of the canvas images asked of a IIIF Image API service for OCR (less where the service's info.json allows less).",
   },
 } satisfies Record<string, Setting<unknown>>;
 

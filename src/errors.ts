@@ -3,6 +3,8 @@
  * the HTTP status the API answers with, and whether trying again later can help.
  * The CLI maps the same codes to exit codes (see cli/exit-codes.ts).
  */
+import type { ErrorBody } from "./schemas/error.js";
+
 export const ERRORS = {
   EMPTY_DOCUMENT: { status: 400, retryable: false },
   BAD_REQUEST: { status: 400, retryable: false },
@@ -91,6 +93,26 @@ export const ERRORS = {
   UNKNOWN_MENTION: { status: 404, retryable: false },
   /** A IIIF image request whose region, size, rotation, quality or format cannot be served. */
   INVALID_IMAGE_REQUEST: { status: 400, retryable: false },
+  /** A METS file that cannot be read as a package: malformed, no pages, past METS_MAX_FILES or METS_MAX_DIVS. */
+  INVALID_METS: { status: 422, retryable: false },
+  /** Files a METS lists that its package does not hold (the message names them). */
+  METS_FILE_MISSING: { status: 422, retryable: false },
+  /** A METS file reference that leads out of its package (`..`, an absolute path, a URL not allowed). */
+  METS_FILE_OUTSIDE: { status: 422, retryable: false },
+  /** A IIIF manifest (or collection) that cannot be read: not JSON, not IIIF, no canvases, past MAX_PAGES. */
+  INVALID_MANIFEST: { status: 422, retryable: false },
+  /** A URL the configuration does not let Palimpsest fetch: a host not in IIIF_ALLOWED_HOSTS, a private address. */
+  REMOTE_NOT_ALLOWED: { status: 422, retryable: false },
+  /** A remote server that could not be reached, or answered with a server error. */
+  REMOTE_UNREACHABLE: { status: 502, retryable: true },
+  /** A remote server that answered a fetch with a client error (404, 403...). */
+  REMOTE_REFUSED: { status: 422, retryable: false },
+  /** A remote server that did not answer within IIIF_TIMEOUT_MS. */
+  REMOTE_TIMEOUT: { status: 504, retryable: true },
+  /** A remote file larger than IIIF_MAX_BYTES, refused by its Content-Length or cut at the limit. */
+  REMOTE_TOO_LARGE: { status: 422, retryable: false },
+  /** A remote file of another content type than the one asked for (an HTML page for an image). */
+  REMOTE_WRONG_TYPE: { status: 422, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -115,7 +137,7 @@ export class PalimpsestError extends Error {
   }
 
   /** The JSON body the API answers with: `{ error: { code, message, retryable, ...details } }`. */
-  toJSON(): { error: Record<string, unknown> } {
+  toJSON(): ErrorBody {
     return { error: { code: this.code, message: this.message, retryable: this.retryable, ...this.details } };
   }
 }

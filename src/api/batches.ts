@@ -13,7 +13,7 @@ import { submitArchive } from "../jobs/submit.js";
 import { resolveProfile } from "../profiles/resolve.js";
 import { refTo } from "../schemas/builders.js";
 import { PROFILE_ERRORS } from "../schemas/error.js";
-import { Batch, Job } from "../schemas/job.js";
+import { Batch, queued } from "../schemas/job.js";
 import { ArchiveMultipartBody, BINARY, IdParams, UploadQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { ARCHIVE_TYPES, receiveArchive } from "./archive-upload.js";
@@ -51,12 +51,10 @@ export async function batchRoutes(fastify: FastifyInstance, services: Services):
             ...Object.fromEntries(ARCHIVE_TYPES.map((type) => [type, { schema: BINARY }])),
           },
           response: {
-            202: {
-              ...refTo(Job, {
-                description: "The batch, queued: follow it at `Location` (GET /v1/batches/:id).",
-              }),
-              headers: { location: { type: "string", description: "The batch: /v1/batches/:id." } },
-            },
+            202: queued(
+              "The batch, queued: follow it at `Location` (GET /v1/batches/:id).",
+              "The batch: /v1/batches/:id.",
+            ),
           },
           errorCodes: [...PROFILE_ERRORS, "QUOTA_EXCEEDED", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE"],
         },

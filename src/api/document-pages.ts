@@ -17,20 +17,16 @@ import {
   pageOutOfRange,
 } from "../pipeline/ingest/page-image.js";
 import { parallelPages } from "../pipeline/ocr/create-engine.js";
+import { servedExtraction } from "../review/served.js";
 import { noContent, refTo, streamed } from "../schemas/builders.js";
 import { PageView } from "../schemas/document.js";
 import { PageImageQuery, PageParams, PageQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { sliceCodePoints } from "../text/code-points.js";
 import { plainJson } from "./docs.js";
+import { IMMUTABLE, matches } from "./immutable.js";
 import { latestResult } from "./latest-result.js";
 import { caller } from "./plugins/authentication.js";
-
-/**
- * The bytes are content-addressed: the image of a page at a width is the same for ever. Private: a
- * shared cache must not hand one tenant's page to another.
- */
-const IMMUTABLE = "private, max-age=31536000, immutable";
 
 export async function documentPageRoutes(fastify: FastifyInstance, services: Services): Promise<void> {
   const { store, blobs, config } = services;
@@ -59,8 +55,9 @@ export async function documentPageRoutes(fastify: FastifyInstance, services: Ser
       const { id, number } = request.params;
       const { profile } = request.query;
       const { tenant } = caller(request);
+      // A reviewed document's record: its corrections, each mention's review state.
       const extraction = JSON.parse(
-        (await latestResult(store, id, tenant, profile)).extraction,
+        await servedExtraction(store, await latestResult(store, id, tenant, profile)),
       ) as Extraction;
       const pages =
         extraction.document.pages.length > 0 ? extraction.document.pages : [wholeText(extraction)];
@@ -146,10 +143,4 @@ function wholeText(extraction: Extraction): OutputPage {
 
 function optional(key: string, value: string | undefined): Record<string, string> {
   return value === undefined ? {} : { [key]: value };
-}
-
-/** If-None-Match compares weakly (RFC 9110, 13.1.2): W/"x" matches "x". */
-function matches(header: string | undefined, etag: string): boolean {
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
-  return header?.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === opaque(etag)) ?? false;
 }

@@ -12,13 +12,15 @@ import type { FastifyInstance } from "fastify";
 import { PalimpsestError } from "../errors.js";
 import type { Extraction } from "../pipeline/extraction.js";
 import { resolveProfile } from "../profiles/resolve.js";
+import { servedExtraction } from "../review/served.js";
 import { noContent, refTo } from "../schemas/builders.js";
 import { DocumentList, StoredDocument } from "../schemas/document.js";
 import { PROFILE_ERRORS } from "../schemas/error.js";
 import { ExtractionOutline, Extraction as ExtractionSchema } from "../schemas/extraction.js";
 import { DocumentListQuery, EntitiesQuery, IdParams, UploadQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
-import { documentListView } from "./document-view.js";
+import { plainJson } from "./docs.js";
+import { documentListView, reviewsOf } from "./document-view.js";
 import {
   chosenRepresentation,
   EXTRACTION_REPRESENTATIONS,
@@ -27,7 +29,6 @@ import {
   responseContent,
 } from "./export-format.js";
 import { keepExportSource } from "./export-source.js";
-import { plainJson } from "./docs.js";
 import { DOCUMENT_BODY, QUEUED } from "./extract.js";
 import { latestResult } from "./latest-result.js";
 import { pageEnd } from "./paging.js";
@@ -71,18 +72,19 @@ export async function documentRoutes(fastify: FastifyInstance, services: Service
         tags: ["documents"],
         summary: "Stored documents with a result, newest result first: one entry per document and profile",
         description:
-          "Each entry is the latest result of a document for a profile: a document run with two profiles is listed twice, one run again with the same profile once. `name` is the file name the document was uploaded under (a batch entry's path in its archive). Paged: pass the `next` of a page as `before` for the page after it (`links.next` is that URL); `next` is absent on the last page. Results stored meanwhile do not shift the pages; a document that gets a newer result meanwhile moves ahead of the first page.",
+          "Each entry is the latest result of a document for a profile: a document run with two profiles is listed twice, one run again with the same profile once. `review` says how far people reviewed its record (filter with `review=`). `name` is the file name the document was uploaded under (a batch entry's path in its archive). Paged: pass the `next` of a page as `before` for the page after it (`links.next` is that URL); `next` is absent on the last page. Results stored meanwhile do not shift the pages; a document that gets a newer result meanwhile moves ahead of the first page.",
         querystring: DocumentListQuery,
         response: { 200: refTo(DocumentList) },
       },
     },
     async (request) => {
-      const { limit, before, profile, q, mediaType } = request.query;
+      const { limit, before, profile, q, mediaType, review } = request.query;
       const { tenant } = caller(request);
-      const page = await store.listLatestResults({ tenant, limit, before, profile, mediaType, name: q });
+      const page = await store.listLatestResults({ tenant, limit, before, profile, mediaType, name: q, review });
+      const reviews = await reviewsOf(store, tenant, page.results);
       return {
-        documents: page.results.map(documentListView),
-        ...pageEnd("/v1/documents", { limit, profile, q, mediaType }, "before", page.next),
+        documents: page.results.map((result) => documentListView(result, reviews)),
+        ...pageEnd("/v1/documents", { limit, profile, q, mediaType, review }, "before", page.next),
       };
     },
   );
@@ -184,12 +186,14 @@ export async function documentRoutes(fastify: FastifyInstance, services: Service
     async (request, reply) => {
       const { profile, text } = request.query;
       const result = await latestResult(store, request.params.id, caller(request).tenant, profile);
-      const extraction = () => JSON.parse(result.extraction) as Extraction;
+      // A reviewed document's record: its corrections, each mention's review state.
+      const served = await servedExtraction(store, result);
+      const extraction = () => JSON.parse(served) as Extraction;
       // Rendered by renderRequestedExport, as for POST /v1/extract.
       keepExportSource(request, () => blobs.read(request.params.id));
       if (chosenRepresentation(request).format !== "json") return extraction();
       // Sent as stored: the Extraction's JSON, not parsed and serialised again.
-      if (text) return reply.type("application/json; charset=utf-8").send(result.extraction);
+      if (text) return reply.type("application/json; charset=utf-8").send(served);
       const { text: _, ...outline } = extraction();
       return outline;
     },

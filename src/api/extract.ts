@@ -9,7 +9,7 @@ import { resolveProfile } from "../profiles/resolve.js";
 import { refTo } from "../schemas/builders.js";
 import { DOCUMENT_ERRORS, MODEL_ERRORS, PROFILE_ERRORS } from "../schemas/error.js";
 import { Extraction } from "../schemas/extraction.js";
-import { Job } from "../schemas/job.js";
+import { queued } from "../schemas/job.js";
 import { BINARY, DocumentMultipartBody, ExtractJsonBody, ExtractQuery } from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { clientGone } from "./client-gone.js";
@@ -30,10 +30,10 @@ import { readUpload } from "./upload.js";
 const RAW_TYPES = [...RAW_UPLOAD_TYPES];
 
 /** A document's upload as a job: POST /v1/documents, and /v1/extract past EXTRACT_SYNC_MAX_BYTES. */
-export const QUEUED = {
-  ...refTo(Job, { description: "Queued as a job: follow it at `Location` (GET /v1/jobs/:id)." }),
-  headers: { location: { type: "string", description: "The job: /v1/jobs/:id." } },
-};
+export const QUEUED = queued(
+  "Queued as a job: follow it at `Location` (GET /v1/jobs/:id).",
+  "The job: /v1/jobs/:id.",
+);
 
 /** The three forms a document comes in: multipart, JSON text, or the raw file with options in the query. */
 export const DOCUMENT_BODY = {

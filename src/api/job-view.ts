@@ -6,10 +6,12 @@ import { PalimpsestError } from "../errors.js";
 import { jobProgress } from "../jobs/progress.js";
 import { requestAlignment } from "../pipeline/ground/policy.js";
 import type { Profile } from "../profiles/profile.js";
+import { progressView } from "../review/progress.js";
 import type { Job, JobDocument } from "../schemas/job.js";
 import type { Services } from "../services.js";
-import type { JobRecord, JobSpec, Store, TaskRecord } from "../store/port.js";
+import type { JobRecord, JobSpec, ReviewSummary, Store, TaskRecord } from "../store/port.js";
 import { entitiesLink } from "./document-view.js";
+import { recordLink } from "./review-view.js";
 import type { UploadOptions } from "./upload.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -57,7 +59,7 @@ export async function jobView(
 }
 
 /** One document of a job, as GET /v1/jobs/:id/documents lists it (undefined figures are left out of the JSON). */
-export function jobDocumentView(task: TaskRecord, profile: string): JobDocument {
+export function jobDocumentView(task: TaskRecord, profile: string, review?: ReviewSummary): JobDocument {
   return {
     task: task.id,
     path: task.path,
@@ -71,7 +73,12 @@ export function jobDocumentView(task: TaskRecord, profile: string): JobDocument 
     reused: task.reused,
     startedAt: iso(task.startedAt),
     finishedAt: iso(task.finishedAt),
-    links: { entities: entitiesLink(task.documentId, profile), document: `/v1/documents/${task.documentId}` },
+    ...(review ? { review: progressView(review.counts, review.state) } : {}),
+    links: {
+      entities: entitiesLink(task.documentId, profile),
+      document: `/v1/documents/${task.documentId}`,
+      ...(task.state === "done" ? { record: recordLink(task.documentId, profile) } : {}),
+    },
   };
 }
 

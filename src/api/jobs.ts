@@ -12,6 +12,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { PalimpsestError } from "../errors.js";
 import { csvOf, jsonLinesOf, resultLines } from "../jobs/results.js";
+import { jobProgressView, reviewKey } from "../review/progress.js";
 import { uploadedArchive } from "../jobs/submit.js";
 import { noContent, refTo, streamed } from "../schemas/builders.js";
 import { Job, JobDocumentList, JobList } from "../schemas/job.js";
@@ -24,6 +25,7 @@ import {
   type Representation,
   responseContent,
 } from "./export-format.js";
+import { reviewsOf } from "./document-view.js";
 import { findJob, jobDocumentView, jobView } from "./job-view.js";
 import { pageEnd } from "./paging.js";
 import { caller } from "./plugins/authentication.js";
@@ -117,7 +119,7 @@ export async function jobRoutes(fastify: FastifyInstance, services: Services): P
         tags: ["jobs"],
         summary: "A job's documents in source order: state, attempts, error, figures and links to results",
         description:
-          "Paged: pass the `next` of a page as `after` for the page after it (`links.next` is that URL); `next` is absent on the last page.",
+          "Paged: pass the `next` of a page as `after` for the page after it (`links.next` is that URL); `next` is absent on the last page. `review` adds up how far people reviewed the records of all the job's documents done.",
         params: IdParams,
         querystring: JobDocumentsQuery,
         response: { 200: refTo(JobDocumentList) },
@@ -131,8 +133,13 @@ export async function jobRoutes(fastify: FastifyInstance, services: Services): P
       const tasks = await store.listTasks(job.id, { limit: limit + 1, after, state });
       const page = tasks.slice(0, limit);
       const next = tasks.length > limit ? page.at(-1)?.id : undefined;
+      const { profile } = job.spec;
+      const reviews = await reviewsOf(store, job.tenant, page.map(({ documentId }) => ({ documentId, profile })));
       return {
-        documents: page.map((task) => jobDocumentView(task, job.spec.profile)),
+        documents: page.map((task) =>
+          jobDocumentView(task, profile, reviews.get(reviewKey({ documentId: task.documentId, profile }))),
+        ),
+        review: jobProgressView(await store.jobReviewCounts(job.id)),
         ...pageEnd(`/v1/jobs/${job.id}/documents`, { limit, state }, "after", next),
       };
     },

@@ -1,7 +1,8 @@
 /**
  * Exit codes scripts can rely on. With several files, the most serious failure wins.
  */
-import { isPalimpsestError } from "../errors.js";
+import { ERRORS, isPalimpsestError } from "../errors.js";
+import type { ErrorBody } from "../schemas/error.js";
 
 export const EXIT = {
   OK: 0,
@@ -31,8 +32,9 @@ export function worstExitCode(codes: number[]): number {
   );
 }
 
-/** The catalogue's JSON body for any error, so a failed file's line has the API's shape. */
-export function errorBody(error: unknown): { error: Record<string, unknown> } {
+/** The catalogue's JSON body for any error, so a failed file's line has the API's shape (its Error schema). */
+export function errorBody(error: unknown): ErrorBody {
   if (isPalimpsestError(error)) return error.toJSON();
-  return { error: { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) } };
+  const message = error instanceof Error ? error.message : String(error);
+  return { error: { code: "INTERNAL", message, retryable: ERRORS.INTERNAL.retryable } };
 }

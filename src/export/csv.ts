@@ -28,9 +28,10 @@ const FIXED = [
 ] as const;
 const BOX = ["bbox_x", "bbox_y", "bbox_width", "bbox_height"] as const;
 const CONFIDENCE = ["ocr_confidence", "low_confidence"] as const;
+const REVIEW = ["review"] as const;
 
 /** Every column a mention fills, shared with the batch results' CSV (jobs/results.ts). */
-export const MENTION_COLUMNS = [...FIXED.map(([name]) => name), ...BOX, ...CONFIDENCE] as const;
+export const MENTION_COLUMNS = [...FIXED.map(([name]) => name), ...BOX, ...CONFIDENCE, ...REVIEW] as const;
 export type MentionColumn = (typeof MENTION_COLUMNS)[number];
 
 /** A mention's cells by column; empty where it has no value (a box only on OCR and XML pages). */
@@ -47,6 +48,7 @@ export function mentionCells(row: MentionRow): Record<MentionColumn, string> {
     bbox_height: cell(height),
     ocr_confidence: cell(row.confidence),
     low_confidence: cell(row.lowConfidence),
+    review: cell(row.review),
   };
 }
 
@@ -56,11 +58,14 @@ export function csv(extractions: Extraction[]): string {
   const hasBoxes = rows.some((row) => row.bbox !== undefined);
   const hasConfidence = rows.some((row) => row.confidence !== undefined);
   const hasFields = rows.some((row) => row.fields !== undefined);
-  // A box or confidence column only when some mention has one: most documents are not scans.
+  const hasReview = rows.some((row) => row.review !== undefined);
+  // A box or confidence column only when some mention has one: most documents are not scans; a review
+  // column only for reviewed documents.
   const columns = MENTION_COLUMNS.filter(
     (name) =>
       (hasBoxes || !(BOX as readonly string[]).includes(name)) &&
-      (hasConfidence || !(CONFIDENCE as readonly string[]).includes(name)),
+      (hasConfidence || !(CONFIDENCE as readonly string[]).includes(name)) &&
+      (hasReview || !(REVIEW as readonly string[]).includes(name)),
   );
   const header = [
     ...columns,

@@ -26,6 +26,8 @@ export interface MentionRow {
   /** OCR confidence (0-1) of the least sure word of the mention, and whether it is below the threshold. */
   confidence?: number;
   lowConfidence?: boolean;
+  /** Of a reviewed document: whether a person confirmed, corrected or added it (or left it unreviewed). */
+  review?: OutputMention["review"];
 }
 
 export function mentionRows(extractions: Extraction[]): MentionRow[] {
@@ -50,6 +52,7 @@ export function mentionRows(extractions: Extraction[]): MentionRow[] {
         ...(mention.fields ? { fields: mention.fields } : {}),
         ...(region ? { bbox: region.box } : {}),
         ...ocrConfidence(mention),
+        ...(mention.review === undefined ? {} : { review: mention.review }),
       };
     }),
   );

@@ -3,7 +3,8 @@
  * in one AnnotationCollection with a single embedded AnnotationPage.
  *
  * - The body classifies the target with the mention's type; a second, JSON body carries the
- *   profile's attributes when there are some.
+ *   profile's attributes when there are some; in a reviewed document, an `assessing` body says
+ *   whether a person confirmed, corrected or added the mention (or left it unreviewed).
  * - The text target has two selectors, alternatives for the same characters: a TextPositionSelector
  *   (code points into the text as extracted, i.e. the result's `text`, as the model requires) and a
  *   TextQuoteSelector (the mention with 32 characters of context either side), which survives
@@ -111,6 +112,8 @@ function annotation(extraction: Extraction, mention: OutputMention, index: CodeP
             },
           ]
         : []),
+      // A reviewed document: whether a person confirmed, corrected or added the mention.
+      ...(mention.review ? [{ type: "TextualBody", purpose: "assessing", value: mention.review }] : []),
     ],
     target: imageTarget ? [textTarget, imageTarget] : textTarget,
   };

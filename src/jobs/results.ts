@@ -9,7 +9,8 @@ import { MENTION_COLUMNS, mentionCells } from "../export/csv.js";
 import { CSV_OPTIONS } from "../export/csv-options.js";
 import { mentionRows } from "../export/mention-rows.js";
 import type { Extraction } from "../pipeline/extraction.js";
-import type { Store, StoredError, TaskState } from "../store/port.js";
+import { servedExtractions } from "../review/served.js";
+import type { ResultRecord, Store, StoredError, TaskState } from "../store/port.js";
 
 const PAGE = 200;
 
@@ -21,16 +22,23 @@ export async function* resultLines(store: Store, jobId: string): AsyncGenerator<
   for (let after = 0; ; ) {
     const tasks = await store.listTasks(jobId, { after, limit: PAGE });
     if (tasks.length === 0) break;
+    const results = new Map<number, ResultRecord>();
+    for (const task of tasks) {
+      const result = task.state === "done" && task.resultId ? await store.getResult(task.resultId) : undefined;
+      if (result) results.set(task.id, result);
+    }
+    // A reviewed document's record, with its corrections, in place of the model's result.
+    const served = await servedExtractions(store, [...results.values()]);
+    const extractions = new Map([...results.keys()].map((taskId, i) => [taskId, served[i] as string]));
     for (const task of tasks) {
       after = task.id;
-      const result =
-        task.state === "done" && task.resultId ? await store.getResult(task.resultId) : undefined;
+      const extraction = extractions.get(task.id);
       yield {
         path: task.path,
         status: task.state,
         document: task.documentId,
         ...(task.error && task.state !== "done" ? { error: task.error } : {}),
-        ...(result ? { extraction: result.extraction } : {}),
+        ...(extraction ? { extraction } : {}),
       };
     }
   }

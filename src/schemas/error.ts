@@ -7,7 +7,7 @@ import { type Static, Type } from "typebox";
 import { ERRORS, type ErrorCode } from "../errors.js";
 import { refTo, stringEnum } from "./builders.js";
 
-export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 
 export const ErrorDetail = Type.Object(
   {

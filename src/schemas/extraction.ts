@@ -6,7 +6,7 @@
 import { type Static, Type } from "typebox";
 import { count, refTo, stringEnum } from "./builders.js";
 
-export const ALIGNMENTS = ["exact", "fuzzy"] as const;
+const ALIGNMENTS = ["exact", "fuzzy"] as const;
 
 /**
  * What kind of difference a fuzzy citation has from the model's text: letterforms are long s, ligatures
@@ -14,7 +14,7 @@ export const ALIGNMENTS = ["exact", "fuzzy"] as const;
  * together or split; ocr letters OCR confuses (c/e, rn/m, 1/l, S/5...); letters other letters added,
  * dropped or changed.
  */
-export const DIFFERENCE_KINDS = [
+const DIFFERENCE_KINDS = [
   "case",
   "diacritics",
   "letterforms",
@@ -32,7 +32,7 @@ export const DIFFERENCE_KINDS = [
  * amount, a Roman numeral); too_different, the passage's closest text differs by more than the alignment
  * policy allows.
  */
-export const REJECTION_REASONS = [
+const REJECTION_REASONS = [
   "not_in_document",
   "outside_passage",
   "different_number",
@@ -50,10 +50,10 @@ export const REJECTION_REASONS = [
 export const EXPORTED_REVIEW_STATES = ["unreviewed", "confirmed", "corrected", "added"] as const;
 
 /** Why a page was read by OCR. */
-export const OCR_REASONS = ["image", "no-text-layer", "garbage-text-layer"] as const;
+const OCR_REASONS = ["image", "no-text-layer", "garbage-text-layer"] as const;
 
 /** How the pages of an OCR export (ALTO, PAGE, hOCR) say they were read. */
-export const XML_READINGS = ["alto", "page-xml", "hocr"] as const;
+const XML_READINGS = ["alto", "page-xml", "hocr"] as const;
 
 export const Box = Type.Object(
   { x: Type.Number(), y: Type.Number(), width: Type.Number(), height: Type.Number() },

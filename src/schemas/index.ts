@@ -17,6 +17,7 @@ import {
   Warning,
 } from "./extraction.js";
 import { Health, Ready } from "./health.js";
+import { IiifInfo } from "./iiif.js";
 import {
   Batch,
   Job,
@@ -27,7 +28,6 @@ import {
   SkippedEntry,
   StoredError,
 } from "./job.js";
-import { IiifInfo } from "./iiif.js";
 import { Profile, ProfileList, ProfileSummary } from "./profile.js";
 import {
   MentionChange,

@@ -112,7 +112,9 @@ export const JobDocument = Type.Object(
     startedAt: Type.Optional(dateTime()),
     finishedAt: Type.Optional(dateTime()),
     review: Type.Optional(
-      refTo(ReviewProgress, { description: "How far people reviewed the document's record (once done)." }),
+      refTo(ReviewProgress, {
+        description: "How far people reviewed the document's record; absent while nobody has reviewed it.",
+      }),
     ),
     links: Type.Object({ entities: link(), document: link(), record: Type.Optional(link()) }),
   },
@@ -141,6 +143,12 @@ export const JobDocumentList = Type.Object(
   },
   { $id: "JobDocumentList" },
 );
+
+/** A 202 answer: the job queued, and where to follow it (its Location header). */
+export const queued = (description: string, location: string) => ({
+  ...refTo(Job, { description }),
+  headers: { location: Type.String({ description: location }) },
+});
 
 export type JobProgress = Static<typeof JobProgress>;
 export type Job = Static<typeof Job>;

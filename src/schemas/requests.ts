@@ -4,7 +4,7 @@
  * upload routes. Multipart and raw bodies are read by the handlers as streams: fastify does not validate
  * them, the OpenAPI description shows them (see documentedBody in api/docs.ts).
  */
-import { type Static, type TProperties, Type } from "typebox";
+import { type TProperties, Type } from "typebox";
 import { BUILT_IN_TYPE_MAPS } from "../eval/type-map.js";
 import { EXPORT_FORMAT_NAMES } from "../export/formats.js";
 import { JOB_KINDS, JOB_STATES, TASK_STATES } from "../store/port.js";
@@ -15,7 +15,7 @@ export const IdParams = Type.Object({ id: Type.String() });
 export const PageParams = Type.Object({ id: Type.String(), number: Type.Integer({ minimum: 1 }) });
 export const NameParams = Type.Object({ name: Type.String() });
 
-export const PAGE_LIMIT = Type.Integer({
+const PAGE_LIMIT = Type.Integer({
   minimum: 1,
   maximum: 200,
   default: 50,
@@ -23,7 +23,7 @@ export const PAGE_LIMIT = Type.Integer({
 });
 
 /** The cursor of the listings newest first: opaque, refused (400) when the store did not give it. */
-export const BEFORE_CURSOR = Type.String({ minLength: 1, description: "The `next` of the page before." });
+const BEFORE_CURSOR = Type.String({ minLength: 1, description: "The `next` of the page before." });
 
 export const JobListQuery = Type.Object({
   limit: PAGE_LIMIT,
@@ -110,12 +110,12 @@ const filename = Type.Optional(
   Type.String({ description: "Name of a raw-body upload, kept with the result (a batch: the archive's)." }),
 );
 
-export const FORMAT_OPTION = stringEnum(["json", ...EXPORT_FORMAT_NAMES], {
+const FORMAT_OPTION = stringEnum(["json", ...EXPORT_FORMAT_NAMES], {
   description:
     "json (the default): the result itself; or one of the exports (see the README's Exports). An Accept header naming the export's media type asks for it too; this option wins over it.",
 });
 
-export const LABELS_OPTION = stringEnum(Object.keys(BUILT_IN_TYPE_MAPS), {
+const LABELS_OPTION = stringEnum(Object.keys(BUILT_IN_TYPE_MAPS), {
   description:
     "hipe-tsv: write a HIPE tag set's labels (hipe2020: pers, loc, org, time, prod) through the type map `palimpsest eval` uses, instead of the profile's types; mentions of a type the map does not name are left out.",
 });
@@ -172,12 +172,16 @@ const customSchema = Type.Union([Type.Record(Type.String(), Type.Unknown()), Typ
   description: "A custom extraction profile (JSON Schema 2020-12), as an object or as JSON text.",
 });
 
-export const ExtractJsonBody = Type.Object({
-  text: Type.String({ description: "The document's text." }),
-  filename: Type.Optional(Type.String({ description: "A name to keep with the result." })),
-  schema: Type.Optional(customSchema),
-  ...documentOptions,
-});
+export const ExtractJsonBody = Type.Object(
+  {
+    text: Type.String({ description: "The document's text." }),
+    filename: Type.Optional(Type.String({ description: "A name to keep with the result." })),
+    schema: Type.Optional(customSchema),
+    ...documentOptions,
+  },
+  // Swagger UI offers the example as the body to send; without one, a sample with every option set to "string".
+  { examples: [{ text: "Jean-Baptiste Colbert naquit à Reims le 29 août 1619.", language: "fr" }] },
+);
 
 /**
  * A multipart upload: the file, and the options as fields (which override the query string's). Each
@@ -212,6 +216,3 @@ export const ArchiveMultipartBody = multipart("The archive: ZIP, TAR or gzipped 
 
 /** A raw body: the file's bytes themselves. */
 export const BINARY = Type.String({ format: "binary" });
-
-export type ExtractQuery = Static<typeof ExtractQuery>;
-export type EntitiesQuery = Static<typeof EntitiesQuery>;

@@ -32,6 +32,12 @@ export const ReviewProgress = Type.Object(
     corrected: count(),
     added: count(),
     rejected: count(),
+    documents: Type.Optional(
+      Type.Object(
+        { unreviewed: count(), "in-progress": count(), reviewed: count() },
+        { description: "Of a job: its documents done, by review state." },
+      ),
+    ),
   },
   { $id: "ReviewProgress", description: "How far the review of a document (or of a job's documents) is." },
 );
@@ -57,7 +63,9 @@ export const ReviewedMention = Type.Object(
     reviewedAt: Type.Optional(dateTime()),
     revision: Type.Optional(count("The revision that last changed it.")),
     original: Type.Optional(
-      refTo(MentionOriginal, { description: "Of a corrected mention: what the model gave." }),
+      refTo(MentionOriginal, {
+        description: "Of a model mention a person reviewed: what the model gave (absent on added mentions).",
+      }),
     ),
   },
   {
@@ -94,7 +102,7 @@ export const ResultDifference = Type.Object(
   {
     kind: stringEnum(["added", "removed", "changed"], {
       description:
-        "added: the newer result has a mention the record's result has not (same type and offsets); removed: the other way round; changed: same offsets, another type, entity or attributes.",
+        "added: the newer result has a mention on offsets where the record's result has none; removed: the other way round; changed: same offsets, another type or other attributes (entity ids are not compared: each run numbers its own).",
     }),
     before: Type.Optional(refTo(MentionOriginal, { description: "In the result the record is built on." })),
     after: Type.Optional(refTo(MentionOriginal, { description: "In the newer result." })),

@@ -36,7 +36,11 @@ describe("content negotiation", () => {
   beforeAll(async () => {
     harness = await startHarness({ server: { respond: lexiconModel(LEXICON) } });
     // A stored result, for the route that serves one.
-    const queued = await harness.app.inject({ method: "POST", url: "/v1/documents", payload: { text: TEXT } });
+    const queued = await harness.app.inject({
+      method: "POST",
+      url: "/v1/documents",
+      payload: { text: TEXT },
+    });
     await harness.services.jobs.whenSettled(queued.json().id);
     documentId = queued.json().document;
   });

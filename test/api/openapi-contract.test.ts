@@ -211,7 +211,7 @@ describe("the OpenAPI description", () => {
   it("declares every field a result can carry: OCR and XML pages, boxes, fuzzy citations, rejected items", () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats.default(ajv);
-    const components = closed(spec.components) as Spec["components"];
+    const components = closed(spec.components);
     const extraction = richExtraction(3);
     const { text: _text, ...outline } = extraction;
     for (const [name, value] of [
@@ -226,7 +226,7 @@ describe("the OpenAPI description", () => {
   it("answers as it says: real answers validate against the declared schemas, closed to undeclared fields", async () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats.default(ajv);
-    const components = closed(spec.components) as Spec["components"];
+    const components = closed(spec.components);
     const checked: string[] = [];
     const check = async (method: string, url: string, path: string, payload?: unknown) => {
       // The request's id (the service takes the caller's) finds what the handler answered.
@@ -295,6 +295,7 @@ describe("the OpenAPI description", () => {
 });
 
 /** The schema with every object that lists its properties closed to others (additionalProperties: false). */
+function closed<T>(schema: T): T;
 function closed(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closed);
   if (!schema || typeof schema !== "object") return schema;

@@ -36,12 +36,14 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** `locale` is the browser's language (navigator.language and languages, Accept-Language). */
+export async function launchBrowser(options: { locale?: string } = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), "palimpsest-chromium-"));
   // The flags keep chromium off the network (closed here) apart from the pages it is sent to.
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    ...(options.locale ? { locale: options.locale } : {}),
     viewport: { width: 1280, height: 860 },
     args: [
       "--headless",
@@ -95,7 +97,7 @@ export async function accessibilityViolations(page: Page): Promise<Accessibility
  * test the real app against a TGI test server with a fresh page. The page is closed before the app
  * (its open connections would hold the server), the app after each test, chromium after the block.
  */
-export function browserSessions(): {
+export function browserSessions(options: { locale?: string } = {}): {
   serve(server: TgiTestServerOptions): Promise<{ address: string; page: Page; harness: Harness }>;
 } {
   let browser: Browser | undefined;
@@ -103,7 +105,7 @@ export function browserSessions(): {
   let page: Page | undefined;
   beforeAll(async () => {
     await buildFrontEnd();
-    browser = await launchBrowser();
+    browser = await launchBrowser(options);
   }, 120_000);
   afterEach(async () => {
     await page?.close();

@@ -7,12 +7,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
-import { editDistance } from "../../src/pipeline/ground/approximate.js";
+import { loadConfig } from "../../src/config.js";
+import { approximateMatches, editDistance } from "../../src/pipeline/ground/approximate.js";
 import { composePage } from "../../src/pipeline/ingest/compose-page.js";
 import { importPageXml } from "../../src/pipeline/ingest/xml/page-xml.js";
-import { loadConfig } from "../../src/config.js";
 import { readingSettings } from "../../src/pipeline/ocr/index.js";
-import type { OcrEngine } from "../../src/pipeline/ocr/port.js";
+import type { OcrEngine, OrientationGuess } from "../../src/pipeline/ocr/port.js";
 import { createOcrReader, type OcrReader } from "../../src/pipeline/ocr/reader.js";
 
 export const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
@@ -30,19 +30,38 @@ export function kantGroundTruth(): string {
   return composePage(page?.blocks ?? []).text;
 }
 
+/** The page before binarisation, with the scan's margins: the binding, the page edges, the rules. */
+export const KANT_SCAN = fixture("ocr/kant-1784/NRM_0017.png");
+
 /**
- * Edits per ground-truth character, after the usual normalisation: whitespace runs count as one
+ * The usual normalisation before comparing OCR with ground truth: whitespace runs count as one
  * space, and the superscript e of 1784 (aͤ) as the umlaut it became (ä), which models output.
  */
+function normal(text: string): string {
+  return text
+    .replace(/\u0364/g, "\u0308")
+    .normalize("NFC")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Edits per ground-truth character, after the usual normalisation. */
 export function characterErrorRate(read: string, truth: string): number {
-  const normal = (text: string) =>
-    text
-      .replace(/\u0364/g, "\u0308")
-      .normalize("NFC")
-      .replace(/\s+/g, " ")
-      .trim();
   const expected = normal(truth);
   return editDistance(normal(read), expected, Number.MAX_SAFE_INTEGER) / expected.length;
+}
+
+/**
+ * The lines of the ground truth that stand somewhere in `read`, each within a third of its
+ * characters in edits (one at least): the lines the reading has, however noisily.
+ */
+export function linesFound(read: string, truth: string): string[] {
+  const text = normal(read);
+  return truth
+    .split("\n")
+    .map(normal)
+    .filter((line) => line !== "")
+    .filter((line) => approximateMatches(line, text, Math.max(1, Math.floor(line.length / 3))).length > 0);
 }
 
 function nativeModels(): Set<string> {
@@ -65,6 +84,8 @@ export interface FakeEngineOptions {
   /** What to do for each call, by 0-based call number: answer, fail, or hang until aborted. */
   behave?: (call: number) => "read" | "crash" | "hang";
   models?: string[];
+  /** What its orientation detection answers for every page; without it, the engine has none. */
+  orientation?: OrientationGuess;
 }
 
 /**
@@ -73,7 +94,9 @@ export interface FakeEngineOptions {
  */
 export function fakeEngine(options: FakeEngineOptions = {}): OcrEngine & { calls: Uint8Array[] } {
   const calls: Uint8Array[] = [];
+  const { orientation } = options;
   return {
+    ...(orientation ? { detectOrientation: async () => orientation } : {}),
     name: "fake 1.0",
     models: new Set(options.models ?? ["eng", "fra", "deu", "frk"]),
     calls,

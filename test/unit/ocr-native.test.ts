@@ -1,13 +1,13 @@
 /**
  * The native tesseract adapter against stand-in commands (shell scripts), so the process handling
- * is tested on any machine: probing, one thread per process, a crash, and a hang that must end
- * with the process killed.
+ * is tested on any machine: probing, one thread per process, orientation detection, a crash, and a
+ * hang that must end with the process killed.
  */
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createNativeEngine, findNativeTesseract } from "../../src/pipeline/ocr/native.js";
+import { createNativeEngine, findNativeTesseract, parseOsd } from "../../src/pipeline/ocr/native.js";
 
 const folder = mkdtempSync(join(tmpdir(), "palimpsest-fake-tesseract-"));
 
@@ -61,6 +61,47 @@ describe("native tesseract adapter", () => {
     await expect(engine.recognize(image, ["frk"], signal())).rejects.toThrow(
       "tesseract exited with code 3: Error opening data file frk",
     );
+  });
+
+  it("asks tesseract's OSD which way up a page stands, where the osd model is installed", async () => {
+    const command = fakeTesseract(
+      "osd",
+      `cat > /dev/null; echo "$*" > "${folder}/osd.args"
+echo "Page number: 0"; echo "Orientation in degrees: 90"; echo "Rotate: 270"
+echo "Orientation confidence: 10.97"; echo "Script: Fraktur"; echo "Script confidence: 19.26"`,
+    );
+    const withOsd = createNativeEngine({
+      command,
+      version: "5",
+      tessdata: "",
+      models: new Set(["eng", "osd"]),
+    });
+    await expect(withOsd.detectOrientation?.(image, signal())).resolves.toEqual({
+      turn: 270,
+      confidence: 10.97,
+    });
+    expect(readFileSync(join(folder, "osd.args"), "utf8").trim()).toBe("stdin stdout --psm 0 -l osd");
+    const without = createNativeEngine({ command, version: "5", tessdata: "", models: new Set(["eng"]) });
+    expect(without.detectOrientation).toBeUndefined();
+  });
+
+  it("takes OSD's refusal of a page with too little text as not knowing", async () => {
+    const command = fakeTesseract(
+      "osd-refusal",
+      `cat > /dev/null; echo "Too few characters. Skipping this page" >&2; echo "Error during processing." >&2; exit 1`,
+    );
+    const engine = createNativeEngine({ command, version: "5", tessdata: "", models: new Set(["osd"]) });
+    await expect(engine.detectOrientation?.(image, signal())).resolves.toBeUndefined();
+  });
+
+  it("reads OSD's answer only when it is whole", () => {
+    expect(parseOsd("Orientation in degrees: 180\nRotate: 180\nOrientation confidence: 11.39\n")).toEqual({
+      turn: 180,
+      confidence: 11.39,
+    });
+    expect(parseOsd("Rotate: 180\n")).toBeUndefined();
+    expect(parseOsd("Rotate: 45\nOrientation confidence: 3\n")).toBeUndefined();
+    expect(parseOsd("")).toBeUndefined();
   });
 
   it("kills a process that hangs once the page is given up", async () => {

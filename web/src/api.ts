@@ -1,21 +1,21 @@
 /** The service's JSON API, as the pages use it (same origin: the page is served by the API's process). */
-import { apiError, type ErrorBody } from "./api-error.js";
-import { type MessageKey, t } from "./i18n/index.js";
+
 import type { ExportFormat } from "../../src/export/formats.js";
 import type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
 import type { XmlReading } from "../../src/pipeline/types.js";
 import type { Document, PageView } from "../../src/schemas/document.js";
 import type { ExtractionOutline } from "../../src/schemas/extraction.js";
-import type { Job as JobView, JobDocument } from "../../src/schemas/job.js";
+import type { JobDocument, Job as JobView } from "../../src/schemas/job.js";
 import type { ProfileList } from "../../src/schemas/profile.js";
 import type { DocumentReviewState, ReviewProgress } from "../../src/schemas/review.js";
 import type { Session } from "../../src/schemas/session.js";
+import { apiError, type ErrorBody } from "./api-error.js";
+import { type MessageKey, t } from "./i18n/index.js";
 
 export type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
-
+export type { PageView } from "../../src/schemas/document.js";
 // The API's shapes, declared once with its schemas (src/schemas); type-only, so nothing of them is bundled.
 export type { Job as JobView, JobDocument } from "../../src/schemas/job.js";
-export type { PageView } from "../../src/schemas/document.js";
 /** Who the page works for, as GET /v1/session answers it. */
 export type { Session } from "../../src/schemas/session.js";
 
@@ -54,7 +54,9 @@ export function exportsOf(pages: readonly OutputPage[]): [format: string, label:
   const reading = pages[0]?.reading?.method;
   const tagged = reading ? TAGGED_EXPORTS[reading as XmlReading] : undefined;
   return Object.entries(EXPORT_LABELS)
-    .filter(([format]) => !Object.values(TAGGED_EXPORTS).includes(format as ExportFormat) || format === tagged)
+    .filter(
+      ([format]) => !Object.values(TAGGED_EXPORTS).includes(format as ExportFormat) || format === tagged,
+    )
     .map(([format, key]) => [format, t(key)]);
 }
 

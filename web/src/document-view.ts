@@ -1,26 +1,30 @@
 /**
- * A document: its result without the text (entities, rejected items, warnings, pages), then the
- * text and image of one page at a time, fetched when the page is shown. The address says the page
- * and the current mention (#/documents/ID?profile=P&page=N&mention=mK), so a mention can be linked to.
+ * A document: its result without the text (rejected items, warnings, pages) and its review record
+ * (every mention with its review state), then the text and image of one page at a time, fetched when
+ * the page is shown. The address says the page and the current mention
+ * (#/documents/ID?profile=P&page=N&mention=mK), so a mention can be linked to. Corrections go through
+ * the review store; each one redraws the page's highlights and outlines, the entities and the progress.
  */
-import { actionButton } from "./action-button.js";
-import {
-  deleteDocument,
-  entitiesUrl,
-  exportsOf,
-  getOutline,
-  getPage,
-  type Outline,
-  type OutputMention,
-  type OutputPage,
-  type PageView,
-} from "./api.js";
+import { getOutline, type Outline, type OutputPage, type PageView } from "./api.js";
 import { typeColors } from "./colors.js";
+import { documentHeader } from "./document-header.js";
+import { documentKeys } from "./document-keys.js";
 import { h } from "./dom.js";
+import { editorField } from "./editor-name.js";
 import { entityList, rejectedList, warningList } from "./entity-list.js";
 import { applyFilters, filters } from "./filters.js";
-import { type PageFigure, pageFigure } from "./page-figure.js";
-import { documentHref, jobHref } from "./routes.js";
+import { t } from "./i18n/index.js";
+import { pagePager } from "./page-pager.js";
+import { type PageViewer, pageViewer } from "./page-viewer.js";
+import { getProfile, getRecord, onPage, type ProfileSchema, type ReviewedMention } from "./review-api.js";
+import { conflictNotice } from "./review-conflict.js";
+import { reviewHistory } from "./review-history.js";
+import { reviewPanel } from "./review-panel.js";
+import { progressSummary } from "./review-progress.js";
+import { type ReviewStore, reviewStore } from "./review-store.js";
+import { documentHref } from "./routes.js";
+import { followSelection } from "./selection.js";
+import { selectionBar } from "./selection-bar.js";
 import { textView } from "./text-view.js";
 
 export interface DocumentView {
@@ -36,16 +40,16 @@ export function showDocument(
   params: URLSearchParams,
   signal: AbortSignal,
 ): DocumentView {
-  main.append(h("p", { role: "status" }, "Loading the document…"));
+  main.append(h("p", { role: "status" }, t("document.loading")));
   // The address may name no profile (the latest result): the one loaded counts once it is known.
   let profile = params.get("profile");
-  const ready = getOutline(id, profile ?? undefined).then(
-    (outline) => {
+  const ready = load(id, profile ?? undefined).then(
+    ({ outline, store, schema }) => {
       profile = outline.profile.name;
-      return signal.aborted ? undefined : draw(main, id, outline, params, signal);
+      return signal.aborted ? undefined : draw(main, { id, outline, store, schema }, params, signal);
     },
     (error: Error) => {
-      main.replaceChildren(h("h1", {}, "Document"), h("p", { role: "alert" }, error.message));
+      main.replaceChildren(h("h1", {}, t("document.title")), h("p", { role: "alert" }, error.message));
       return undefined;
     },
   );
@@ -57,104 +61,110 @@ export function showDocument(
   };
 }
 
+interface Loaded {
+  id: string;
+  outline: Outline;
+  store: ReviewStore;
+  schema: ProfileSchema;
+}
+
+async function load(id: string, profile: string | undefined): Promise<Omit<Loaded, "id">> {
+  const outline = await getOutline(id, profile);
+  const name = outline.profile.name;
+  const [record, schema] = await Promise.all([
+    getRecord(id, name),
+    // A profile no longer served still lets the types found be corrected among themselves.
+    getProfile(name).catch(() => ({
+      name,
+      types: [...new Set(outline.entities.map((m) => m.type))],
+      schema: {},
+    })),
+  ]);
+  return { outline, store: reviewStore(id, name, record), schema };
+}
+
 function draw(
   main: HTMLElement,
-  id: string,
-  outline: Outline,
+  { id, outline, store, schema }: Loaded,
   params: URLSearchParams,
   signal: AbortSignal,
 ): DocumentView {
-  const { document: source, entities, profile } = outline;
-  const colors = typeColors(entities.map((m) => m.type));
+  const { document: source, profile } = outline;
+  const mentions = () => store.record().mentions;
+  const colors = typeColors([...schema.types, ...mentions().map((m) => m.type)]);
   const counts = new Map<string, number>();
-  for (const m of entities) counts.set(m.type, (counts.get(m.type) ?? 0) + 1);
+  for (const m of mentions()) counts.set(m.type, (counts.get(m.type) ?? 0) + 1);
   const pages: OutputPage[] = source.pages.length
     ? source.pages
     : [{ number: 1, start: 0, end: source.characters, needsOcr: false }];
   const job = params.get("job");
   const address = (at: { page: number; mention?: string }) => documentHref(id, profile.name, { job, ...at });
   let hidden = new Set<string>();
-  const isVisible = (m: OutputMention) =>
+  const isVisible = (m: ReviewedMention) =>
     !hidden.has(`type:${m.type}`) && !hidden.has(`alignment:${m.alignment}`);
 
-  let figure: PageFigure | undefined;
+  let viewer: PageViewer | undefined;
   const text = textView(colors, source.language, (mentionId) => {
-    figure?.select(mentionId);
+    viewer?.select(mentionId);
+    panel.show(mentionId);
     history.replaceState(null, "", address({ page: current.number, mention: mentionId }));
   });
-  const figureSlot = h("div", { class: "figure-slot" });
-  const pageStatus = h("p", { class: "status", role: "status" });
-
-  // Page navigation: buttons, a page number field, and [ ] keys.
-  const previous = h("button", { type: "button" }, "Previous page");
-  const next = h("button", { type: "button" }, "Next page");
-  const pageInput = h("input", {
-    type: "number",
-    id: "page-number",
-    min: "1",
-    max: String(pages.length),
-    inputmode: "numeric",
-  });
-  const pager = h(
-    "nav",
-    { "aria-label": "Pages", class: "pager" },
-    previous,
-    h("label", { for: "page-number" }, "Page"),
-    pageInput,
-    h("span", {}, `of ${pages.length}`),
-    next,
+  const selection = followSelection(
+    text.body,
+    () => drawn?.page.start ?? 0,
+    (s) => bar.show(s),
+    signal,
   );
-
-  const pageViews = new Map<number, Promise<PageView>>();
-  const fetchPage = (number: number) => {
-    let view = pageViews.get(number);
-    if (!view) {
-      view = getPage(id, number, profile.name);
-      // A failed fetch is not kept: showing the page again tries again.
-      view.catch(() => pageViews.delete(number));
-      pageViews.set(number, view);
-    }
-    return view;
-  };
+  const panel = reviewPanel(id, store, schema, selection);
+  const bar = selectionBar(id, store, schema, selection);
+  const figureSlot = h("div", { class: "figure-slot" });
+  const pager = pagePager(id, profile.name, pages, (number) => void showPage(number));
+  signal.addEventListener("abort", () => viewer?.destroy());
 
   let current: OutputPage = pages[0] as OutputPage;
   /** The page whose text is drawn. */
-  let drawn: OutputPage | undefined;
+  let drawn: { page: OutputPage; view: PageView } | undefined;
+
+  const outlined = (page: OutputPage) =>
+    onPage(mentions(), page.number).map((m) => ({ ...m, boxes: m.lineBoxes ?? (m.bbox ? [m.bbox] : []) }));
+
+  function drawPage(page: OutputPage, view: PageView): void {
+    drawn = { page, view };
+    text.render(view.text, page.start, onPage(mentions(), page.number));
+    selection.reset();
+    viewer?.destroy();
+    const withBoxes = page.width !== undefined && page.height !== undefined;
+    const image = view.links.image
+      ? { iiif: `/iiif/${encodeURIComponent(id)}/${page.number}/info.json`, image: view.links.image }
+      : undefined;
+    viewer =
+      image || withBoxes
+        ? pageViewer(page, image, outlined(page), colors, (mentionId) => text.focusMention(mentionId))
+        : undefined;
+    figureSlot.replaceChildren(viewer?.element ?? "");
+    figureSlot.hidden = !viewer;
+    applyFilters(main, hidden);
+  }
+
   /** Shows a page (when it is not shown already), then focuses a mention or an end of the page. */
   async function showPage(number: number, focus?: { mention: string } | "first" | "last"): Promise<void> {
     const page = pages.find((p) => p.number === number);
     if (!page) return;
     // The page asked for last wins: a slower fetch of a page left meanwhile is not drawn.
     current = page;
-    pageInput.value = String(page.number);
-    previous.disabled = page === pages[0];
-    next.disabled = page === pages.at(-1);
-    const about = `Page ${page.number} of ${pages.length}${describeReading(page)}`;
-    if (page === drawn) pageStatus.textContent = about;
-    else {
-      pageStatus.textContent = `Loading page ${page.number}…`;
+    if (page !== drawn?.page) {
+      pager.status.textContent = t("pager.loading", { page: page.number });
       let view: PageView;
       try {
-        view = await fetchPage(page.number);
+        view = await pager.fetch(page);
       } catch (error) {
-        if (current === page) pageStatus.textContent = (error as Error).message;
+        if (current === page) pager.status.textContent = (error as Error).message;
         return;
       }
       if (signal.aborted || current !== page) return;
-      drawn = page;
-      text.render(view.text, page.start, view.entities);
-      const withBoxes = page.width !== undefined && page.height !== undefined;
-      figure =
-        view.links.image || withBoxes
-          ? pageFigure(page, view.links.image, view.entities, colors, (mentionId) =>
-              text.focusMention(mentionId),
-            )
-          : undefined;
-      figureSlot.replaceChildren(figure?.element ?? "");
-      figureSlot.hidden = !figure;
-      applyFilters(main, hidden);
-      pageStatus.textContent = about;
+      drawPage(page, view);
     }
+    pager.mark(page);
     if (focus === "first" || focus === "last") text.focusEdge(focus);
     else if (focus) text.focusMention(focus.mention);
     if (!focus || typeof focus === "string") history.replaceState(null, "", address({ page: page.number }));
@@ -162,79 +172,45 @@ function draw(
 
   /** The next page either way with a mention the filters show. */
   function pageWithMention(direction: 1 | -1): number | undefined {
-    const candidates = entities.filter(
-      (m) => isVisible(m) && (direction === 1 ? m.page > current.number : m.page < current.number),
-    );
-    const numbers = candidates.map((m) => m.page);
+    const numbers = mentions()
+      .filter((m) => isVisible(m) && (direction === 1 ? m.page > current.number : m.page < current.number))
+      .map((m) => m.page);
     return numbers.length ? (direction === 1 ? Math.min(...numbers) : Math.max(...numbers)) : undefined;
   }
 
   function stepMention(direction: 1 | -1): void {
     if (text.step(direction)) return;
     const target = pageWithMention(direction);
-    if (target === undefined) {
-      pageStatus.textContent = direction === 1 ? "That was the last mention." : "That was the first mention.";
-      return;
-    }
-    void showPage(target, direction === 1 ? "first" : "last");
+    if (target === undefined) pager.status.textContent = t(direction === 1 ? "keys.last" : "keys.first");
+    else void showPage(target, direction === 1 ? "first" : "last");
   }
 
-  const go = (number: number) => void showPage(number);
-  previous.addEventListener("click", () => go(current.number - 1));
-  next.addEventListener("click", () => go(current.number + 1));
-  pageInput.addEventListener("change", () => {
-    const number = Number(pageInput.value);
-    if (Number.isInteger(number) && number >= 1 && number <= pages.length) go(number);
-    else pageStatus.textContent = `There is no page ${pageInput.value}: pages go from 1 to ${pages.length}.`;
-  });
-  window.addEventListener(
-    "keydown",
-    (event) => {
-      const target = event.target as HTMLElement;
-      if (
-        event.altKey ||
-        event.ctrlKey ||
-        event.metaKey ||
-        target.closest("input:not([type=checkbox]), select, textarea")
-      )
-        return;
-      if (event.key === "n" || event.key === "j") stepMention(1);
-      else if (event.key === "p" || event.key === "k") stepMention(-1);
-      else if (event.key === "]" && current !== pages.at(-1)) go(current.number + 1);
-      else if (event.key === "[" && current !== pages[0]) go(current.number - 1);
-      else return;
-      event.preventDefault();
+  const keys = documentKeys(
+    {
+      next: () => stepMention(1),
+      previous: () => stepMention(-1),
+      nextPage: () => current !== pages.at(-1) && void showPage(current.number + 1),
+      previousPage: () => current !== pages[0] && void showPage(current.number - 1),
+      accept: () => panel.accept(),
+      reject: () => panel.reject(),
     },
-    { signal },
+    signal,
   );
 
-  const mentionHref = (m: OutputMention) => address({ page: m.page, mention: m.id });
-  const exports = h(
-    "nav",
-    { "aria-label": "Exports", class: "exports" },
-    h("span", {}, "Download:"),
-    ...exportsOf(pages).map(([format, name]) =>
-      h("a", { href: entitiesUrl(id, profile.name, format), download: "" }, name),
-    ),
-    job ? h("a", { href: jobHref(job) }, "Its job") : "",
+  const mentionHref = (m: ReviewedMention) => address({ page: m.page, mention: m.id });
+  const entities = h("div", {}, entityList(mentions(), colors, mentionHref));
+  const progress = h(
+    "p",
+    { class: "review-progress", role: "status" },
+    progressSummary(store.record().progress),
   );
-  const name = source.filename ?? id;
-  const deletion = h("p", { class: "status", role: "status" });
-  const deleteButton = actionButton({
-    text: "Delete this document",
-    confirm: `Delete ${name}: its file, and its results for every profile? This cannot be undone.`,
-    run: () => deleteDocument(id),
-    onDone: () => {
-      location.hash = "#/";
-    },
-    onError: (error) => {
-      deletion.textContent = error.message;
-    },
-  });
   const aside = h(
     "aside",
-    { "aria-label": "Entities, rejected items and warnings" },
-    entityList(entities, colors, mentionHref),
+    { "aria-label": t("document.aside") },
+    editorField(),
+    panel.element,
+    reviewHistory(id, profile.name, store),
+    entities,
     rejectedList(outline.rejected),
     warningList(outline.warnings),
   );
@@ -246,48 +222,47 @@ function draw(
       update(new URLSearchParams(location.hash.split("?")[1]));
     }
   });
-  const columns = h("div", { class: "columns" }, text.element, figureSlot, aside);
-  main.replaceChildren(
-    h("h1", { dir: "auto" }, name),
-    h(
-      "p",
-      { class: "meta" },
-      `${source.mediaType} · ${pages.length} page${pages.length === 1 ? "" : "s"} · ${source.characters} characters · language ${source.language ?? "unknown"} · profile ${profile.name} · ${entities.length} mentions`,
-    ),
-    exports,
-    h("div", { class: "actions" }, deleteButton, deletion),
+
+  // After a correction: the page's highlights and outlines, the entities and the progress drawn again.
+  store.subscribe(() => {
+    progress.textContent = progressSummary(store.record().progress);
+    entities.replaceChildren(entityList(mentions(), colors, mentionHref));
+    if (!drawn) return;
+    const focused = text.current();
+    text.render(drawn.view.text, drawn.page.start, onPage(mentions(), drawn.page.number));
+    selection.reset();
+    viewer?.update(outlined(drawn.page));
+    applyFilters(main, hidden);
+    if (focused) text.focusMention(focused);
+  });
+
+  // Text, page image and review side by side, under a short header: the page image gets the height.
+  const reading = h(
+    "div",
+    { class: "reading-column" },
+    bar.element,
+    text.element,
     filters(colors, counts, (keys) => {
       hidden = keys;
       applyFilters(main, hidden);
     }),
-    h(
-      "p",
-      { class: "hint", id: "keys" },
-      "Keys: n or j for the next mention, p or k for the previous one (they go on to other pages); ] and [ for the next and previous page.",
-    ),
-    pages.length > 1 ? pager : "",
-    pageStatus,
-    columns,
+    keys,
   );
+  main.replaceChildren(
+    ...documentHeader(id, outline, pages, job),
+    h("div", { class: "document-status" }, progress, pager.element, pager.status),
+    conflictNotice(id, profile.name, store),
+    h("div", { class: "columns" }, reading, figureSlot, aside),
+  );
+  main.classList.add("document-main");
+  signal.addEventListener("abort", () => main.classList.remove("document-main"));
 
   function update(next: URLSearchParams): void {
     const mention = next.get("mention");
-    const target = mention ? entities.find((m) => m.id === mention) : undefined;
+    const target = mention ? mentions().find((m) => m.id === mention) : undefined;
     if (target) void showPage(target.page, { mention: target.id });
     else void showPage(Number(next.get("page")) || 1);
   }
   update(params);
   return { shows: () => true, update };
-}
-
-function describeReading(page: OutputPage): string {
-  const reading = page.reading;
-  if (!reading) return "";
-  if (reading.method === "ocr") {
-    const confidence =
-      reading.confidence === undefined ? "" : `, mean confidence ${Math.round(reading.confidence * 100)}%`;
-    return ` · read by OCR (${reading.engine}, ${reading.model}${confidence})`;
-  }
-  const names = { "text-layer": "the PDF's text layer", alto: "ALTO", "page-xml": "PAGE XML", hocr: "hOCR" };
-  return ` · read from ${names[reading.method]}`;
 }

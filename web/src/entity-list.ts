@@ -2,25 +2,28 @@
  * The entities, each with all its mentions as links to their place in the text (the address can be
  * copied or opened in another tab), the rejected items and the warnings.
  */
-import type { Extraction, OutputMention } from "./api.js";
+import type { Extraction } from "./api.js";
+import { NO_COLOR, type TypeColor } from "./colors.js";
 import { h } from "./dom.js";
-import { grounding } from "./text-view.js";
+import { type MessageKey, t } from "./i18n/index.js";
+import { grounding, reviewName, typeName } from "./mention-words.js";
+import type { ReviewedMention } from "./review-api.js";
 
 export function entityList(
-  mentions: OutputMention[],
-  colors: Map<string, string>,
-  mentionHref: (mention: OutputMention) => string,
+  mentions: readonly ReviewedMention[],
+  colors: Map<string, TypeColor>,
+  mentionHref: (mention: ReviewedMention) => string,
 ): HTMLElement {
-  const groups = new Map<string, OutputMention[]>();
+  const groups = new Map<string, ReviewedMention[]>();
   for (const mention of mentions) {
     const group = groups.get(mention.entity);
     if (group) group.push(mention);
     else groups.set(mention.entity, [mention]);
   }
   const items = [...groups.values()].map((group) => {
-    const [first] = group as [OutputMention];
+    const [first] = group as [ReviewedMention];
     const swatch = h("span", { class: "swatch", "aria-hidden": "true" });
-    swatch.style.background = colors.get(first.type) ?? "#eee";
+    swatch.style.background = (colors.get(first.type) ?? NO_COLOR).light;
     return h(
       "li",
       {},
@@ -32,7 +35,7 @@ export function entityList(
           {},
           swatch,
           h("strong", { dir: "auto" }, first.entityName ?? first.text),
-          ` ${first.type}, ${group.length} mention${group.length === 1 ? "" : "s"}`,
+          ` ${t("entities.summary", { type: typeName(first.type), count: group.length })}`,
         ),
         h(
           "ul",
@@ -40,11 +43,11 @@ export function entityList(
           ...group.map((mention) =>
             h(
               "li",
-              {},
+              { class: `review-${mention.review}` },
               h(
                 "a",
                 { href: mentionHref(mention), dir: "auto", "data-mention": mention.id },
-                `${mention.text} (page ${mention.page}, line ${mention.line}, ${grounding(mention)})`,
+                `${mention.text} (${t("entities.where", { page: mention.page, line: mention.line })}, ${grounding(mention)}${mention.review === "unreviewed" ? "" : `, ${reviewName(mention.review)}`})`,
               ),
               ...(mention.warnings ?? []).map((warning) => h("p", { class: "warning" }, warning.message)),
             ),
@@ -56,8 +59,8 @@ export function entityList(
   return h(
     "section",
     { "aria-labelledby": "entities-title" },
-    h("h2", { id: "entities-title" }, `Entities (${groups.size})`),
-    items.length ? h("ul", { class: "entities" }, ...items) : h("p", {}, "No entity was found."),
+    h("h2", { id: "entities-title" }, t("entities.title", { count: groups.size })),
+    items.length ? h("ul", { class: "entities" }, ...items) : h("p", {}, t("entities.none")),
   );
 }
 
@@ -65,7 +68,7 @@ export function rejectedList(rejected: Extraction["rejected"]): HTMLElement {
   return h(
     "section",
     { "aria-labelledby": "rejected-title" },
-    h("h2", { id: "rejected-title" }, `Rejected (${rejected.length})`),
+    h("h2", { id: "rejected-title" }, t("rejected.title", { count: rejected.length })),
     rejected.length
       ? h(
           "ul",
@@ -74,35 +77,41 @@ export function rejectedList(rejected: Extraction["rejected"]): HTMLElement {
             h(
               "li",
               {},
-              h("strong", {}, REASONS[item.reason] ?? item.reason),
+              h("strong", {}, reasonText(item.reason)),
               ` ${where(item)}`,
               h("code", { dir: "auto" }, JSON.stringify(item.item)),
               h("span", { class: "hint" }, ` ${item.reason}: ${item.message}`),
             ),
           ),
         )
-      : h("p", {}, "The model proposed nothing that had to be rejected."),
+      : h("p", {}, t("rejected.none")),
   );
 }
 
 /** Why an item was rejected, as a reader would say it. */
-const REASONS: Record<string, string> = {
-  not_in_document: "Not in the document: the model made it up.",
-  outside_passage: "From another part of the document, not the passage the model was reading.",
-  different_number: "A different number: the text says something else.",
-  too_different: "Too different from what the text says.",
-  copied_from_example: "Copied from the examples the model was shown.",
-  schema_invalid: "Did not fit the profile.",
-  unparseable_output: "The model's answer could not be read.",
-  truncated_output: "The model's answer was cut off.",
+const REASONS: Record<string, MessageKey> = {
+  not_in_document: "reason.not_in_document",
+  outside_passage: "reason.outside_passage",
+  different_number: "reason.different_number",
+  too_different: "reason.too_different",
+  copied_from_example: "reason.copied_from_example",
+  schema_invalid: "reason.schema_invalid",
+  unparseable_output: "reason.unparseable_output",
+  truncated_output: "reason.truncated_output",
+};
+
+const reasonText = (reason: string) => {
+  const key = REASONS[reason];
+  return key ? t(key) : reason;
 };
 
 /** Where the text does stand, or what the passage has instead. */
 function where(item: Extraction["rejected"][number]): string {
   const place = (r: { text: string; page: number; line: number }) =>
-    `“${r.text}” (page ${r.page}, line ${r.line})`;
-  if (item.occurrences?.length) return `It stands at ${item.occurrences.map(place).join(", ")}.`;
-  if (item.nearest) return `The passage has ${place(item.nearest)}.`;
+    t("rejected.place", { text: r.text, page: r.page, line: r.line });
+  if (item.occurrences?.length)
+    return t("rejected.standsAt", { places: item.occurrences.map(place).join(", ") });
+  if (item.nearest) return t("rejected.passageHas", { place: place(item.nearest) });
   return "";
 }
 
@@ -111,7 +120,7 @@ export function warningList(warnings: Extraction["warnings"]): HTMLElement | "" 
   return h(
     "section",
     { "aria-labelledby": "warnings-title" },
-    h("h2", { id: "warnings-title" }, `Warnings (${warnings.length})`),
+    h("h2", { id: "warnings-title" }, t("warnings.title", { count: warnings.length })),
     h(
       "ul",
       {},
@@ -120,7 +129,7 @@ export function warningList(warnings: Extraction["warnings"]): HTMLElement | "" 
           "li",
           {},
           h("strong", {}, warning.code),
-          warning.page === undefined ? "" : ` (page ${warning.page})`,
+          warning.page === undefined ? "" : ` (${t("warnings.page", { page: warning.page })})`,
           `: ${warning.message}`,
         ),
       ),

@@ -1,11 +1,14 @@
 /**
  * Type and alignment filters, which are also the legend. A filtered-out mention stays in the text,
- * unhighlighted: its highlight and its box get the class `off`, which the keyboard navigation skips.
+ * unhighlighted: its highlight and its outlines get the class `off`, which the keyboard navigation skips.
  */
+import type { TypeColor } from "./colors.js";
 import { h } from "./dom.js";
+import { t } from "./i18n/index.js";
+import { typeName } from "./mention-words.js";
 
 export function filters(
-  types: Map<string, string>,
+  types: Map<string, TypeColor>,
   counts: Map<string, number>,
   onChange: (hidden: Set<string>) => void,
 ): HTMLElement {
@@ -27,31 +30,35 @@ export function filters(
     h(
       "fieldset",
       {},
-      h("legend", {}, "Types"),
-      ...[...types].map(([type, color]) => box(`type:${type}`, `${type} (${counts.get(type) ?? 0})`, color)),
+      h("legend", {}, t("filters.types")),
+      ...[...types]
+        .filter(([type]) => counts.has(type))
+        .map(([type, color]) =>
+          box(
+            `type:${type}`,
+            t("filters.type", { type: typeName(type), count: counts.get(type) ?? 0 }),
+            color.light,
+          ),
+        ),
     ),
     h(
       "fieldset",
       {},
-      h("legend", {}, "Grounding"),
-      box("alignment:exact", "exact: the text as the source has it", undefined, "exact"),
-      box("alignment:fuzzy", "fuzzy: found with small differences (dashed)", undefined, "fuzzy"),
+      h("legend", {}, t("filters.grounding")),
+      box("alignment:exact", t("filters.exact"), undefined, "exact"),
+      box("alignment:fuzzy", t("filters.fuzzy"), undefined, "fuzzy"),
       h(
         "p",
         { class: "legend" },
-        h("mark", { class: "sample low-confidence" }, "Name"),
-        " low OCR confidence: check the reading",
+        h("mark", { class: "sample low-confidence" }, t("filters.sample")),
+        ` ${t("filters.lowConfidence")}`,
       ),
-      h(
-        "p",
-        { class: "legend" },
-        "Rejected: what the model proposed but the text does not hold, listed apart and never highlighted.",
-      ),
+      h("p", { class: "legend" }, t("filters.rejected")),
     ),
   );
 }
 
-/** Applies the hidden filter keys to the highlights and boxes inside `root`. */
+/** Applies the hidden filter keys to the highlights and outlines inside `root`. */
 export function applyFilters(root: HTMLElement, hidden: Set<string>): void {
   for (const mark of root.querySelectorAll<HTMLElement>(".mention")) {
     const off = hidden.has(`type:${mark.dataset.type}`) || hidden.has(`alignment:${mark.dataset.alignment}`);

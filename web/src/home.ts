@@ -5,6 +5,7 @@
 import { getProfiles, isArchive, upload } from "./api.js";
 import { documentsTable } from "./documents-table.js";
 import { h } from "./dom.js";
+import { t } from "./i18n/index.js";
 import { jobsTable } from "./jobs-table.js";
 
 export function showHome(main: HTMLElement, signal: AbortSignal): void {
@@ -14,33 +15,24 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
     id: "language",
     name: "language",
     pattern: "[a-z]{2,3}",
-    placeholder: "detected",
+    placeholder: t("upload.detected"),
     size: "6",
     "aria-describedby": "language-hint",
   });
   const progress = h("progress", { max: "1", value: "0", id: "upload-progress", hidden: true });
   const status = h("p", { role: "status", "aria-live": "polite", class: "status" });
-  const drop = h(
-    "div",
-    { class: "drop" },
-    h(
-      "label",
-      { for: "file" },
-      "Document (PDF, image, ALTO, PAGE, hOCR or text) or a ZIP or TAR of them, or drop it here",
-    ),
-    file,
-  );
+  const drop = h("div", { class: "drop" }, h("label", { for: "file" }, t("upload.file")), file);
   const form = h(
     "form",
     { class: "upload", "aria-labelledby": "upload-title" },
-    h("h2", { id: "upload-title" }, "Upload documents"),
+    h("h2", { id: "upload-title" }, t("upload.title")),
     drop,
-    h("label", { for: "profile" }, "Profile"),
+    h("label", { for: "profile" }, t("upload.profile")),
     profile,
-    h("label", { for: "language" }, "Language"),
+    h("label", { for: "language" }, t("upload.language")),
     language,
-    h("small", { id: "language-hint" }, "ISO 639 code such as fr, de or he; empty to detect it."),
-    h("button", { type: "submit" }, "Upload"),
+    h("small", { id: "language-hint" }, t("upload.languageHint")),
+    h("button", { type: "submit" }, t("upload.submit")),
     progress,
     status,
   );
@@ -49,7 +41,7 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
     status.textContent = message;
     documents.refresh();
   });
-  main.append(h("h1", {}, "Review extractions"), form, jobs.element, documents.element);
+  main.append(h("h1", {}, t("home.title")), form, jobs.element, documents.element);
 
   getProfiles()
     .then(({ default: preferred, profiles }) => {
@@ -73,7 +65,7 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
     const dropped = event.dataTransfer?.files;
     if (!dropped?.length) return;
     file.files = dropped;
-    status.textContent = `${dropped[0]?.name} is ready: press Upload.`;
+    status.textContent = t("upload.ready", { name: dropped[0]?.name ?? "" });
   });
   // A file dropped beside the zone would make the browser leave the page to show it.
   for (const type of ["dragover", "drop"])
@@ -89,13 +81,16 @@ export function showHome(main: HTMLElement, signal: AbortSignal): void {
     body.append("file", chosen, chosen.name);
     progress.hidden = false;
     progress.value = 0;
-    status.textContent = `Uploading ${chosen.name}…`;
+    status.textContent = t("upload.uploading", { name: chosen.name });
     upload(body, isArchive(chosen), (fraction) => {
       progress.value = fraction;
     })
       .then((job) => {
         progress.value = 1;
-        status.textContent = `${chosen.name} is queued as ${job.kind === "batch" ? "batch" : "job"} ${job.id}.`;
+        status.textContent = t(job.kind === "batch" ? "upload.queuedBatch" : "upload.queuedJob", {
+          name: chosen.name,
+          id: job.id,
+        });
         jobs.watch(job.id);
         form.reset();
       })

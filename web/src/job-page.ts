@@ -5,25 +5,40 @@
  */
 import { FINISHED, getBatch, getJob, type JobDocument, type JobView, listJobDocuments } from "./api.js";
 import { h, placeChildren, rowCache } from "./dom.js";
-import { cancelButton, describeJob, jobFraction, jobLabel } from "./job-status.js";
+import { formatNumber, type MessageKey, t } from "./i18n/index.js";
+import { cancelButton, describeJob, jobFraction, jobKind, jobLabel } from "./job-status.js";
+import { DOCUMENT_STATES, describeDocuments, describeProgress } from "./review-progress.js";
 import { documentHref } from "./routes.js";
 
 const PAGE_SIZE = 100;
+
+/** The states a job's document can be in, as the filter offers them ("all" first). */
+const TASK_STATES: Record<string, MessageKey> = {
+  all: "task.all",
+  queued: "task.queued",
+  running: "task.running",
+  retrying: "task.retrying",
+  done: "task.done",
+  failed: "task.failed",
+  cancelled: "task.cancelled",
+};
+
+const taskState = (state: string) => (TASK_STATES[state] ? t(TASK_STATES[state]) : state);
 /** The documents shown are read again at most this often while the job runs. */
 const DOCUMENTS_REFRESH_MS = 2000;
 
 export async function showJob(main: HTMLElement, id: string, signal: AbortSignal): Promise<void> {
-  main.append(h("p", { role: "status" }, "Loading the job…"));
+  main.append(h("p", { role: "status" }, t("job.loading")));
   let job: JobView;
   try {
     job = await getJob(id);
   } catch (error) {
-    main.replaceChildren(h("h1", {}, "Job"), h("p", { role: "alert" }, (error as Error).message));
+    main.replaceChildren(h("h1", {}, t("job.title")), h("p", { role: "alert" }, (error as Error).message));
     return;
   }
   const title = h("h1", { dir: "auto" }, jobLabel(job));
   const state = h("p", { class: "state", role: "status" });
-  const bar = h("progress", { max: "1", "aria-label": "Progress of the job" });
+  const bar = h("progress", { max: "1", "aria-label": t("job.progress") });
   const actions = h("p", { class: "actions" });
   const documents = documentsTable(id, job.profile, signal);
   const skipped = h("section", { "aria-labelledby": "skipped-title" });
@@ -34,7 +49,7 @@ export async function showJob(main: HTMLElement, id: string, signal: AbortSignal
     const batch = await getBatch(id);
     if (signal.aborted || !batch.skipped.length) return;
     skipped.replaceChildren(
-      h("h2", { id: "skipped-title" }, `Skipped entries (${batch.progress.skipped})`),
+      h("h2", { id: "skipped-title" }, t("job.skipped", { count: batch.progress.skipped })),
       h(
         "ul",
         {},
@@ -58,9 +73,9 @@ export async function showJob(main: HTMLElement, id: string, signal: AbortSignal
       h(
         "a",
         { href: `${view.links.results}?format=jsonl`, download: `${view.id}.jsonl` },
-        "Results (JSON Lines)",
+        t("job.resultsJsonl"),
       ),
-      h("a", { href: `${view.links.results}?format=csv`, download: `${view.id}.csv` }, "Results (CSV)"),
+      h("a", { href: `${view.links.results}?format=csv`, download: `${view.id}.csv` }, t("job.resultsCsv")),
       FINISHED.has(view.state)
         ? ""
         : cancelButton(view, show, (error) => {
@@ -74,10 +89,16 @@ export async function showJob(main: HTMLElement, id: string, signal: AbortSignal
     h(
       "p",
       { class: "meta" },
-      `${job.kind} · profile ${job.profile} · started ${new Date(job.createdAt).toLocaleString()} · id ${job.id}`,
+      t("job.meta", {
+        kind: jobKind(job),
+        profile: job.profile,
+        started: new Date(job.createdAt),
+        id: job.id,
+      }),
     ),
     state,
     bar,
+    documents.review,
     actions,
     documents.element,
     skipped,
@@ -100,26 +121,36 @@ export async function showJob(main: HTMLElement, id: string, signal: AbortSignal
 function documentsTable(jobId: string, profile: string, signal: AbortSignal) {
   const body = h("tbody");
   const status = h("p", { class: "status", role: "status" });
-  const more = h("button", { type: "button", hidden: true }, "Show more documents");
+  const more = h("button", { type: "button", hidden: true }, t("documents.more"));
   const filter = h(
     "select",
     { id: "document-state" },
-    ...["all", "queued", "running", "retrying", "done", "failed", "cancelled"].map((value) =>
-      h("option", { value }, value),
-    ),
+    ...Object.entries(TASK_STATES).map(([value, key]) => h("option", { value }, t(key))),
   );
+  const review = h("p", { class: "review-progress", role: "status" });
   const element = h(
     "section",
     { "aria-labelledby": "documents-title" },
-    h("h2", { id: "documents-title" }, "Documents"),
-    h("p", { class: "inline" }, h("label", { for: "document-state" }, "Show documents that are"), filter),
+    h("h2", { id: "documents-title" }, t("documents.title")),
+    h("p", { class: "inline" }, h("label", { for: "document-state" }, t("job.showState")), filter),
     h(
       "table",
       { class: "documents" },
       h(
         "thead",
         {},
-        h("tr", {}, ...["Entry", "State", "Pages", "Tries", ""].map((t) => h("th", { scope: "col" }, t))),
+        h(
+          "tr",
+          {},
+          ...[
+            t("job.entry"),
+            t("job.stateColumn"),
+            t("documents.pages"),
+            t("job.tries"),
+            t("documents.reviewColumn"),
+            "",
+          ].map((title) => h("th", { scope: "col" }, title)),
+        ),
       ),
       body,
     ),
@@ -132,7 +163,7 @@ function documentsTable(jobId: string, profile: string, signal: AbortSignal) {
 
   const row = rowCache<JobDocument>(
     (entry) => String(entry.task),
-    (entry) => `${entry.state} ${entry.attempts}`,
+    (entry) => `${entry.state} ${entry.attempts} ${JSON.stringify(entry.review)}`,
     (entry) => drawRow(entry),
   );
   const drawRow = (entry: JobDocument) => {
@@ -140,14 +171,19 @@ function documentsTable(jobId: string, profile: string, signal: AbortSignal) {
       "tr",
       {},
       h("td", { dir: "auto" }, entry.path),
-      h("td", {}, entry.error ? `${entry.state}: ${entry.error.message}` : entry.state),
-      h("td", {}, entry.pages === undefined ? "" : String(entry.pages)),
-      h("td", {}, String(entry.attempts)),
+      h("td", {}, entry.error ? `${taskState(entry.state)}: ${entry.error.message}` : taskState(entry.state)),
+      h("td", {}, entry.pages === undefined ? "" : formatNumber(entry.pages)),
+      h("td", {}, formatNumber(entry.attempts)),
+      h("td", {}, entry.review ? t(DOCUMENT_STATES[entry.review.state]) : ""),
       h(
         "td",
         {},
         entry.state === "done"
-          ? h("a", { href: documentHref(entry.document, profile, { job: jobId }) }, `Open ${entry.path}`)
+          ? h(
+              "a",
+              { href: documentHref(entry.document, profile, { job: jobId }) },
+              t("documents.open", { name: entry.path }),
+            )
           : "",
       ),
     );
@@ -161,13 +197,18 @@ function documentsTable(jobId: string, profile: string, signal: AbortSignal) {
     do {
       const answer = await listJobDocuments(jobId, { state, after, limit: PAGE_SIZE });
       entries.push(...answer.documents);
+      if (answer.review)
+        review.textContent = t("job.review", {
+          documents: answer.review.documents ? describeDocuments(answer.review.documents) : "",
+          counts: describeProgress(answer.review),
+        });
       after = answer.next;
     } while (after !== undefined && entries.length < count);
     if (signal.aborted) return;
     placeChildren(body, entries.map(row));
     shown = entries.length;
     more.hidden = after === undefined;
-    status.textContent = entries.length ? "" : "No document in this state.";
+    status.textContent = entries.length ? "" : t("job.noneInState");
   }
   const report = (error: Error) => {
     status.textContent = error.message;
@@ -178,6 +219,7 @@ function documentsTable(jobId: string, profile: string, signal: AbortSignal) {
   load(PAGE_SIZE).catch(report);
   return {
     element,
+    review,
     refreshSoon() {
       timer ??= setTimeout(() => {
         timer = undefined;

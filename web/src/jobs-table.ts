@@ -5,7 +5,8 @@
  */
 import { FINISHED, type JobView, listJobs } from "./api.js";
 import { h, placeChildren, rowCache } from "./dom.js";
-import { cancelButton, deleteJobButton, describeJob, jobFraction, jobLabel } from "./job-status.js";
+import { formatDate, t } from "./i18n/index.js";
+import { cancelButton, deleteJobButton, describeJob, jobFraction, jobKind, jobLabel } from "./job-status.js";
 import { documentHref, jobHref } from "./routes.js";
 
 const ACTIVE_POLL_MS = 1000;
@@ -26,9 +27,9 @@ export function jobsTable(
 ): { element: HTMLElement; watch(id: string): void } {
   const body = h("tbody");
   const status = h("p", { class: "status", role: "status" });
-  const more = h("button", { type: "button", hidden: true }, "Show older jobs");
+  const more = h("button", { type: "button", hidden: true }, t("jobs.more"));
   // Takes the focus when the row that had it is deleted, so keyboard users keep their place.
-  const title = h("h2", { id: "jobs-title", tabindex: "-1" }, "Jobs and batches");
+  const title = h("h2", { id: "jobs-title", tabindex: "-1" }, t("jobs.title"));
   const element = h(
     "section",
     { "aria-labelledby": "jobs-title" },
@@ -42,9 +43,15 @@ export function jobsTable(
         h(
           "tr",
           {},
-          ...["Name", "Kind", "Profile", "Started", "State", "Progress", ""].map((title) =>
-            h("th", { scope: "col" }, title),
-          ),
+          ...[
+            t("jobs.name"),
+            t("jobs.kind"),
+            t("jobs.profile"),
+            t("jobs.started"),
+            t("jobs.state"),
+            t("jobs.progress"),
+            "",
+          ].map((title) => h("th", { scope: "col" }, title)),
         ),
       ),
       body,
@@ -72,12 +79,13 @@ export function jobsTable(
 
   function drawRow(job: JobView): HTMLTableRowElement {
     const label = jobLabel(job);
-    const bar = h("progress", { max: "1", "aria-label": `Progress of ${label}` });
+    const bar = h("progress", { max: "1", "aria-label": t("jobs.progressOf", { name: label }) });
     bar.value = jobFraction(job);
     const link = documentLink(job);
     const actions = h("td", { class: "actions" });
-    if (link) actions.append(h("a", { href: link }, `Open ${label}`));
-    if (job.kind !== "document") actions.append(h("a", { href: jobHref(job.id) }, `Details of ${label}`));
+    if (link) actions.append(h("a", { href: link }, t("jobs.open", { name: label })));
+    if (job.kind !== "document")
+      actions.append(h("a", { href: jobHref(job.id) }, t("jobs.details", { name: label })));
     const report = (error: Error) => {
       status.textContent = error.message;
     };
@@ -86,7 +94,7 @@ export function jobsTable(
         ? deleteJobButton(
             job,
             () => {
-              status.textContent = `The job ${label} is deleted.`;
+              status.textContent = t("jobs.deleted", { name: label });
               title.focus();
               refresh();
             },
@@ -98,9 +106,9 @@ export function jobsTable(
       "tr",
       { "data-job": job.id },
       h("td", { dir: "auto" }, label),
-      h("td", {}, job.kind),
+      h("td", {}, jobKind(job)),
       h("td", {}, job.profile),
-      h("td", {}, h("time", { datetime: job.createdAt }, new Date(job.createdAt).toLocaleString())),
+      h("td", {}, h("time", { datetime: job.createdAt }, formatDate(job.createdAt))),
       h("td", { class: "state" }, describeJob(job)),
       h("td", {}, bar),
       actions,
@@ -120,14 +128,14 @@ export function jobsTable(
     for (const job of jobs) {
       if (running.has(job.id) && FINISHED.has(job.state))
         announce(
-          `${jobLabel(job)}: ${describeJob(job)}.${documentLink(job) ? " Open it from the table." : ""}`,
+          `${jobLabel(job)}: ${describeJob(job)}.${documentLink(job) ? ` ${t("jobs.openFromTable")}` : ""}`,
         );
       if (FINISHED.has(job.state)) running.delete(job.id);
       else running.add(job.id);
     }
     placeChildren(body, jobs.map(row));
     more.hidden = !next;
-    status.textContent = jobs.length ? "" : "No job yet: upload a document above.";
+    status.textContent = jobs.length ? "" : t("jobs.none");
     return jobs.some((job) => !FINISHED.has(job.state));
   }
 

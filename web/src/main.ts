@@ -7,6 +7,7 @@ import { type DocumentView, showDocument } from "./document-view.js";
 import { showHome } from "./home.js";
 import { showJob } from "./job-page.js";
 import { startSession } from "./session.js";
+import { siteHeader } from "./site-header.js";
 
 let shown: { path: string; controller: AbortController; document?: DocumentView } | undefined;
 
@@ -40,4 +41,5 @@ function leave(): void {
 }
 
 window.addEventListener("hashchange", route);
+siteHeader();
 startSession({ start: route, stop: leave });

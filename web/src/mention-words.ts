@@ -1,6 +1,7 @@
 /** How a mention reads, in words: its type, how it was matched to the text, and its review state. */
-import type { ReviewedMention } from "./review-api.js";
+
 import { type MessageKey, t } from "./i18n/index.js";
+import type { ReviewedMention } from "./review-api.js";
 
 /** The entity types of the default profile, named in the page's language; other types as they are. */
 const TYPE_NAMES: Record<string, MessageKey> = {
@@ -18,18 +19,23 @@ export const typeName = (type: string): string => {
 };
 
 export const REVIEW_NAMES: Record<string, MessageKey> = {
-  unreviewed: "review.unreviewed",
-  confirmed: "review.confirmed",
-  corrected: "review.corrected",
-  added: "review.added",
-  rejected: "review.rejected",
+  unreviewed: "state.unreviewed",
+  confirmed: "state.confirmed",
+  corrected: "state.corrected",
+  added: "state.added",
+  rejected: "state.rejected",
 };
 
-export const reviewName = (state: string | undefined): string => t(REVIEW_NAMES[state ?? "unreviewed"] ?? "review.unreviewed");
+export const reviewName = (state: string | undefined): string =>
+  t(REVIEW_NAMES[state ?? "unreviewed"] ?? "state.unreviewed");
 
 /** A mention's label for screen readers and tooltips: "place, exact match: Nîmes". */
 export function label(mention: ReviewedMention): string {
-  const base = t("mention.label", { type: typeName(mention.type), grounding: grounding(mention), text: mention.text });
+  const base = t("mention.label", {
+    type: typeName(mention.type),
+    grounding: grounding(mention),
+    text: mention.text,
+  });
   return mention.review && mention.review !== "unreviewed" ? `${base} (${reviewName(mention.review)})` : base;
 }
 

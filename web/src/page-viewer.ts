@@ -7,11 +7,11 @@
  * A page from an ALTO, PAGE or hOCR file has boxes but no image: they are drawn on a blank page.
  */
 import OpenSeadragon from "openseadragon";
+import type { Box } from "../../src/schemas/extraction.js";
 import type { OutputPage } from "./api.js";
-import { strongColor } from "./colors.js";
+import { NO_COLOR, type TypeColor } from "./colors.js";
 import { h } from "./dom.js";
 import { t } from "./i18n/index.js";
-import type { Box } from "./line-boxes.js";
 
 export interface OutlinedMention {
   id: string;
@@ -33,6 +33,8 @@ export interface PageViewer {
   element: HTMLElement;
   /** Marks a mention's outlines as the current ones and brings them into view (zoomed in). */
   select(id: string): void;
+  /** Draws these mentions' outlines instead (after a correction), keeping the zoom. */
+  update(mentions: OutlinedMention[]): void;
   /** Stops the viewer (its requests and listeners). */
   destroy(): void;
 }
@@ -50,6 +52,7 @@ export function pageViewer(
   page: OutputPage,
   image: PageImage | undefined,
   mentions: OutlinedMention[],
+  colors: Map<string, TypeColor>,
   onPick: (id: string) => void,
 ): PageViewer {
   const width = page.width ?? 1;
@@ -70,49 +73,67 @@ export function pageViewer(
   const canvas = stage.querySelector(".openseadragon-canvas");
   canvas?.setAttribute("role", "img");
   canvas?.setAttribute("aria-label", t(image ? "viewer.label" : "viewer.labelBlank", { page: page.number }));
+  // The tiles are parts of the one image the canvas names: each is decoration on its own.
+  viewer.addHandler("tile-drawn", () => {
+    for (const tile of stage.querySelectorAll("img:not([alt])")) tile.setAttribute("alt", "");
+  });
 
   // Viewport coordinates: the page's width is 1; boxes are in page pixels whatever size the image has.
   const rect = (box: Box) =>
     new OpenSeadragon.Rect(box.x / width, box.y / width, box.width / width, box.height / width);
-  const trackers: OpenSeadragon.MouseTracker[] = [];
-  const outlines: { element: HTMLElement; box: Box }[] = [];
-  for (const mention of mentions)
-    for (const [index, box] of mention.boxes.entries()) {
-      const outline = h("div", {
-        class: `mention outline ${mention.alignment} review-${mention.review ?? "unreviewed"}`,
-        "data-id": mention.id,
-        "data-type": mention.type,
-        "data-alignment": mention.alignment,
-        "data-line": String(index + 1),
-        "aria-hidden": "true",
-      });
-      outline.style.setProperty("--type-strong", strongColor(mention.type));
-      outlines.push({ element: outline, box });
-      trackers.push(
-        new OpenSeadragon.MouseTracker({
-          element: outline,
-          clickHandler: (event) => {
-            if (event.quick) onPick(mention.id);
-          },
-        }),
-      );
-    }
+  let trackers: OpenSeadragon.MouseTracker[] = [];
+  let outlines: { element: HTMLElement; box: Box }[] = [];
+  let shown = mentions;
+  let current: string | undefined;
+
+  /** One outline per line of each mention; a click (not a drag) focuses the mention. */
+  function outline(mentionsShown: OutlinedMention[]): void {
+    for (const tracker of trackers) tracker.destroy();
+    trackers = [];
+    outlines = mentionsShown.flatMap((mention) =>
+      mention.boxes.map((box, index) => {
+        const element = h("div", {
+          class: `mention outline ${mention.alignment} review-${mention.review ?? "unreviewed"}`,
+          "data-id": mention.id,
+          "data-type": mention.type,
+          "data-alignment": mention.alignment,
+          "data-line": String(index + 1),
+          "aria-hidden": "true",
+        });
+        element.classList.toggle("current", mention.id === current);
+        element.style.setProperty("--type-strong", (colors.get(mention.type) ?? NO_COLOR).strong);
+        trackers.push(
+          new OpenSeadragon.MouseTracker({
+            element,
+            clickHandler: (event) => {
+              if (event.quick) onPick(mention.id);
+            },
+          }),
+        );
+        return { element, box };
+      }),
+    );
+  }
 
   let opened = false;
   let pending: string | undefined;
-  viewer.addHandler("open", () => {
-    opened = true;
+  const place = () => {
     viewer.clearOverlays();
     for (const { element, box } of outlines) viewer.addOverlay({ element, location: rect(box) });
+  };
+  outline(shown);
+  viewer.addHandler("open", () => {
+    opened = true;
+    place();
     if (pending) zoomTo(pending);
   });
   // An IIIF service that does not answer: the whole page image instead.
   viewer.addHandler("open-failed", () => {
-    if (image?.iiif && !opened) viewer.open(simpleImage(image.image));
+    if (image?.iiif && !opened) viewer.open({ tileSource: simpleImage(image.image) });
   });
 
   function zoomTo(id: string): void {
-    const boxes = mentions.find((m) => m.id === id)?.boxes ?? [];
+    const boxes = shown.find((m) => m.id === id)?.boxes ?? [];
     if (!boxes.length) return;
     const area = union(boxes);
     const viewWidth = Math.max(area.width / MENTION_SHARE, NARROWEST_VIEW * width);
@@ -152,9 +173,15 @@ export function pageViewer(
   return {
     element: h("figure", { class: "page-figure" }, controls, stage, caption),
     select(id) {
+      current = id;
       for (const { element } of outlines) element.classList.toggle("current", element.dataset.id === id);
       if (opened) zoomTo(id);
       else pending = id;
+    },
+    update(next) {
+      shown = next;
+      outline(next);
+      if (opened) place();
     },
     destroy() {
       for (const tracker of trackers) tracker.destroy();

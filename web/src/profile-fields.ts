@@ -28,7 +28,9 @@ function itemSchemas(schema: Schema): Schema[] {
 function schemaOfType(schema: Schema, type: string): Schema | undefined {
   return itemSchemas(schema).find((item) => {
     const typeProperty = asSchema(asSchema(item.properties)?.type) ?? {};
-    return typeProperty.const === type || (Array.isArray(typeProperty.enum) && typeProperty.enum.includes(type));
+    return (
+      typeProperty.const === type || (Array.isArray(typeProperty.enum) && typeProperty.enum.includes(type))
+    );
   });
 }
 

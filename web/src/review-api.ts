@@ -4,8 +4,7 @@
  * else changed the record meanwhile, the API refuses it (412) and RecordChanged carries the record as
  * it is now, with who changed it.
  */
-import type { ApiError } from "./api-error.js";
-import { send } from "./api.js";
+
 import type {
   MentionPatch,
   NewMention,
@@ -13,6 +12,8 @@ import type {
   ReviewRecord,
   Revision,
 } from "../../src/schemas/review.js";
+import { send } from "./api.js";
+import type { ApiError } from "./api-error.js";
 
 export type {
   DocumentReviewState,

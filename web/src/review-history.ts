@@ -61,6 +61,7 @@ function describeChange(change: Revision["changes"][number]): string {
   if (before.entity !== after.entity) parts.push(`${before.entity} → ${after.entity}`);
   if (JSON.stringify(before.attributes) !== JSON.stringify(after.attributes))
     parts.push(`${JSON.stringify(before.attributes)} → ${JSON.stringify(after.attributes)}`);
-  if (before.review !== after.review) parts.push(`${reviewName(before.review)} → ${reviewName(after.review)}`);
+  if (before.review !== after.review)
+    parts.push(`${reviewName(before.review)} → ${reviewName(after.review)}`);
   return `${after.text}: ${parts.join("; ")}`;
 }

@@ -5,9 +5,9 @@
  * (or the refusal) is said in the panel's status line.
  */
 import { h } from "./dom.js";
-import { formatDate, t } from "./i18n/index.js";
+import { t } from "./i18n/index.js";
 import { reviewName, typeName } from "./mention-words.js";
-import { attributeFields, type AttributeField } from "./profile-fields.js";
+import { type AttributeField, attributeFields } from "./profile-fields.js";
 import { corrections, type ProfileSchema, type ReviewedMention } from "./review-api.js";
 import type { ReviewStore } from "./review-store.js";
 import type { SelectionFollower } from "./selection.js";
@@ -167,7 +167,12 @@ export function reviewPanel(
         t("review.moved", { text: selected.text }),
       );
     });
-    return h("p", { class: "actions" }, move, h("span", { class: "hint" }, t("review.moveHint", { text: shown.text })));
+    return h(
+      "p",
+      { class: "boundaries" },
+      move,
+      h("small", { class: "hint" }, t("review.moveHint", { text: shown.text })),
+    );
   }
 
   function entityControls(shown: ReviewedMention): HTMLElement {
@@ -252,7 +257,8 @@ export function reviewPanel(
     reject() {
       const shown = mention();
       if (!shown) status.textContent = t("review.pickHint");
-      else if (shown.review !== "rejected") patch({ review: "rejected" }, t("review.rejectedDone", { text: shown.text }));
+      else if (shown.review !== "rejected")
+        patch({ review: "rejected" }, t("review.rejectedDone", { text: shown.text }));
     },
   };
   store.subscribe(draw);

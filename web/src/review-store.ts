@@ -4,6 +4,8 @@
  * refuses a correction because someone else changed the record meanwhile, nothing is overwritten: the
  * conflict is kept for the page to show (who, when) until the reader reloads the record.
  */
+
+import { editorName } from "./editor-name.js";
 import {
   type Correction,
   correct,
@@ -13,7 +15,6 @@ import {
   type Revision,
   type Versioned,
 } from "./review-api.js";
-import { editorName } from "./editor-name.js";
 
 export interface ReviewStore {
   record(): ReviewRecord;

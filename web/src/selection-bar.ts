@@ -44,10 +44,19 @@ export function selectionBar(
     if (!chosen) return;
     status.textContent = t("review.sending");
     store
-      .send(corrections.add(documentId, { type: type.value, start: chosen.start, end: chosen.end, text: chosen.text }))
+      .send(
+        corrections.add(documentId, {
+          type: type.value,
+          start: chosen.start,
+          end: chosen.end,
+          text: chosen.text,
+        }),
+      )
       .then(
         (revision) => {
-          status.textContent = revision ? t("selection.added", { text: chosen.text, type: typeName(type.value) }) : "";
+          status.textContent = revision
+            ? t("selection.added", { text: chosen.text, type: typeName(type.value) })
+            : "";
         },
         (error: Error) => {
           status.textContent = error.message;

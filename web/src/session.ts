@@ -6,6 +6,7 @@
  */
 import { getSession, type Session, SIGN_IN_NEEDED, SignInNeeded, signIn, signOut } from "./api.js";
 import { h } from "./dom.js";
+import { type MessageKey, t } from "./i18n/index.js";
 
 interface Views {
   /** Shows the view the address asks for. */
@@ -34,6 +35,12 @@ export function startSession(views: Views): void {
     });
 }
 
+const ROLES: Record<Session["role"], MessageKey> = {
+  reader: "role.reader",
+  submitter: "role.submitter",
+  admin: "role.admin",
+};
+
 function showSignIn(main: HTMLElement, signedIn: (session: Session) => void): void {
   document.getElementById("identity")?.remove();
   const key = h("input", {
@@ -48,16 +55,16 @@ function showSignIn(main: HTMLElement, signedIn: (session: Session) => void): vo
   const form = h(
     "form",
     { id: "sign-in", class: "sign-in", "aria-labelledby": "sign-in-title" },
-    h("h1", { id: "sign-in-title" }, "Sign in"),
-    h("p", {}, "This service asks for an API key. Your administrator makes one with palimpsest keys create."),
-    h("label", { for: "api-key" }, "API key"),
+    h("h1", { id: "sign-in-title" }, t("signIn.title")),
+    h("p", {}, t("signIn.explain")),
+    h("label", { for: "api-key" }, t("signIn.key")),
     key,
-    h("button", { type: "submit" }, "Sign in"),
+    h("button", { type: "submit" }, t("signIn.submit")),
     status,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    status.textContent = "Signing in…";
+    status.textContent = t("signIn.signingIn");
     signIn(key.value)
       .then((session) => {
         main.replaceChildren();
@@ -79,16 +86,10 @@ function showIdentity(session: Session, main: HTMLElement): void {
   document.getElementById("identity")?.remove();
   if (session.mode === "open") {
     if (!document.getElementById("open-mode"))
-      header.after(
-        h(
-          "p",
-          { id: "open-mode", class: "banner", role: "note" },
-          "Open mode: this service asks for no API key. Anyone who can reach it can read, change and delete every document.",
-        ),
-      );
+      header.after(h("p", { id: "open-mode", class: "banner", role: "note" }, t("signIn.openMode")));
     return;
   }
-  const out = h("button", { type: "button" }, "Sign out");
+  const out = h("button", { type: "button" }, t("signIn.signOut"));
   out.addEventListener("click", () => {
     signOut()
       .catch(() => {})
@@ -97,5 +98,7 @@ function showIdentity(session: Session, main: HTMLElement): void {
         main.focus();
       });
   });
-  header.append(h("p", { id: "identity", class: "identity" }, `${session.tenant} · ${session.role} `, out));
+  header.append(
+    h("p", { id: "identity", class: "identity" }, `${session.tenant} · ${t(ROLES[session.role])} `, out),
+  );
 }

@@ -4,13 +4,14 @@
  * owner to go on to the next page that has one. A mention's review state shows on its highlight
  * (a rejected one struck through); its label says it to screen readers.
  */
+
+import type { TypeColor } from "./colors.js";
+import { NO_COLOR } from "./colors.js";
 import { h } from "./dom.js";
 import { t } from "./i18n/index.js";
 import { label } from "./mention-words.js";
 import { type Piece, segmentText } from "./offsets.js";
 import type { ReviewedMention } from "./review-api.js";
-import type { TypeColor } from "./colors.js";
-import { NO_COLOR } from "./colors.js";
 
 export interface TextView {
   element: HTMLElement;

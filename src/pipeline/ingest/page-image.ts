@@ -5,6 +5,7 @@
  * PDF page as OCR made it (its embedded scan, or a rendering at OCR_DPI). Text and OCR exports (ALTO,
  * PAGE, hOCR) hold no image: an export only names the scan it describes.
  */
+import type { Sharp } from "sharp";
 import { PalimpsestError } from "../../errors.js";
 import { imageDecoder, undecodable } from "../ocr/decode-image.js";
 import type { PageImageOptions } from "./page-source.js";
@@ -47,15 +48,21 @@ export async function isPageImageAsStored(head: Uint8Array, options: PageImageOp
   }
 }
 
-/** The page as a JPEG. NOT_FOUND past the last page, NO_PAGE_IMAGE for a document without images. */
-export async function pageImage(bytes: Uint8Array, options: PageImageOptions): Promise<Buffer> {
+/**
+ * The page as a decoder, transparent parts (a PNG's alpha, a rendered PDF page's background) made
+ * paper. NOT_FOUND past the last page, NO_PAGE_IMAGE for a document without images.
+ */
+export async function pageDecoder(bytes: Uint8Array, options: PageImageOptions): Promise<Sharp> {
   const format = formatByMagic(bytes);
   if (format === undefined || !("pageImage" in format)) throw noPageImage();
-  const page = await format.pageImage(bytes, options);
+  return (await format.pageImage(bytes, options)).flatten({ background: "white" });
+}
+
+/** The page as a JPEG. NOT_FOUND past the last page, NO_PAGE_IMAGE for a document without images. */
+export async function pageImage(bytes: Uint8Array, options: PageImageOptions): Promise<Buffer> {
+  const page = await pageDecoder(bytes, options);
   try {
     return await page
-      // Transparent parts (a PNG's alpha, a rendered PDF page's background) are paper.
-      .flatten({ background: "white" })
       .resize({ width: options.maxWidth, height: JPEG_MAX_SIDE, fit: "inside", withoutEnlargement: true })
       .jpeg({ quality: JPEG_QUALITY })
       .toBuffer();

@@ -8,8 +8,10 @@
  *   picture) the page is read as it is.
  * - without it, the engine reads the page four times, once per quarter turn, each copy scaled down
  *   to a quarter of OCR_ORIENTATION_PIXELS, and the turn under which it reads the most letters surely
- *   (OCR_TEXT_CONFIDENCE) wins, by at least twice the letters read upright: a wrong turn costs a page
- *   more than a missed one.
+ *   (OCR_TEXT_CONFIDENCE) on lines that run across the image wins, by at least twice the letters read
+ *   upright: a wrong turn costs a page more than a missed one. Only lines across count because
+ *   tesseract reads a page turned a quarter clockwise as lines running down, nearly as surely as
+ *   upright.
  *
  * Either way the engine is given at most OCR_ORIENTATION_PIXELS for it, charged to the document's
  * OCR budget like the page itself.
@@ -89,13 +91,14 @@ export function bestTurn(letters: ReadonlyMap<QuarterTurn, number>): QuarterTurn
   return most >= FALLBACK_ADVANTAGE * upright ? best : 0;
 }
 
-/** Letters in the words read at `sureConfidence` or more. */
+/** Letters in the words read at `sureConfidence` or more, on lines that run across (wider than high). */
 export function sureLetters(blocks: readonly SourceBlock[], sureConfidence: number): number {
   let count = 0;
   for (const block of blocks)
     for (const line of block.lines)
-      for (const word of line.words)
-        if (isSureWord(word, sureConfidence)) count += word.text.match(/\p{L}/gu)?.length ?? 0;
+      if (!line.box || line.box.width >= line.box.height)
+        for (const word of line.words)
+          if (isSureWord(word, sureConfidence)) count += word.text.match(/\p{L}/gu)?.length ?? 0;
   return count;
 }
 

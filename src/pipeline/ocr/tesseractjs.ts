@@ -11,6 +11,7 @@
  */
 import { createRequire } from "node:module";
 import type { Worker as ThreadWorker } from "node:worker_threads";
+import sharp from "sharp";
 import Tesseract from "tesseract.js";
 import { Limiter } from "../../concurrency/limiter.js";
 import type { Log } from "../../logger.js";
@@ -58,14 +59,11 @@ export function createTesseractJsEngine({ tessdata, maxWorkers, log }: Tesseract
 
   async function startOrienter(): Promise<Tesseract.Worker> {
     await tessdata.prepare([OSD_MODEL]);
-    const worker = await Tesseract.createWorker([OSD_MODEL], Tesseract.OEM.TESSERACT_ONLY, {
+    return Tesseract.createWorker([OSD_MODEL], Tesseract.OEM.TESSERACT_ONLY, {
       ...workerOptions,
       legacyCore: true,
       legacyLang: true,
     });
-    // Without a resolution OSD assumes 70 dpi anyway, but says so on stderr for every page.
-    await worker.setParameters({ user_defined_dpi: "70" });
-    return worker;
   }
 
   return {
@@ -84,12 +82,13 @@ export function createTesseractJsEngine({ tessdata, maxWorkers, log }: Tesseract
       ),
     ...(tessdata.models.has(OSD_MODEL)
       ? {
-          detectOrientation: (image, signal) =>
-            orienters.run(
+          detectOrientation: async (image, signal) => {
+            const withResolution = await resolutionRecorded(image);
+            return orienters.run(
               OSD_MODEL,
               startOrienter,
               async (worker) => {
-                const { data } = await worker.detect(Buffer.from(image));
+                const { data } = await worker.detect(withResolution);
                 const turn = data.orientation_degrees;
                 const confidence = data.orientation_confidence;
                 if (turn === null || confidence === null || !(QUARTER_TURNS as number[]).includes(turn))
@@ -97,13 +96,23 @@ export function createTesseractJsEngine({ tessdata, maxWorkers, log }: Tesseract
                 return { turn: turn as QuarterTurn, confidence };
               },
               signal,
-            ),
+            );
+          },
         }
       : {}),
     async close() {
       await Promise.all([readers.close(), orienters.close()]);
     },
   };
+}
+
+/**
+ * The image with its resolution written in it: OSD complains on stderr, for every page, of an image
+ * that records none. sharp reports 72 dpi for a PNG that records none, so that is what it gets.
+ */
+async function resolutionRecorded(image: Uint8Array): Promise<Buffer> {
+  const { density = 72 } = await sharp(image).metadata();
+  return sharp(image).withMetadata({ density }).png({ compressionLevel: 1 }).toBuffer();
 }
 
 interface WorkerPool {
