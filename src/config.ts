@@ -707,7 +707,8 @@ export const SETTINGS = {
     affectsResults: false,
     default: 16_000_000,
     parse: integer(4096),
-    description: "Most pixels (width x height) of one image the IIIF Image API makes (its info.json's maxArea).",
+    description:
+      "Most pixels (width x height) of one image the IIIF Image API makes (its info.json's maxArea).",
   },
   iiifTileSize: {
     env: "IIIF_TILE_SIZE",

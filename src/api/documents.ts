@@ -80,7 +80,15 @@ export async function documentRoutes(fastify: FastifyInstance, services: Service
     async (request) => {
       const { limit, before, profile, q, mediaType, review } = request.query;
       const { tenant } = caller(request);
-      const page = await store.listLatestResults({ tenant, limit, before, profile, mediaType, name: q, review });
+      const page = await store.listLatestResults({
+        tenant,
+        limit,
+        before,
+        profile,
+        mediaType,
+        name: q,
+        review,
+      });
       const reviews = await reviewsOf(store, tenant, page.results);
       return {
         documents: page.results.map((result) => documentListView(result, reviews)),

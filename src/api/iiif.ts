@@ -6,6 +6,7 @@
  * size, in the pixel space of the mentions' boxes; the access and tenant rules are the document
  * routes'. Decoded pages are kept for the next tiles (iiif/page-cache.ts).
  */
+import { createHash } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Limiter } from "../concurrency/limiter.js";
@@ -116,8 +117,13 @@ export async function iiifRoutes(fastify: FastifyInstance, services: Services): 
     },
     async (request, reply) => {
       const { document, page: number, region, size, rotation, file } = request.params;
-      // Weak: the same cut of the same page, whichever encoder and settings made the bytes.
-      const etag = `W/"${document}-${number}-${region}-${size}-${rotation}-${file}"`;
+      // Weak: the same cut of the same page, whichever encoder and settings made the bytes. Hashed, as
+      // the parameters hold commas, which separate the tags of If-None-Match.
+      const cut = createHash("sha256")
+        .update(`${region}/${size}/${rotation}/${file}`)
+        .digest("hex")
+        .slice(0, 24);
+      const etag = `W/"${document}-${number}-${cut}"`;
       if (matches(request.headers["if-none-match"], etag))
         return reply.code(304).header("etag", etag).header("cache-control", IMMUTABLE).send();
       const decoded = await page(request, document, number);
@@ -128,8 +134,11 @@ export async function iiifRoutes(fastify: FastifyInstance, services: Services): 
       if (operation.rotation !== 0)
         // Turned after the cut and the scaling, which sharp would otherwise do first.
         image = fromPixels(await decodePage(image)).rotate(operation.rotation);
-      if (operation.gray) image = image.grayscale();
-      const bytes = await (operation.format === "png" ? image.png() : image.jpeg({ quality: JPEG_QUALITY })).toBuffer();
+      if (operation.gray) image = image.grayscale().toColourspace("b-w");
+      const bytes = await (operation.format === "png"
+        ? image.png()
+        : image.jpeg({ quality: JPEG_QUALITY })
+      ).toBuffer();
       return reply
         .headers({ "content-type": MEDIA_TYPES[operation.format], etag, "cache-control": IMMUTABLE })
         .send(bytes);

@@ -12,12 +12,13 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { PalimpsestError } from "../errors.js";
 import { csvOf, jsonLinesOf, resultLines } from "../jobs/results.js";
-import { jobProgressView, reviewKey } from "../review/progress.js";
 import { uploadedArchive } from "../jobs/submit.js";
+import { jobProgressView, reviewKey } from "../review/progress.js";
 import { noContent, refTo, streamed } from "../schemas/builders.js";
 import { Job, JobDocumentList, JobList } from "../schemas/job.js";
 import { IdParams, JobDocumentsQuery, JobListQuery, ResultsQuery } from "../schemas/requests.js";
 import { closeServices, type Services } from "../services.js";
+import { reviewsOf } from "./document-view.js";
 import {
   chosenRepresentation,
   negotiate,
@@ -25,7 +26,6 @@ import {
   type Representation,
   responseContent,
 } from "./export-format.js";
-import { reviewsOf } from "./document-view.js";
 import { findJob, jobDocumentView, jobView } from "./job-view.js";
 import { pageEnd } from "./paging.js";
 import { caller } from "./plugins/authentication.js";
@@ -134,7 +134,11 @@ export async function jobRoutes(fastify: FastifyInstance, services: Services): P
       const page = tasks.slice(0, limit);
       const next = tasks.length > limit ? page.at(-1)?.id : undefined;
       const { profile } = job.spec;
-      const reviews = await reviewsOf(store, job.tenant, page.map(({ documentId }) => ({ documentId, profile })));
+      const reviews = await reviewsOf(
+        store,
+        job.tenant,
+        page.map(({ documentId }) => ({ documentId, profile })),
+      );
       return {
         documents: page.map((task) =>
           jobDocumentView(task, profile, reviews.get(reviewKey({ documentId: task.documentId, profile }))),

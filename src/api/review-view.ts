@@ -1,8 +1,9 @@
 /** How the API shows a reviewed record (GET /v1/documents/:id/record and the corrections' answers). */
+
+import type { Extraction } from "../pipeline/extraction.js";
 import { resultDifferences } from "../review/differences.js";
 import { countStates, documentState, progressView } from "../review/progress.js";
 import type { LoadedRecord } from "../review/records.js";
-import type { Extraction } from "../pipeline/extraction.js";
 import type { ReviewRecord } from "../schemas/review.js";
 
 export const recordLink = (documentId: string, profile: string) =>
@@ -21,7 +22,11 @@ export function recordView(record: LoadedRecord, options: { text: boolean }): Re
     etag: record.etag,
     ...(stored ? { updatedAt: new Date(stored.updatedAt).toISOString() } : {}),
     progress: progressView(counts, documentState(counts, record.revision)),
-    result: { id: result.id, createdAt: new Date(result.createdAt).toISOString(), model: extraction.model.id },
+    result: {
+      id: result.id,
+      createdAt: new Date(result.createdAt).toISOString(),
+      model: extraction.model.id,
+    },
     ...(newer ? { newerResult: newerView(extraction, newer.id, newer.createdAt, newer.extraction) } : {}),
     ...(options.text ? { text: extraction.text } : {}),
     mentions: record.mentions,

@@ -29,7 +29,7 @@ import {
   MergeRequest,
   NewMention,
   RecordQuery,
-  ReviewedMention,
+  type ReviewedMention,
   ReviewQuery,
   ReviewRecord,
   RevisionList,
@@ -97,7 +97,10 @@ export async function reviewRoutes(fastify: FastifyInstance, services: Services)
     const saved = await reviews.correct(record, { editor, ...(body.note ? { note: body.note } : {}) }, apply);
     if (!saved) throw changed(await recordOf(request), ifMatch);
     reply.header("etag", saved.record.etag);
-    return { ...recordView(saved.record, { text: false }), change: revisionView(saved.change, saved.record.result.id) };
+    return {
+      ...recordView(saved.record, { text: false }),
+      change: revisionView(saved.change, saved.record.result.id),
+    };
   }
 
   /** The API key's name, else its id; "anonymous" in open mode. */
@@ -123,7 +126,8 @@ export async function reviewRoutes(fastify: FastifyInstance, services: Services)
       schema: {
         operationId: "getDocumentRecord",
         tags: ["review"],
-        summary: "The document's reviewed record: each mention with its review state, the ETag to correct it with",
+        summary:
+          "The document's reviewed record: each mention with its review state, the ETag to correct it with",
         description:
           "Before the first correction, the latest result with every mention unreviewed (revision 0). A model result made after the record began is listed under `newerResult` with its differences; it never replaces the corrections.",
         params: IdParams,
@@ -246,7 +250,9 @@ export async function reviewRoutes(fastify: FastifyInstance, services: Services)
       serializerCompiler: plainJson,
     },
     async (request, reply) =>
-      correct(request, reply, (mentions, context) => confirmMentions(mentions, request.body.mentions, context)),
+      correct(request, reply, (mentions, context) =>
+        confirmMentions(mentions, request.body.mentions, context),
+      ),
   );
 
   app.post(

@@ -6,8 +6,9 @@
  * with offsets in Unicode code points, half-open, exactly as the product reports them; `text` on a
  * mention is optional and, when given, must be the slice the offsets point to (which catches offsets
  * counted in bytes or UTF-16 units). `entities` is read as `mentions`, so a result of
- * `palimpsest extract`, corrected by hand, is gold as it stands; `doc` and `lang` are read as `id`
- * and `language`.
+ * `palimpsest extract`, corrected by hand, is gold as it stands, and so is a reviewed record (a
+ * document's JSON, a job's results: people's corrections in, rejected mentions out); `doc` and `lang`
+ * are read as `id` and `language`.
  */
 import { PalimpsestError } from "../errors.js";
 import { CodePointIndex } from "../text/code-points.js";
@@ -28,9 +29,25 @@ export function parseGoldJsonl(content: string, path: string): GoldFile {
       } catch (error) {
         throw problem(`not JSON (${(error as Error).message})`);
       }
-      documents.push(readDocument(value, String(index + 1), problem));
+      const document = goldLine(value, problem);
+      if (document !== undefined) documents.push(readDocument(document, String(index + 1), problem));
     });
   return { path, format: "jsonl", documents };
+}
+
+/**
+ * The document a line holds: the line itself, or the Extraction of a line of a job's results (GET
+ * /v1/jobs/:id/results, a reviewed batch's record), none for its failed and skipped entries. A line
+ * of a mention export (`format=jsonl`) has no text to run the product on: refused, saying what to use.
+ */
+function goldLine(value: unknown, problem: (message: string) => Error): unknown {
+  if (!isRecord(value)) return value;
+  if (typeof value.path === "string" && typeof value.status === "string") return value.extraction;
+  if (typeof value.document === "string" && typeof value.entity === "string" && !("mentions" in value))
+    throw problem(
+      "this is one mention of a mention-per-line export (format=jsonl), which has no document text to run the product on; use the document's JSON (GET /v1/documents/:id/entities, one line) or its job's results (GET /v1/jobs/:id/results)",
+    );
+  return value;
 }
 
 function readDocument(value: unknown, line: string, problem: (message: string) => Error): GoldDocument {

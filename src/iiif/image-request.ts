@@ -57,7 +57,10 @@ function readRegion(value: string, page: { width: number; height: number }): Ima
   const percent = PERCENT.exec(value);
   const numbers = (pixels ?? percent)?.slice(1).map(Number);
   if (!numbers)
-    throw invalid(`The region "${value}" is none of full, square, x,y,w,h (pixels) or pct:x,y,w,h.`, "region");
+    throw invalid(
+      `The region "${value}" is none of full, square, x,y,w,h (pixels) or pct:x,y,w,h.`,
+      "region",
+    );
   const [x, y, w, h] = percent
     ? [
         ((numbers[0] as number) * page.width) / 100,
@@ -108,14 +111,16 @@ function requestedSize(
   region: { width: number; height: number },
   limits: ImageLimits,
 ): { width: number; height: number } {
-  const scaled = (scale: number) => ({
-    width: Math.max(1, Math.round(region.width * scale)),
-    height: Math.max(1, Math.round(region.height * scale)),
+  const scaled = (scale: number, round = Math.round) => ({
+    width: Math.max(1, round(region.width * scale)),
+    height: Math.max(1, round(region.height * scale)),
   });
-  // As large as the region, within the limits, its shape kept.
+  // As large as the region, within the limits (rounded down to stay so), its shape kept.
   if (value === "max")
     return scaled(
       Math.min(1, limits.maxWidth / region.width, Math.sqrt(limits.maxArea / (region.width * region.height))),
+      // Down, but not below a whole number the scale only misses by a floating-point hair.
+      (value) => Math.floor(value + 1e-9),
     );
   const percent = SIZE_PERCENT.exec(value);
   if (percent) return scaled(Number(percent[1]) / 100);
@@ -126,13 +131,16 @@ function requestedSize(
   if (confined && width !== undefined && height !== undefined)
     return scaled(Math.min(width / region.width, height / region.height));
   if (!confined && width !== undefined && height !== undefined) return { width, height };
-  if (!confined && width !== undefined) return { width, height: Math.max(1, Math.round((region.height * width) / region.width)) };
-  if (!confined && height !== undefined) return { width: Math.max(1, Math.round((region.width * height) / region.height)), height };
+  if (!confined && width !== undefined)
+    return { width, height: Math.max(1, Math.round((region.height * width) / region.width)) };
+  if (!confined && height !== undefined)
+    return { width: Math.max(1, Math.round((region.width * height) / region.height)), height };
   throw invalid(`The size "${value}" is none of max, w, ,h, pct:n, w,h or !w,h.`, "size");
 }
 
 function readRotation(value: string): ImageOperation["rotation"] {
-  if (value.startsWith("!")) throw invalid(`The rotation "${value}" mirrors the image, which this service does not do.`, "rotation");
+  if (value.startsWith("!"))
+    throw invalid(`The rotation "${value}" mirrors the image, which this service does not do.`, "rotation");
   const angle = /^\d+(\.0+)?$/.test(value) ? Number.parseFloat(value) : Number.NaN;
   if (angle === 0 || angle === 90 || angle === 180 || angle === 270) return angle;
   throw invalid(`The rotation "${value}" is not served: turn by 0, 90, 180 or 270 degrees.`, "rotation");
@@ -141,7 +149,10 @@ function readRotation(value: string): ImageOperation["rotation"] {
 function readFile(value: string): { gray: boolean; format: ImageOperation["format"] } {
   const [quality, format, ...rest] = value.split(".");
   if (rest.length > 0 || !(IIIF_QUALITIES as readonly string[]).includes(quality ?? ""))
-    throw invalid(`The quality of "${value}" is not served: ask for ${IIIF_QUALITIES.join(", ")}.`, "quality");
+    throw invalid(
+      `The quality of "${value}" is not served: ask for ${IIIF_QUALITIES.join(", ")}.`,
+      "quality",
+    );
   if (!(IIIF_FORMATS as readonly string[]).includes(format ?? ""))
     throw invalid(`The format of "${value}" is not served: ask for ${IIIF_FORMATS.join(" or ")}.`, "format");
   return { gray: quality === "gray", format: format as ImageOperation["format"] };

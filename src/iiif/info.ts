@@ -33,6 +33,13 @@ export function iiifInfo(
     tiles: [{ width: limits.tileSize, height: limits.tileSize, scaleFactors }],
     extraQualities: ["color", "gray"],
     extraFormats: ["png"],
-    extraFeatures: ["regionByPct", "sizeByPct", "sizeByConfinedWh", "rotationBy90s", "baseUriRedirect", "jsonldMediaType"],
+    extraFeatures: [
+      "regionByPct",
+      "sizeByPct",
+      "sizeByConfinedWh",
+      "rotationBy90s",
+      "baseUriRedirect",
+      "jsonldMediaType",
+    ],
   };
 }

@@ -24,7 +24,8 @@ export async function* resultLines(store: Store, jobId: string): AsyncGenerator<
     if (tasks.length === 0) break;
     const results = new Map<number, ResultRecord>();
     for (const task of tasks) {
-      const result = task.state === "done" && task.resultId ? await store.getResult(task.resultId) : undefined;
+      const result =
+        task.state === "done" && task.resultId ? await store.getResult(task.resultId) : undefined;
       if (result) results.set(task.id, result);
     }
     // A reviewed document's record, with its corrections, in place of the model's result.

@@ -21,6 +21,7 @@ import { groundChunkItems } from "./ground/ground.js";
 import { mergeGroundedItems } from "./ground/merge.js";
 import { type AlignmentPolicy, resolvePolicy, servicePolicy } from "./ground/policy.js";
 import { ingest } from "./ingest/index.js";
+import { type LinkedSettings, linkedReading } from "./ingest/linked.js";
 import { normalization } from "./normalize/index.js";
 import type { OcrReader } from "./ocr/reader.js";
 import { toExtraction } from "./output.js";
@@ -39,7 +40,9 @@ export interface PipelineDeps {
     | "alignmentFuzzy"
     | "alignmentMaxEditRatio"
     | "alignmentNearMisses"
-  >;
+  > &
+    // METS packages and IIIF manifests: defaults where a caller leaves them out.
+    Partial<LinkedSettings>;
   endpoint: LlmEndpoint;
   logger: Log;
   /** Reads scans and images; without it they are refused (images) or reported (PDF pages). */
@@ -111,6 +114,7 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
       ocr: deps.ocr,
       hints: { language: input.language, script: input.script, models: input.ocrModels },
       requester: input.requester,
+      linked: linkedReading(config),
       signal,
     });
   const document = await (deps.parsing ? deps.parsing.run(read, signal) : read());

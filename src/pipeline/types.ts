@@ -11,6 +11,7 @@ import type {
   Box,
   DifferenceKind,
   OcrReason,
+  Page as OutputPage,
   PageReading,
   RejectionReason,
   Warning,
@@ -39,7 +40,12 @@ export interface Page {
   reading?: PageReading;
   /** Lines and words with their boxes, where the source has them (OCR, ALTO, PAGE, hOCR). */
   layout?: PageLayout;
+  /** Of a page read from a IIIF manifest: its canvas, whose space annotations target. */
+  canvas?: Canvas;
 }
+
+/** A IIIF canvas, as a page of a document read from a manifest keeps it (schemas/extraction.ts). */
+export type Canvas = NonNullable<OutputPage["canvas"]>;
 
 /** A word of a page's layout. Offsets are UTF-16 units into SourceDocument.text. */
 export interface LayoutWord {
@@ -79,6 +85,9 @@ export interface SourceDocument {
   language?: string;
   /** Things the user should know about the ingest (pages needing OCR, lossy decoding...). */
   warnings: Warning[];
+  /** The title and identifier the source gives (a METS's MODS record, a IIIF manifest). */
+  title?: string;
+  identifier?: string;
 }
 
 /** Text prepared for the model, with a map back to the source. */

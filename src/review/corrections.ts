@@ -91,7 +91,8 @@ export function addMention(
   };
   const mention = {
     ...draft,
-    entity: body.entity === undefined ? newEntityId(mentions, body.type) : joinable(mentions, body.entity, draft),
+    entity:
+      body.entity === undefined ? newEntityId(mentions, body.type) : joinable(mentions, body.entity, draft),
   };
   checkItem(mention, context.profile);
   checkUnique(mentions, mention);
@@ -154,7 +155,9 @@ export function splitEntity(
   const entities = new Set(chosen.map((mention) => mention.entity));
   const [entity] = entities;
   if (entities.size !== 1 || entity === undefined)
-    throw invalid(`The mentions to split off belong to ${entities.size} entities (${[...entities].join(", ")}): name mentions of one.`);
+    throw invalid(
+      `The mentions to split off belong to ${entities.size} entities (${[...entities].join(", ")}): name mentions of one.`,
+    );
   const members = mentions.filter((mention) => mention.entity === entity).length;
   if (chosen.length === members)
     throw invalid(`These are all the mentions of ${entity}: name only those that stand for another entity.`);
@@ -167,7 +170,11 @@ export function splitEntity(
 }
 
 /** The record after the changed mentions replace theirs: entities renamed, in reading order. */
-function settle(kind: ChangeKind, mentions: readonly ReviewedMention[], changed: ReviewedMention[]): Correction {
+function settle(
+  kind: ChangeKind,
+  mentions: readonly ReviewedMention[],
+  changed: ReviewedMention[],
+): Correction {
   const byId = new Map(changed.map((mention) => [mention.id, mention]));
   const before = new Map(mentions.map((mention) => [mention.id, mention]));
   const known = mentions.map((mention) => byId.get(mention.id) ?? mention);
@@ -179,7 +186,11 @@ function settle(kind: ChangeKind, mentions: readonly ReviewedMention[], changed:
     mentions: next,
     changes: changed.map((mention) => {
       const was = before.get(mention.id);
-      return { mention: mention.id, ...(was ? { before: was } : {}), after: after.get(mention.id) ?? mention };
+      return {
+        mention: mention.id,
+        ...(was ? { before: was } : {}),
+        after: after.get(mention.id) ?? mention,
+      };
     }),
   };
 }
@@ -209,7 +220,14 @@ function placed(
     lowConfidence: _lowConfidence,
     ...kept
   } = mention;
-  return { ...kept, start, end, text, ...placeRange(context.extraction, context.text, start), alignment: "exact" };
+  return {
+    ...kept,
+    start,
+    end,
+    text,
+    ...placeRange(context.extraction, context.text, start),
+    alignment: "exact",
+  };
 }
 
 function stamp(mention: ReviewedMention, context: CorrectionContext): ReviewedMention {

@@ -11,7 +11,8 @@ import { canonical, originalOf } from "./record.js";
 export function resultDifferences(before: Extraction, after: Extraction): ResultDifference[] {
   const unmatched = new Map<string, OutputMention[]>();
   const at = (mention: OutputMention) => `${mention.start}:${mention.end}`;
-  for (const mention of after.entities) unmatched.set(at(mention), [...(unmatched.get(at(mention)) ?? []), mention]);
+  for (const mention of after.entities)
+    unmatched.set(at(mention), [...(unmatched.get(at(mention)) ?? []), mention]);
   const take = (mention: OutputMention): OutputMention | undefined => {
     const candidates = unmatched.get(at(mention)) ?? [];
     const index = Math.max(

@@ -8,7 +8,11 @@
 import type { Extraction, OutputPage } from "../pipeline/extraction.js";
 import type { ReviewText } from "./offsets.js";
 
-export function placeRange(extraction: Extraction, text: ReviewText, start: number): { page: number; line: number } {
+export function placeRange(
+  extraction: Extraction,
+  text: ReviewText,
+  start: number,
+): { page: number; line: number } {
   const page = pageAt(extraction.document.pages, start);
   const pageStart = page?.start ?? 0;
   const before = text.text.slice(text.toUtf16(pageStart), text.toUtf16(start)).split("\n");

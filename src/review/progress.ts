@@ -1,9 +1,11 @@
 /** How far a record's review is: its mentions counted by state, and the document's review state. */
-import type { JobReviewCounts, ReviewCounts } from "../store/port.js";
+
 import type { DocumentReviewState, ReviewedMention, ReviewProgress } from "../schemas/review.js";
+import type { JobReviewCounts, ReviewCounts } from "../store/port.js";
 
 /** A (document, profile) pair as a key: a tenant has one record per pair. */
-export const reviewKey = (pair: { documentId: string; profile: string }) => `${pair.documentId}\u0000${pair.profile}`;
+export const reviewKey = (pair: { documentId: string; profile: string }) =>
+  `${pair.documentId}\u0000${pair.profile}`;
 
 export function countStates(mentions: readonly ReviewedMention[]): ReviewCounts {
   const counts: ReviewCounts = { unreviewed: 0, confirmed: 0, corrected: 0, added: 0, rejected: 0 };
@@ -29,7 +31,10 @@ export function progressView(counts: ReviewCounts, state: DocumentReviewState): 
 
 /** The progress of a document nobody reviewed: every mention of its result unreviewed. */
 export function unreviewedProgress(mentions: number): ReviewProgress {
-  return progressView({ unreviewed: mentions, confirmed: 0, corrected: 0, added: 0, rejected: 0 }, "unreviewed");
+  return progressView(
+    { unreviewed: mentions, confirmed: 0, corrected: 0, added: 0, rejected: 0 },
+    "unreviewed",
+  );
 }
 
 /** A job's: reviewed once every document done is, unreviewed while none has been touched. */

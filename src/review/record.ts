@@ -50,12 +50,21 @@ export function canonical(value: unknown): string {
 
 /** Reading order: by start, then end, then id. */
 export function inReadingOrder(mentions: ReviewedMention[]): ReviewedMention[] {
-  return mentions.sort((a, b) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return mentions.sort(
+    (a, b) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /** A mention as exports show it: with its review state, without who reviewed it and what the model gave. */
 export function exportedMention(mention: ReviewedMention): OutputMention {
-  const { review, reviewedBy: _by, reviewedAt: _at, revision: _revision, original: _original, ...rest } = mention;
+  const {
+    review,
+    reviewedBy: _by,
+    reviewedAt: _at,
+    revision: _revision,
+    original: _original,
+    ...rest
+  } = mention;
   if (review === "rejected") throw new Error("A rejected mention is never exported");
   return { ...rest, review };
 }

@@ -121,7 +121,10 @@ export class Reviews {
   private async baseOf(stored: ReviewRecordRow): Promise<ResultRecord> {
     const result = await this.store.getResult(stored.resultId);
     // A result goes only with its document, and its records with it (Store.deleteDocument).
-    if (!result) throw new Error(`The record of ${stored.documentId} refers to result ${stored.resultId}, which is gone`);
+    if (!result)
+      throw new Error(
+        `The record of ${stored.documentId} refers to result ${stored.resultId}, which is gone`,
+      );
     return result;
   }
 }

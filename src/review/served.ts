@@ -26,9 +26,7 @@ export async function servedExtractions(store: Store, results: readonly ResultRe
   const reviewed = new Set(summaries.map(reviewKey));
   return Promise.all(
     results.map((result) =>
-      reviewed.has(reviewKey(result))
-        ? servedExtraction(store, result)
-        : result.extraction,
+      reviewed.has(reviewKey(result)) ? servedExtraction(store, result) : result.extraction,
     ),
   );
 }
@@ -54,6 +52,10 @@ export function reviewedExtraction(
   return {
     ...base,
     entities: mentions.filter((mention) => mention.review !== "rejected").map(exportedMention),
-    review: { revision: review.revision, updatedAt: new Date(review.updatedAt).toISOString(), result: review.resultId },
+    review: {
+      revision: review.revision,
+      updatedAt: new Date(review.updatedAt).toISOString(),
+      result: review.resultId,
+    },
   };
 }

@@ -77,6 +77,11 @@ export const PageReading = Type.Union(
     Type.Object({ method: stringEnum(["text-layer"]) }),
     Type.Object({ method: stringEnum(XML_READINGS) }),
     Type.Object({
+      method: stringEnum(["iiif-annotations"], {
+        description: "The transcription a IIIF manifest gives as text annotations of the canvas.",
+      }),
+    }),
+    Type.Object({
       method: stringEnum(["ocr"]),
       reason: stringEnum(OCR_REASONS),
       engine: Type.String({
@@ -136,6 +141,36 @@ export const Page = Type.Object(
     width: Type.Optional(Type.Number({ description: "Page image width in pixels, the space of the boxes." })),
     height: Type.Optional(Type.Number()),
     reading: Type.Optional(refTo(PageReading)),
+    canvas: Type.Optional(
+      Type.Object(
+        {
+          id: Type.String({ description: "The canvas's IRI." }),
+          width: Type.Number({
+            description: "The canvas's width: boxes are scaled to it to target the canvas.",
+          }),
+          height: Type.Number(),
+          image: Type.Optional(
+            Type.Object(
+              {
+                id: Type.String({ description: "The image the manifest paints on the canvas." }),
+                format: Type.Optional(Type.String()),
+                service: Type.Optional(
+                  Type.Object({
+                    id: Type.String(),
+                    type: Type.String(),
+                    profile: Type.Optional(Type.String()),
+                  }),
+                ),
+              },
+              {
+                description: "The canvas's image and its IIIF Image API service, as the manifest names them.",
+              },
+            ),
+          ),
+        },
+        { description: "Of a document read from a IIIF manifest: the canvas the page is." },
+      ),
+    ),
   },
   { $id: "Page", description: "A page of the document: its range of the text, and how it was read." },
 );
@@ -258,6 +293,17 @@ export const Extraction = Type.Object(
       languageSource: Type.Optional(stringEnum(["given", "detected"])),
       pages: Type.Array(refTo(Page)),
       filename: Type.Optional(Type.String()),
+      title: Type.Optional(
+        Type.String({
+          description: "The title the source gives: a METS's MODS title, a IIIF manifest's label.",
+        }),
+      ),
+      identifier: Type.Optional(
+        Type.String({
+          description:
+            "The source's identifier: a METS's MODS identifier (URN, PURL...), a IIIF manifest's id.",
+        }),
+      ),
     }),
     profile: Type.Object({ name: Type.String(), version: Type.String() }),
     model: Type.Object({ id: Type.String(), server: Type.String(), grammar: Type.Boolean() }),

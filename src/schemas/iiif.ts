@@ -23,7 +23,11 @@ export const IiifInfo = Type.Object(
       description: "Whole-page sizes a client may ask for, smallest first.",
     }),
     tiles: Type.Array(
-      Type.Object({ width: count(), height: count(), scaleFactors: Type.Array(Type.Integer({ minimum: 1 })) }),
+      Type.Object({
+        width: count(),
+        height: count(),
+        scaleFactors: Type.Array(Type.Integer({ minimum: 1 })),
+      }),
     ),
     extraQualities: Type.Array(Type.String()),
     extraFormats: Type.Array(Type.String()),

@@ -136,11 +136,17 @@ export const ReviewRecord = Type.Object(
         },
       ),
     ),
-    change: Type.Optional(refTo(Revision, { description: "In a correction's answer: the revision it made." })),
-    text: Type.Optional(
-      Type.String({ description: "The result's text (left out with text=false, and in corrections' answers)." }),
+    change: Type.Optional(
+      refTo(Revision, { description: "In a correction's answer: the revision it made." }),
     ),
-    mentions: Type.Array(refTo(ReviewedMention), { description: "In reading order, rejected ones included." }),
+    text: Type.Optional(
+      Type.String({
+        description: "The result's text (left out with text=false, and in corrections' answers).",
+      }),
+    ),
+    mentions: Type.Array(refTo(ReviewedMention), {
+      description: "In reading order, rejected ones included.",
+    }),
     links: Type.Object({ self: link(), revisions: link(), original: link(), entities: link() }),
   },
   {
@@ -160,7 +166,9 @@ const editor = Type.Optional(
     description: "Who makes the change; the API key's name (or id) when absent.",
   }),
 );
-const note = Type.Optional(Type.String({ maxLength: 2000, description: "A comment kept with the revision." }));
+const note = Type.Optional(
+  Type.String({ maxLength: 2000, description: "A comment kept with the revision." }),
+);
 const attributes = Type.Record(Type.String(), Type.Unknown(), {
   description: "The profile's other fields of the item (they replace the mention's attributes).",
 });
@@ -168,12 +176,16 @@ const offsets = {
   start: count("Code points, into the result's text."),
   end: count("Code points, exclusive."),
   text: Type.Optional(
-    Type.String({ description: "When given, must equal the text between start and end: a check of the offsets." }),
+    Type.String({
+      description: "When given, must equal the text between start and end: a check of the offsets.",
+    }),
   ),
 };
 
 export const ReviewQuery = Type.Object({
-  profile: Type.Optional(Type.String({ description: "The record of this profile (of the latest result when absent)." })),
+  profile: Type.Optional(
+    Type.String({ description: "The record of this profile (of the latest result when absent)." }),
+  ),
 });
 
 export const RecordQuery = Type.Object({
@@ -199,7 +211,10 @@ export const MentionPatch = Type.Object(
     attributes: Type.Optional(attributes),
     entity: Type.Optional(Type.String({ minLength: 1, description: "Move the mention to this entity." })),
   },
-  { additionalProperties: false, description: "Any change of type, offsets, attributes or entity corrects it." },
+  {
+    additionalProperties: false,
+    description: "Any change of type, offsets, attributes or entity corrects it.",
+  },
 );
 
 export const NewMention = Type.Object(
@@ -209,7 +224,9 @@ export const NewMention = Type.Object(
     type: Type.String({ minLength: 1 }),
     ...offsets,
     attributes: Type.Optional(attributes),
-    entity: Type.Optional(Type.String({ minLength: 1, description: "Join this entity; a new one when absent." })),
+    entity: Type.Optional(
+      Type.String({ minLength: 1, description: "Join this entity; a new one when absent." }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -219,7 +236,10 @@ export const ConfirmRequest = Type.Object(
     editor,
     note,
     mentions: Type.Optional(
-      Type.Array(Type.String(), { maxItems: 100_000, description: "These mentions; every unreviewed one when absent." }),
+      Type.Array(Type.String(), {
+        maxItems: 100_000,
+        description: "These mentions; every unreviewed one when absent.",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -261,6 +281,7 @@ export type MentionChange = Static<typeof MentionChange>;
 export type Revision = Static<typeof Revision>;
 export type ResultDifference = Static<typeof ResultDifference>;
 export type ReviewRecord = Static<typeof ReviewRecord>;
+export type RevisionList = Static<typeof RevisionList>;
 export type MentionPatch = Static<typeof MentionPatch>;
 export type NewMention = Static<typeof NewMention>;
 export type ConfirmRequest = Static<typeof ConfirmRequest>;

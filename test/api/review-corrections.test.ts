@@ -44,7 +44,12 @@ const request = async (
     headers,
     ...(body ? { payload: body } : {}),
   });
-  return { status: response.statusCode, headers: response.headers, body: response.json(), text: response.body };
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: response.json(),
+    text: response.body,
+  };
 };
 const record = async () => (await request("GET", `/v1/documents/${id}/record`)).body as ReviewRecord;
 /** A correction made on the record's current version. */
@@ -122,14 +127,23 @@ describe("corrections", () => {
     expect(after.etag).not.toBe(before.etag);
     expect(response.headers.etag).toBe(after.etag);
     expect(after).not.toHaveProperty("text");
-    expect(mention(after, "Jean Dupuy")).toMatchObject({ review: "confirmed", reviewedBy: "Marie Curie", revision: 1 });
+    expect(mention(after, "Jean Dupuy")).toMatchObject({
+      review: "confirmed",
+      reviewedBy: "Marie Curie",
+      revision: 1,
+    });
     expect(after.change).toMatchObject({ revision: 1, kind: "confirm", editor: "Marie Curie" });
     expect(after.progress).toMatchObject({ state: "in-progress", confirmed: 1, unreviewed: 5 });
   });
 
   it("of two editors who read one version, refuses the second (412) with the current version", async () => {
     const { etag } = await record();
-    const first = await request("PATCH", `/v1/documents/${id}/mentions/m2`, { review: "confirmed" }, { "if-match": etag });
+    const first = await request(
+      "PATCH",
+      `/v1/documents/${id}/mentions/m2`,
+      { review: "confirmed" },
+      { "if-match": etag },
+    );
     const second = await request(
       "PATCH",
       `/v1/documents/${id}/mentions/m2`,
@@ -144,7 +158,10 @@ describe("corrections", () => {
       revision: first.body.revision,
       record: { revision: first.body.revision, etag: first.body.etag },
     });
-    expect(mention(second.body.error.record, "Bordeaux")).toMatchObject({ type: "place", review: "confirmed" });
+    expect(mention(second.body.error.record, "Bordeaux")).toMatchObject({
+      type: "place",
+      review: "confirmed",
+    });
     // Nothing of the second editor's change was kept; without a name, the editor is who the key is.
     expect(mention(await record(), "Bordeaux")).toMatchObject({ type: "place", reviewedBy: "anonymous" });
   });
@@ -177,15 +194,27 @@ describe("corrections", () => {
     for (const offsets of cases) {
       const response = await correct("PATCH", "/mentions/m3", offsets);
       expect(response.status).toBe(422);
-      expect(response.body.error).toMatchObject({ code: "INVALID_OFFSETS", start: offsets.start, end: offsets.end });
+      expect(response.body.error).toMatchObject({
+        code: "INVALID_OFFSETS",
+        start: offsets.start,
+        end: offsets.end,
+      });
     }
   });
 
   it("changes a type (the mention leaves its entity) and refuses a type the profile lacks", async () => {
-    const response = await correct("PATCH", "/mentions/m4", { type: "date", attributes: { value: "1790-03" } });
+    const response = await correct("PATCH", "/mentions/m4", {
+      type: "date",
+      attributes: { value: "1790-03" },
+    });
     expect(response.status).toBe(200);
     const changed = mention(response.body, "mars");
-    expect(changed).toMatchObject({ type: "date", entity: "date-1", review: "corrected", attributes: { value: "1790-03" } });
+    expect(changed).toMatchObject({
+      type: "date",
+      entity: "date-1",
+      review: "corrected",
+      attributes: { value: "1790-03" },
+    });
     expect(changed.original).toMatchObject({ type: "organization", entity: "organization-1" });
 
     const unknown = await correct("PATCH", "/mentions/m4", { type: "ship" });
@@ -198,7 +227,10 @@ describe("corrections", () => {
   });
 
   it("rejects a mention: kept in the record as rejected, left out of the result", async () => {
-    const response = await correct("PATCH", "/mentions/m4", { review: "rejected", note: "A month, not a name." });
+    const response = await correct("PATCH", "/mentions/m4", {
+      review: "rejected",
+      note: "A month, not a name.",
+    });
     expect(response.status).toBe(200);
     expect(mention(response.body, "mars")).toMatchObject({ review: "rejected" });
     expect(response.body.change).toMatchObject({ kind: "reject", note: "A month, not a name." });
@@ -208,11 +240,22 @@ describe("corrections", () => {
 
   it("adds a mention the model missed, with its attributes", async () => {
     const date = at("2 mars 1790");
-    const response = await correct("POST", "/mentions", { type: "date", ...date, attributes: { value: "1790-03-02" } });
+    const response = await correct("POST", "/mentions", {
+      type: "date",
+      ...date,
+      attributes: { value: "1790-03-02" },
+    });
     expect(response.status).toBe(201);
     expect(response.headers.location).toBe(`/v1/documents/${id}/record?profile=default`);
     const added = mention(response.body, "2 mars 1790");
-    expect(added).toMatchObject({ id: "a1", type: "date", review: "added", page: 1, line: 1, attributes: { value: "1790-03-02" } });
+    expect(added).toMatchObject({
+      id: "a1",
+      type: "date",
+      review: "added",
+      page: 1,
+      line: 1,
+      attributes: { value: "1790-03-02" },
+    });
     expect(added.entity).toBe("date-2");
     expect(added).not.toHaveProperty("original");
 
@@ -222,7 +265,12 @@ describe("corrections", () => {
   });
 
   it("counts offsets in code points from the text's start, and refuses a boundary inside a character", async () => {
-    const motto = await correct("POST", "/mentions", { type: "work", start: 0, end: 12, text: "𝔊𝔬𝔱𝔱 mit uns" });
+    const motto = await correct("POST", "/mentions", {
+      type: "work",
+      start: 0,
+      end: 12,
+      text: "𝔊𝔬𝔱𝔱 mit uns",
+    });
     expect(motto.status).toBe(201);
     expect(mention(motto.body, "𝔊𝔬𝔱𝔱 mit uns")).toMatchObject({ id: "a2", review: "added" });
     // "Cafe" without the combining accent that follows its e.
@@ -234,7 +282,9 @@ describe("corrections", () => {
     const whole = await correct("POST", "/mentions", { type: "place", start: cafe.start, end: cafe.end + 1 });
     expect(whole.status).toBe(201);
     expect(mention(whole.body, "Cafe\u0301").text).toBe("Cafe\u0301");
-    const undo = await correct("PATCH", `/mentions/${mention(whole.body, "Cafe\u0301").id}`, { review: "rejected" });
+    const undo = await correct("PATCH", `/mentions/${mention(whole.body, "Cafe\u0301").id}`, {
+      review: "rejected",
+    });
     expect(undo.status).toBe(200);
   });
 
@@ -252,7 +302,13 @@ describe("corrections", () => {
       entities: [mention(split.body, "Jean Dupuy").entity, apart.entity],
     });
     expect(merged.status).toBe(200);
-    expect(new Set(merged.body.mentions.filter((m: { text: string }) => m.text === "Jean Dupuy").map((m: { entity: string }) => m.entity)).size).toBe(1);
+    expect(
+      new Set(
+        merged.body.mentions
+          .filter((m: { text: string }) => m.text === "Jean Dupuy")
+          .map((m: { entity: string }) => m.entity),
+      ).size,
+    ).toBe(1);
     // Its entity is the model's again: the record agrees with the model, so it is confirmed.
     expect(mention(merged.body, "Jean Dupuy", 1).review).toBe("confirmed");
 
@@ -272,7 +328,9 @@ describe("corrections", () => {
   it("keeps every revision, who made it, and each mention before and after", async () => {
     const { revisions } = (await request("GET", `/v1/documents/${id}/record/revisions`)).body as RevisionList;
     const current = await record();
-    expect(revisions.map((r) => r.revision)).toEqual(Array.from({ length: current.revision }, (_, i) => i + 1));
+    expect(revisions.map((r) => r.revision)).toEqual(
+      Array.from({ length: current.revision }, (_, i) => i + 1),
+    );
     expect(revisions.map((r) => r.kind)).toEqual([
       "confirm",
       "confirm",
@@ -288,7 +346,11 @@ describe("corrections", () => {
     ]);
     expect(revisions.at(-1)?.etag).toBe(current.etag);
     const moved = revisions[2]?.changes[0];
-    expect(moved).toMatchObject({ mention: "m3", before: { text: "Pierre" }, after: { text: "Pierre Martin" } });
+    expect(moved).toMatchObject({
+      mention: "m3",
+      before: { text: "Pierre" },
+      after: { text: "Pierre Martin" },
+    });
     expect(revisions[5]?.changes[0]).not.toHaveProperty("before");
   });
 
@@ -309,7 +371,10 @@ describe("corrections", () => {
 describe("review progress in listings", () => {
   it("lists the document under its review state, with its figures", async () => {
     const listed = async (review: string) =>
-      ((await request("GET", `/v1/documents?review=${review}`)).body.documents as { id: string; review: object }[]);
+      (await request("GET", `/v1/documents?review=${review}`)).body.documents as {
+        id: string;
+        review: object;
+      }[];
     expect((await listed("in-progress")).map((d) => d.id)).toEqual([id]);
     expect(await listed("unreviewed")).toEqual([]);
     expect(await listed("reviewed")).toEqual([]);

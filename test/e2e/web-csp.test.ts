@@ -3,10 +3,12 @@
  * inline script, nothing from elsewhere): chromium reports every violation to the page, and none may
  * occur while they render a document, its highlights and the API's description.
  */
+import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserSessions, hasChromium } from "../support/browser.js";
 import { lexiconModel } from "../support/harness.js";
+import { KANT_IMAGE } from "../support/ocr.js";
 import { uploadAndOpen } from "../support/review-page.js";
 
 /** Every CSP violation the page reports, from the first script on. */
@@ -44,6 +46,22 @@ describe.skipIf(!hasChromium)("pages under the Content-Security-Policy", () => {
     expect(marks.map((mark) => mark.text)).toEqual(["Nîmes"]);
     expect(await violations()).toEqual([]);
   });
+
+  it("the review page shows a scan in its zoomable viewer, outlines and tiles included, without a violation", async () => {
+    const { address, page } = await sessions.serve({
+      respond: lexiconModel([{ type: "place", text: "Aufklärung" }]),
+    });
+    const violations = await recordViolations(page);
+    await uploadAndOpen(
+      page,
+      address,
+      { name: "kant-1784.png", mimeType: "image/png", buffer: await readFile(KANT_IMAGE) },
+      "de",
+    );
+    await page.locator(".viewer .openseadragon-canvas img").first().waitFor();
+    await page.locator(".viewer .outline").first().waitFor();
+    expect(await violations()).toEqual([]);
+  }, 120_000);
 
   it("the Swagger UI at /docs renders the API without a violation", async () => {
     const { address, page } = await sessions.serve({});

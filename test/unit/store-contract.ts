@@ -4,7 +4,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_TENANT } from "../../src/auth/roles.js";
-import type { KeyRecord, NewJob, NewResult, Store, StoreChange } from "../../src/store/port.js";
+import type {
+  KeyRecord,
+  NewJob,
+  NewResult,
+  ReviewCounts,
+  ReviewRecordRow,
+  RevisionRow,
+  Store,
+  StoreChange,
+} from "../../src/store/port.js";
 
 const T0 = 1_000_000;
 /** The tenant of jobs created without one. */
@@ -892,6 +901,160 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
       await store.createSession({ hash: "s3", keyId: "k1", createdAt: T0 + 200, expiresAt: T0 + 300 });
       await store.revokeKey("k1", T0 + 210);
       expect(await store.findSession("s3", T0 + 220)).toBeUndefined();
+    });
+
+    /** A record of the default tenant at `revision`, built on `resultId`, with these counts. */
+    const review = (
+      documentId: string,
+      resultId: number,
+      revision: number,
+      counts: Partial<ReviewCounts> = {},
+      overrides: Partial<ReviewRecordRow> = {},
+    ): ReviewRecordRow => {
+      const all = { unreviewed: 0, confirmed: 0, corrected: 0, added: 0, rejected: 0, ...counts };
+      return {
+        tenant: TENANT,
+        documentId,
+        profile: "default",
+        resultId,
+        revision,
+        mentions: `[{"revision":${revision}}]`,
+        counts: all,
+        state: all.unreviewed === 0 ? "reviewed" : "in-progress",
+        createdAt: T0,
+        updatedAt: T0 + revision,
+        ...overrides,
+      };
+    };
+    const revisionRow = (revision: number, editor = "ada"): RevisionRow => ({
+      revision,
+      editor,
+      kind: "confirm",
+      createdAt: T0 + revision,
+      change: `{"changes":[${revision}]}`,
+    });
+
+    it("saves a record only onto the revision its writer read, and keeps every revision", async () => {
+      const resultId = await storeResult("d1", { mentions: 3 });
+      expect(await store.getReview("d1", TENANT, "default")).toBeUndefined();
+      expect(await store.listRevisions("d1", TENANT, "default")).toEqual([]);
+      expect(
+        await store.saveReview(review("d1", resultId, 1, { unreviewed: 2, confirmed: 1 }), revisionRow(1)),
+      ).toBe(true);
+      // Another editor who also read no record, and one who skips a revision: refused, nothing changes.
+      expect(await store.saveReview(review("d1", resultId, 1, { rejected: 3 }), revisionRow(1, "bob"))).toBe(
+        false,
+      );
+      expect(await store.saveReview(review("d1", resultId, 3), revisionRow(3))).toBe(false);
+      expect(await store.getReview("d1", TENANT, "default")).toEqual(
+        review("d1", resultId, 1, { unreviewed: 2, confirmed: 1 }),
+      );
+      expect(await store.saveReview(review("d1", resultId, 2, { confirmed: 3 }), revisionRow(2, "bob"))).toBe(
+        true,
+      );
+      expect(await store.getReview("d1", TENANT, "default")).toMatchObject({
+        revision: 2,
+        state: "reviewed",
+        counts: { confirmed: 3, unreviewed: 0 },
+        mentions: '[{"revision":2}]',
+        createdAt: T0,
+        updatedAt: T0 + 2,
+      });
+      expect(await store.listRevisions("d1", TENANT, "default")).toEqual([
+        revisionRow(1),
+        revisionRow(2, "bob"),
+      ]);
+      // Records are the tenant's, per profile.
+      expect(await store.getReview("d1", "other", "default")).toBeUndefined();
+      expect(await store.getReview("d1", TENANT, "baptism")).toBeUndefined();
+    });
+
+    it("lets one of two editors saving the same revision at once win", async () => {
+      const resultId = await storeResult("d1");
+      await store.saveReview(review("d1", resultId, 1), revisionRow(1));
+      const saved = await Promise.all(
+        ["ada", "bob", "cy"].map((editor) =>
+          store.saveReview(review("d1", resultId, 2), revisionRow(2, editor)),
+        ),
+      );
+      expect(saved.filter(Boolean)).toHaveLength(1);
+      expect((await store.listRevisions("d1", TENANT, "default")).map((r) => r.revision)).toEqual([1, 2]);
+    });
+
+    it("lists documents by review state and gives the figures of their records", async () => {
+      const first = await storeResult("d1", { mentions: 4 });
+      await storeResult("d2", { mentions: 2 });
+      const third = await storeResult("d3", { mentions: 1 });
+      await store.saveReview(review("d1", first, 1, { unreviewed: 3, rejected: 1 }), revisionRow(1));
+      await store.saveReview(review("d3", third, 1, { confirmed: 1 }), revisionRow(1));
+      expect(await latest({ review: "in-progress" })).toEqual([["d1", "default"]]);
+      expect(await latest({ review: "reviewed" })).toEqual([["d3", "default"]]);
+      expect(await latest({ review: "unreviewed" })).toEqual([["d2", "default"]]);
+      expect(await latest({ review: "reviewed", mediaType: "application/pdf" })).toEqual([]);
+      const summaries = await store.reviewSummaries(TENANT, [
+        { documentId: "d1", profile: "default" },
+        { documentId: "d2", profile: "default" },
+        { documentId: "d3", profile: "baptism" },
+      ]);
+      expect(summaries).toEqual([
+        {
+          documentId: "d1",
+          profile: "default",
+          resultId: first,
+          revision: 1,
+          state: "in-progress",
+          counts: { unreviewed: 3, confirmed: 0, corrected: 0, added: 0, rejected: 1 },
+          createdAt: T0,
+          updatedAt: T0 + 1,
+        },
+      ]);
+      expect(await store.reviewSummaries("other", [{ documentId: "d1", profile: "default" }])).toEqual([]);
+      expect(await store.reviewSummaries(TENANT, [])).toEqual([]);
+    });
+
+    it("adds up the review of a job's documents done, a document without a record all unreviewed", async () => {
+      await store.createJob(job("j"), [
+        { path: "a", documentId: "d1" },
+        { path: "b", documentId: "d2" },
+        { path: "c", documentId: "d3" },
+      ]);
+      const done = async (mentions: number) => {
+        const task = await store.claimTask("j", "w", T0);
+        await store.completeTask(task?.id as number, "w", { result: result({ mentions }) }, T0);
+        return (await store.getTask(task?.id as number))?.resultId as number;
+      };
+      const first = await done(4);
+      await done(2);
+      await store.saveReview(
+        review("d1", first, 1, { unreviewed: 1, confirmed: 2, added: 1, rejected: 1 }),
+        revisionRow(1),
+      );
+      expect(await store.jobReviewCounts("j")).toEqual({
+        unreviewed: 3,
+        confirmed: 2,
+        corrected: 0,
+        added: 1,
+        rejected: 1,
+        documents: { unreviewed: 1, "in-progress": 1, reviewed: 0 },
+      });
+      expect((await store.jobReviewCounts("missing")).documents).toEqual({
+        unreviewed: 0,
+        "in-progress": 0,
+        reviewed: 0,
+      });
+    });
+
+    it("deletes a document's records and their revisions with it, another tenant's kept", async () => {
+      const a = await tenantResult("a", "ja");
+      const b = await tenantResult("b", "jb");
+      await store.saveReview(review("d1", a, 1, {}, { tenant: "a" }), revisionRow(1));
+      await store.saveReview(review("d1", b, 1, {}, { tenant: "b" }), revisionRow(1));
+      expect(await store.deleteDocument("d1", "a")).toEqual({ outcome: "deleted", orphaned: false });
+      expect(await store.getReview("d1", "a", "default")).toBeUndefined();
+      expect(await store.listRevisions("d1", "a", "default")).toEqual([]);
+      expect((await store.getReview("d1", "b", "default"))?.resultId).toBe(b);
+      expect(await store.listRevisions("d1", "b", "default")).toHaveLength(1);
+      expect(await store.deleteDocument("d1", "b")).toEqual({ outcome: "deleted", orphaned: true });
     });
 
     it("adds up a key's OCR pages per day", async () => {

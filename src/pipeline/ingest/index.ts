@@ -8,6 +8,7 @@ import type { OcrHints } from "../ocr/models.js";
 import type { OcrReader } from "../ocr/reader.js";
 import type { SourceDocument } from "../types.js";
 import type { ReadDocument } from "./input-format.js";
+import type { LinkedReading } from "./linked.js";
 import { sniff } from "./sniff.js";
 
 export interface IngestOptions {
@@ -24,6 +25,8 @@ export interface IngestOptions {
   /** Who the document is read for (a job, a client), so OCR goes round between them; else its own turn. */
   requester?: string;
   signal?: AbortSignal;
+  /** How documents that point to other files (METS packages, IIIF manifests) reach and bound them. */
+  linked?: LinkedReading;
 }
 
 export async function ingest(bytes: Uint8Array, options: IngestOptions): Promise<SourceDocument> {
@@ -35,6 +38,7 @@ export async function ingest(bytes: Uint8Array, options: IngestOptions): Promise
   const read: ReadDocument = await format.read(decoded ? { bytes, decoded } : { bytes }, {
     maxPages: options.maxPages,
     ...(options.ocr ? { ocr: options.ocr } : {}),
+    ...(options.linked ? { linked: options.linked } : {}),
     request: {
       hints: options.hints ?? {},
       requester: options.requester ?? id,
@@ -49,5 +53,7 @@ export async function ingest(bytes: Uint8Array, options: IngestOptions): Promise
     text: read.text,
     pages: read.pages,
     warnings: read.warnings,
+    ...(read.title === undefined ? {} : { title: read.title }),
+    ...(read.identifier === undefined ? {} : { identifier: read.identifier }),
   };
 }

@@ -6,14 +6,15 @@
 import type { OcrReader } from "../ocr/reader.js";
 import type { Page, Warning } from "../types.js";
 import type { DecodedText } from "./decode-text.js";
+import type { LinkedReading } from "./linked.js";
 import type { OcrRequest } from "./ocr-pages.js";
 import type { PageSource } from "./page-source.js";
 import type { XmlImporter } from "./xml/index.js";
 
 /**
  * How content is recognised, in the order of FORMATS within each kind: magic bytes first (before any
- * decoding), then the root element of markup, and plain text last, for what decodes as text and is
- * not markup.
+ * decoding), then the root element of markup, then JSON, and plain text last, for what decodes as text
+ * and is none of these.
  */
 export type Detection =
   | { by: "bytes"; matches(bytes: Uint8Array): boolean }
@@ -21,6 +22,11 @@ export type Detection =
       by: "markup";
       /** `root` is the local name of the root element, lower-cased; `text` the whole decoded file. */
       matches(root: string, text: string): boolean;
+    }
+  | {
+      by: "json";
+      /** `value` is the whole file parsed as JSON (a IIIF manifest is JSON-LD). */
+      matches(value: unknown): boolean;
     }
   | { by: "text" };
 
@@ -36,6 +42,8 @@ export interface ReadOptions {
   /** Reads page images; without it, formats that need OCR refuse or report the pages. */
   ocr?: OcrReader;
   request: OcrRequest;
+  /** How documents that point to other files (METS packages, IIIF manifests) reach them; none without it. */
+  linked?: LinkedReading;
 }
 
 /** A document's text, laid out in pages (pages.ts), as a format's reader gives it. */
@@ -45,6 +53,9 @@ export interface ReadDocument {
   warnings: Warning[];
   /** The character encoding the text was decoded from (text formats). */
   encoding?: string;
+  /** The title and identifier the source gives (a METS's MODS record, a IIIF manifest). */
+  title?: string;
+  identifier?: string;
 }
 
 export interface InputFormat {

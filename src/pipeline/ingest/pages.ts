@@ -3,7 +3,7 @@
  * offset found later can be traced to its page. A page's layout comes with offsets into its own text
  * and is moved to document offsets here.
  */
-import type { LayoutLine, Page, PageLayout, PageReading } from "../types.js";
+import type { Canvas, LayoutLine, Page, PageLayout, PageReading } from "../types.js";
 
 /** A blank line: the normaliser keeps it as a paragraph boundary, so no paragraph spans two pages. */
 export const PAGE_SEPARATOR = "\n\n";
@@ -16,6 +16,7 @@ export interface PageText {
   reading?: PageReading;
   /** Offsets relative to `text`. */
   layout?: PageLayout;
+  canvas?: Canvas;
 }
 
 export function layoutPages(pageTexts: readonly PageText[]): { text: string; pages: Page[] } {

@@ -18,8 +18,8 @@ import { pageOf } from "../paging.js";
 import type {
   DocumentRecord,
   JobKind,
-  JobReviewCounts,
   JobRecord,
+  JobReviewCounts,
   JobState,
   KeyRecord,
   ListedWorker,

@@ -64,7 +64,10 @@ export class SqliteReviews {
     return rows.map(toRevision);
   }
 
-  reviewSummaries(tenant: string, pairs: readonly { documentId: string; profile: string }[]): ReviewSummary[] {
+  reviewSummaries(
+    tenant: string,
+    pairs: readonly { documentId: string; profile: string }[],
+  ): ReviewSummary[] {
     const summaries: ReviewSummary[] = [];
     for (let at = 0; at < pairs.length; at += PAIRS_PER_STATEMENT) {
       const some = pairs.slice(at, at + PAIRS_PER_STATEMENT);
@@ -78,9 +81,9 @@ export class SqliteReviews {
   }
 
   jobReviewCounts(jobId: string): JobReviewCounts {
-    const rows = this.sql(
-      jobReviewStatement("tasks.job_seq = (SELECT seq FROM jobs WHERE id = ?)"),
-    ).all(jobId) as Parameters<typeof toJobReviewCounts>[0];
+    const rows = this.sql(jobReviewStatement("tasks.job_seq = (SELECT seq FROM jobs WHERE id = ?)")).all(
+      jobId,
+    ) as Parameters<typeof toJobReviewCounts>[0];
     return toJobReviewCounts(rows);
   }
 }

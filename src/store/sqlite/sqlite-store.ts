@@ -10,14 +10,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { DEFAULT_TENANT } from "../../auth/roles.js";
-import { cursorValue, foldName, pageOf } from "../paging.js";
 import type { DocumentReviewState } from "../../schemas/review.js";
-import { reviewStateCondition } from "../review-rows.js";
+import { cursorValue, foldName, pageOf } from "../paging.js";
 import type {
   DocumentRecord,
   JobKind,
-  JobReviewCounts,
   JobRecord,
+  JobReviewCounts,
   JobState,
   KeyRecord,
   ListedWorker,
@@ -38,6 +37,7 @@ import type {
   TaskState,
   WorkerRecord,
 } from "../port.js";
+import { reviewStateCondition } from "../review-rows.js";
 import { SqliteAccess } from "./access.js";
 import { SqliteReviews } from "./reviews.js";
 import {

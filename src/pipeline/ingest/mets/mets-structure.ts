@@ -97,7 +97,9 @@ export function readMetsStructure(xml: string, limits: MetsLimits): MetsStructur
   // MODS being read: the dmdSec it is in, and the element whose text is collected.
   let dmdId: string | undefined;
   let record: (Mods & { identifiers: { type: string; value: string }[]; subTitle?: string }) | undefined;
-  let capture: { into: "title" | "subTitle" | "identifier" | "recordIdentifier"; type: string; text: string } | undefined;
+  let capture:
+    | { into: "title" | "subTitle" | "identifier" | "recordIdentifier"; type: string; text: string }
+    | undefined;
   let titleInfos = 0;
 
   walkXml(
@@ -236,7 +238,8 @@ export function readMetsStructure(xml: string, limits: MetsLimits): MetsStructur
               if (value !== "") {
                 if (name === "title") record.title = value;
                 else if (name === "subTitle") record.subTitle = value;
-                else record.identifiers.push({ type: name === "identifier" ? capture.type : "record", value });
+                else
+                  record.identifiers.push({ type: name === "identifier" ? capture.type : "record", value });
               }
               capture = undefined;
             }
@@ -278,7 +281,9 @@ export function readMetsStructure(xml: string, limits: MetsLimits): MetsStructur
 
   // ORDER decides where every page has one; document order otherwise (the sort is stable).
   const ordered = documentPages.every((page) => page.order !== undefined)
-    ? documentPages.map((page, index) => ({ page, index })).sort((a, b) => (a.page.order ?? 0) - (b.page.order ?? 0))
+    ? documentPages
+        .map((page, index) => ({ page, index }))
+        .sort((a, b) => (a.page.order ?? 0) - (b.page.order ?? 0))
     : documentPages.map((page, index) => ({ page, index }));
   const position = new Map(ordered.map(({ index }, at) => [index, at]));
   const physical = new Map<string, number[]>();
@@ -298,7 +303,11 @@ export function readMetsStructure(xml: string, limits: MetsLimits): MetsStructur
   };
 }
 
-function modsRecord(record: { title?: string; subTitle?: string; identifiers: { type: string; value: string }[] }): Mods {
+function modsRecord(record: {
+  title?: string;
+  subTitle?: string;
+  identifiers: { type: string; value: string }[];
+}): Mods {
   const title = record.title && record.subTitle ? `${record.title}: ${record.subTitle}` : record.title;
   const rank = (type: string) => {
     const at = IDENTIFIER_TYPES.indexOf(type);

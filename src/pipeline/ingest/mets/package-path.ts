@@ -16,7 +16,8 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 export function resolveReference(metsPath: string, href: string): FileReference {
   const trimmed = href.trim();
   if (/^https?:\/\//i.test(trimmed)) return { kind: "remote", url: trimmed };
-  if (/^file:/i.test(trimmed)) return { kind: "outside", why: "a file: URL, which names a path on some machine" };
+  if (/^file:/i.test(trimmed))
+    return { kind: "outside", why: "a file: URL, which names a path on some machine" };
   if (SCHEME.test(trimmed) && !/^[A-Za-z]:[\\/]/.test(trimmed))
     return { kind: "outside", why: `a ${trimmed.split(":")[0]}: URL, which is never fetched` };
   let decoded: string;
@@ -26,13 +27,15 @@ export function resolveReference(metsPath: string, href: string): FileReference 
     decoded = trimmed;
   }
   const slashed = decoded.replaceAll("\\", "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) return { kind: "outside", why: "an absolute path" };
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed))
+    return { kind: "outside", why: "an absolute path" };
   if (slashed.includes("\0")) return { kind: "outside", why: "a NUL in the path" };
   const segments = metsPath.split("/").slice(0, -1);
   for (const segment of slashed.split("/")) {
     if (segment === "" || segment === ".") continue;
     if (segment === "..") {
-      if (segments.length === 0) return { kind: "outside", why: "a path that climbs out of the package (..)" };
+      if (segments.length === 0)
+        return { kind: "outside", why: "a path that climbs out of the package (..)" };
       segments.pop();
     } else segments.push(segment);
   }

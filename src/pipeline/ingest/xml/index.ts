@@ -8,7 +8,7 @@ import type { XmlReading } from "../../types.js";
 import { composePage, type Placements } from "../compose-page.js";
 import type { ReadDocument } from "../input-format.js";
 import { layoutPages, type PageText } from "../pages.js";
-import type { ImportedDocument } from "./imported.js";
+import type { ImportedDocument, ImportedPage } from "./imported.js";
 
 export interface XmlImporter {
   /** The format's name in messages: "ALTO". */
@@ -36,17 +36,7 @@ export function readXml(
       { details: { pages: imported.pages.length, maxPages } },
     );
   const pagePlacements = imported.pages.map((): Placements => new Map());
-  const pages = imported.pages.map(({ width, height, blocks }, index): PageText => {
-    const { text: pageText, layout } = composePage(blocks, pagePlacements[index]);
-    return {
-      text: pageText,
-      needsOcr: false,
-      ...(width ? { width } : {}),
-      ...(height ? { height } : {}),
-      reading: { method: importer.reading },
-      layout,
-    };
-  });
+  const pages = imported.pages.map((page, index) => xmlPageText(importer, page, pagePlacements[index]));
   if (pages.every((page) => page.text.trim() === ""))
     throw new PalimpsestError(
       "EMPTY_DOCUMENT",
@@ -59,4 +49,21 @@ export function readXml(
         placements.set(item, { start: range.start + page.start, end: range.end + page.start });
     });
   return { ...laidOut, warnings: imported.warnings };
+}
+
+/** One imported page laid out as a page's text (a METS package reads its pages one file at a time). */
+export function xmlPageText(
+  importer: XmlImporter,
+  { width, height, blocks }: ImportedPage,
+  placements?: Placements,
+): PageText {
+  const { text, layout } = composePage(blocks, placements);
+  return {
+    text,
+    needsOcr: false,
+    ...(width ? { width } : {}),
+    ...(height ? { height } : {}),
+    reading: { method: importer.reading },
+    layout,
+  };
 }
