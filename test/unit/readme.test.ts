@@ -2,15 +2,16 @@
  * The README is the front door: its configuration table must list every setting the code reads, and
  * its text every route the app serves and every error code it answers.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { loadConfig, SETTINGS } from "../../src/config.js";
 import { ERRORS } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
+import { packageRoot } from "../../src/package-info.js";
 import { createServices } from "../../src/services.js";
 import { routesOf } from "../support/auth.js";
 
@@ -18,6 +19,16 @@ const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
 
 /** Files of the Swagger UI at /docs, which serve the page the README points to, not an API of ours. */
 const UI_FILES = /^\/docs\/static\//;
+
+/** Files of the built review page (dist/web, served at /), present once `npm run build` has run. */
+const webRoot = join(packageRoot(), "dist", "web");
+const WEB_FILES = new Set(
+  existsSync(webRoot)
+    ? readdirSync(webRoot, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${relative(webRoot, join(entry.parentPath, entry.name)).split(sep).join("/")}`)
+    : [],
+);
 
 /** Every path the app serves (HEAD aside: fastify adds one to each GET), as "METHOD /path". */
 async function servedRoutes(): Promise<string[]> {
@@ -31,9 +42,10 @@ async function servedRoutes(): Promise<string[]> {
   const app = await buildApp(services);
   try {
     await app.ready();
-    return routesOf(app).filter(
-      (route) => !route.startsWith("HEAD ") && !UI_FILES.test(route.split(" ")[1] ?? ""),
-    );
+    return routesOf(app).filter((route) => {
+      const path = route.split(" ")[1] ?? "";
+      return !route.startsWith("HEAD ") && !UI_FILES.test(path) && !WEB_FILES.has(path);
+    });
   } finally {
     await app.close();
     await services.store.close();
