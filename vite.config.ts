@@ -14,7 +14,9 @@ function openSeadragonWithoutInlineStyle(): Plugin {
     transform(code, id) {
       if (!/[\\/]openseadragon[\\/]build[\\/]openseadragon[\\/]openseadragon\.js$/.test(id)) return null;
       if (!code.includes(insertion))
-        this.error("OpenSeadragon no longer inserts its <style> as expected: check the CSP (web-csp.test.ts).");
+        this.error(
+          "OpenSeadragon no longer inserts its <style> as expected: check the CSP (web-csp.test.ts).",
+        );
       return { code: code.replace(insertion, ""), map: null };
     },
   };

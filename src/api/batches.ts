@@ -1,26 +1,36 @@
 /**
- * Batches: POST /v1/batches takes a ZIP or TAR (streamed to disk) and answers 202 with the batch, a job
- * that unpacks the archive in the background and then extracts every document in it;
+ * Batches: POST /v1/batches takes a ZIP or TAR (streamed to disk), or the URL of a IIIF manifest or
+ * collection (JSON), and answers 202 with the batch, a job that unpacks the archive (fetches the
+ * manifests) in the background and then extracts every document in it;
  * GET /v1/batches/:id is the job with the entries that were skipped; GET /v1/batches/:id/results its
  * results (as GET /v1/jobs/:id/results).
  */
 import { rm } from "node:fs/promises";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import type { Static } from "typebox";
 import { jobOwner } from "../auth/authenticator.js";
 import { admitWork } from "../auth/quotas.js";
-import { submitArchive } from "../jobs/submit.js";
+import { submitArchive, submitBatch } from "../jobs/submit.js";
 import { resolveProfile } from "../profiles/resolve.js";
+import { RemoteFetcher, remoteRules } from "../remote/fetcher.js";
 import { refTo } from "../schemas/builders.js";
 import { PROFILE_ERRORS } from "../schemas/error.js";
 import { Batch, queued } from "../schemas/job.js";
-import { ArchiveMultipartBody, BINARY, IdParams, UploadQuery } from "../schemas/requests.js";
+import {
+  ArchiveMultipartBody,
+  BINARY,
+  IdParams,
+  ManifestBatchBody,
+  UploadQuery,
+} from "../schemas/requests.js";
 import type { Services } from "../services.js";
 import { ARCHIVE_TYPES, receiveArchive } from "./archive-upload.js";
 import { chosenRepresentation, negotiate, RESULT_REPRESENTATIONS } from "./export-format.js";
 import { findJob, jobSpec, jobView } from "./job-view.js";
 import { RESULTS_SCHEMA, sendResults } from "./jobs.js";
 import { caller } from "./plugins/authentication.js";
+import { pickOptions } from "./upload.js";
 
 /** Skipped entries listed with a batch; all of them are in its results. */
 const SKIPPED_SHOWN = 100;
@@ -42,10 +52,12 @@ export async function batchRoutes(fastify: FastifyInstance, services: Services):
         schema: {
           operationId: "submitBatch",
           tags: ["batches"],
-          summary: "Queue every document of a ZIP or TAR archive; answers 202 with the batch",
+          summary:
+            "Queue every document of a ZIP or TAR archive, or of a IIIF manifest; answers 202 with the batch",
           description:
-            "Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`, `fuzzy`, `maxEditRatio`, `nearMisses`) or the raw archive as the body, options (and `filename`, the archive's name) in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch.",
+            'Multipart (field `file`, optional fields `profile`, `language`, `schema`, `script`, `ocr`, `fuzzy`, `maxEditRatio`, `nearMisses`) or the raw archive as the body, options (and `filename`, the archive\'s name) in the query string. Entries that are not documents, unsafe paths, links and encrypted entries are skipped and listed; an archive past the ARCHIVE_MAX_* limits fails the batch. A METS file in the archive is one document with the files it lists. Or JSON: `{"manifest": URL}` of a IIIF manifest (one document) or collection (a document per manifest), fetched from a host of IIIF_ALLOWED_HOSTS.',
           querystring: UploadQuery,
+          body: { content: { "application/json": { schema: ManifestBatchBody } } },
           documentedBody: {
             "multipart/form-data": { schema: ArchiveMultipartBody },
             ...Object.fromEntries(ARCHIVE_TYPES.map((type) => [type, { schema: BINARY }])),
@@ -56,13 +68,35 @@ export async function batchRoutes(fastify: FastifyInstance, services: Services):
               "The batch: /v1/batches/:id.",
             ),
           },
-          errorCodes: [...PROFILE_ERRORS, "QUOTA_EXCEEDED", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE"],
+          errorCodes: [
+            ...PROFILE_ERRORS,
+            "QUOTA_EXCEEDED",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "REMOTE_NOT_ALLOWED",
+          ],
         },
       },
       async (request, reply) => {
         const principal = caller(request);
         // Before the archive is received; its entries count against the stored bytes as they are unpacked.
         await admitWork(store, config, principal, { job: true, bytes: 0 });
+        if (isManifestBatch(request.body)) {
+          const { manifest } = request.body;
+          // Refused at once when no fetch of it could be allowed; DNS and the server are met in the background.
+          new RemoteFetcher(remoteRules(config)).check(manifest, "The manifest");
+          const options = { ...pickOptions(request.query), ...pickOptions(request.body) };
+          const job = await submitBatch(services, {
+            source: { kind: "manifest", path: manifest },
+            spec: jobSpec(resolveProfile(services.profiles, options, config.defaultProfile), options),
+            owner: jobOwner(principal),
+            requestId: request.id,
+          });
+          return reply
+            .code(202)
+            .header("location", `/v1/batches/${job.id}`)
+            .send(await jobView(services, job));
+        }
         const { file, options, filename } = await receiveArchive(request, config);
         let spec: ReturnType<typeof jobSpec>;
         try {
@@ -125,5 +159,12 @@ export async function batchRoutes(fastify: FastifyInstance, services: Services):
       await findJob(store, request.params.id, caller(request).tenant);
       return sendResults(reply, services, request.params.id, chosenRepresentation(request));
     },
+  );
+}
+
+/** A JSON body (a IIIF manifest's URL), as its schema validated it; an archive's body is a stream. */
+function isManifestBatch(body: unknown): body is Static<typeof ManifestBatchBody> {
+  return (
+    typeof body === "object" && body !== null && typeof (body as { manifest?: unknown }).manifest === "string"
   );
 }

@@ -7,9 +7,10 @@
 import { PalimpsestError } from "../errors.js";
 import type { TypeMap } from "../eval/type-map.js";
 import type { Extraction } from "../pipeline/extraction.js";
-import { ALTO_FORMAT, PAGE_FORMAT } from "../pipeline/ingest/registry.js";
+import { ALTO_FORMAT, IIIF_FORMAT, PAGE_FORMAT } from "../pipeline/ingest/registry.js";
 import { csv } from "./csv.js";
 import { hipeTsv } from "./hipe-tsv.js";
+import { iiifManifest } from "./iiif.js";
 import { jsonLines } from "./jsonl.js";
 import { taggedAlto } from "./tagged-alto.js";
 import { taggedPage } from "./tagged-page.js";
@@ -55,6 +56,13 @@ export const EXPORT_FORMATS = {
     extension: "page.xml",
     onlyFor: PAGE_FORMAT.mediaType,
     render: (extractions, options) => taggedPage(single(extractions, "page"), options?.sources),
+  },
+  // A Presentation 3 manifest of the document's canvases, the entities as an AnnotationPage on each.
+  iiif: {
+    contentType: 'application/ld+json; profile="http://iiif.io/api/presentation/3/context.json"',
+    extension: "iiif.json",
+    onlyFor: IIIF_FORMAT.mediaType,
+    render: (extractions) => `${JSON.stringify(iiifManifest(single(extractions, "iiif")), null, 2)}\n`,
   },
 } as const satisfies Record<string, ExportFormatSpec>;
 

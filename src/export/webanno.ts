@@ -10,7 +10,8 @@
  *   TextQuoteSelector (the mention with 32 characters of context either side), which survives
  *   small changes to the text.
  * - A mention with a box on a page image (OCR, ALTO, PAGE, hOCR) has a second target: the page
- *   image with a FragmentSelector `xywh=x,y,w,h` in pixels (W3C Media Fragments).
+ *   image with a FragmentSelector `xywh=x,y,w,h` in pixels (W3C Media Fragments); in a document read
+ *   from a IIIF manifest, the page's canvas instead, in canvas coordinates (canvas-target.ts).
  * - Documents are named by the SHA-256 of their bytes as an RFC 6920 `ni:` IRI, so annotations
  *   find their document wherever it is stored; a page image is `<document>#page=N` (the document
  *   itself for an image file).
@@ -19,10 +20,10 @@ import { createHash } from "node:crypto";
 import { packageVersion } from "../package-info.js";
 import type { Extraction, OutputMention } from "../pipeline/extraction.js";
 import { CodePointIndex } from "../text/code-points.js";
+import { canvasRegion, canvasTarget, MEDIA_FRAGMENTS } from "./canvas-target.js";
 import { imageRegion } from "./region.js";
 
 export const ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld";
-const MEDIA_FRAGMENTS = "http://www.w3.org/TR/media-frags/";
 const QUOTE_CONTEXT = 32;
 
 /** RFC 6920 Named Information IRI of a document, from the hex SHA-256 that is its id. */
@@ -81,7 +82,8 @@ function annotation(extraction: Extraction, mention: OutputMention, index: CodeP
       },
     ],
   };
-  const imageTarget = region && {
+  const onCanvas = canvasRegion(extraction, mention);
+  const imageTarget = onCanvas ? canvasTarget(onCanvas) : region && {
     type: "SpecificResource",
     source: {
       id: document.mediaType.startsWith("image/") ? iri : `${iri}#page=${region.page}`,

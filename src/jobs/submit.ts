@@ -57,9 +57,21 @@ export async function submitDocument(
  * A job over an archive already on disk (it is deleted once unpacked), named by the uploaded file's
  * name when there was one; unpacking runs in the background.
  */
-export async function submitArchive(
+export function submitArchive(
   deps: SubmitDeps,
   input: { archive: string; filename?: string; spec: JobSpec; owner: JobOwner; requestId?: string },
+): Promise<JobRecord> {
+  const { archive, filename, ...rest } = input;
+  return submitBatch(deps, {
+    ...rest,
+    source: { kind: "archive", path: archive, ...(filename ? { name: filename } : {}) },
+  });
+}
+
+/** A batch job over any source (an archive, a IIIF manifest's URL): its entries are read in the background. */
+export async function submitBatch(
+  deps: SubmitDeps,
+  input: { source: NonNullable<JobSpec["source"]>; spec: JobSpec; owner: JobOwner; requestId?: string },
 ): Promise<JobRecord> {
   const now = deps.now ?? Date.now;
   const job: JobRecord = {
@@ -68,10 +80,7 @@ export async function submitArchive(
     ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
     kind: "batch",
     state: "unpacking",
-    spec: {
-      ...input.spec,
-      source: { kind: "archive", path: input.archive, ...(input.filename ? { name: input.filename } : {}) },
-    },
+    spec: { ...input.spec, source: input.source },
     createdAt: now(),
   };
   await deps.store.createJob(job);

@@ -214,5 +214,18 @@ export const ArchiveMultipartBody = multipart("The archive: ZIP, TAR or gzipped 
   schema: customSchemaField,
 });
 
+/** A batch of the documents of a IIIF manifest or collection, fetched from its URL. */
+export const ManifestBatchBody = Type.Object(
+  {
+    manifest: Type.String({
+      description:
+        "The URL of a IIIF Presentation manifest (3.0 or 2.1), a document, or of a collection, whose manifests are documents each. Its host must be in IIIF_ALLOWED_HOSTS.",
+    }),
+    schema: Type.Optional(customSchema),
+    ...documentOptions,
+  },
+  { examples: [{ manifest: "https://iiif.example.org/manifests/kant-1784.json", language: "de" }] },
+);
+
 /** A raw body: the file's bytes themselves. */
 export const BINARY = Type.String({ format: "binary" });

@@ -90,10 +90,11 @@ export interface JobSpec {
   /** The alignment policy the request asked for, over the profile's and the service's. */
   alignment?: Partial<AlignmentPolicy>;
   /**
-   * Where the entries come from: an uploaded archive kept under DATA_DIR, a folder or a list (CLI);
-   * `name` is the uploaded archive's own file name, when the upload gave one (`path` is where it was saved).
+   * Where the entries come from: an uploaded archive kept under DATA_DIR, a folder or a list (CLI), a
+   * IIIF manifest or collection (`path` is its URL); `name` is the uploaded archive's own file name, when
+   * the upload gave one (`path` is where it was saved).
    */
-  source?: { kind: "archive" | "dir" | "list"; path: string; name?: string };
+  source?: { kind: "archive" | "dir" | "list" | "manifest"; path: string; name?: string };
 }
 
 export interface JobRecord {

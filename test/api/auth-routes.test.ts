@@ -34,6 +34,14 @@ const letter = "Acte passé à Bordeaux le 2 mars 1790.";
 const readAll = { none: "401", reader: "200", submitter: "200", admin: "200", otherAdmin: "200" };
 /** The tenant's own data: another tenant's admin is told it does not exist. */
 const readOwn = { ...readAll, otherAdmin: "404 NOT_FOUND" };
+/** A correction of the tenant's record: a submitter's at least; here one the record refuses. */
+const correctOwn = {
+  none: "401",
+  reader: "403 FORBIDDEN",
+  submitter: "422 INVALID_CORRECTION",
+  admin: "422 INVALID_CORRECTION",
+  otherAdmin: "404 NOT_FOUND",
+};
 
 const ROWS: Record<string, Row> = {
   "POST /v1/session": {
@@ -90,6 +98,63 @@ const ROWS: Record<string, Row> = {
       submitter: "404 NO_PAGE_IMAGE",
       admin: "404 NO_PAGE_IMAGE",
     },
+  },
+  "GET /v1/documents/:id/record": {
+    request: (f) => ({ url: `/v1/documents/${f.document}/record` }),
+    expect: readOwn,
+  },
+  "GET /v1/documents/:id/record/revisions": {
+    request: (f) => ({ url: `/v1/documents/${f.document}/record/revisions` }),
+    expect: readOwn,
+  },
+  "GET /v1/documents/:id/record/original": {
+    request: (f) => ({ url: `/v1/documents/${f.document}/record/original` }),
+    expect: readOwn,
+  },
+  // Corrections: on whatever version the record is at (If-Match: *), each on a fresh document.
+  "PATCH /v1/documents/:id/mentions/:mention": {
+    destructive: true,
+    request: (f) => ({
+      url: `/v1/documents/${f.document}/mentions/m1`,
+      payload: { review: "confirmed" },
+      headers: { "if-match": "*" },
+    }),
+    expect: { ...correctOwn, submitter: "200", admin: "200" },
+  },
+  "POST /v1/documents/:id/mentions": {
+    destructive: true,
+    request: (f) => ({
+      url: `/v1/documents/${f.document}/mentions`,
+      payload: { type: "work", start: 0, end: 4 },
+      headers: { "if-match": "*" },
+    }),
+    expect: { ...correctOwn, submitter: "201", admin: "201" },
+  },
+  "POST /v1/documents/:id/record/confirm": {
+    destructive: true,
+    request: (f) => ({
+      url: `/v1/documents/${f.document}/record/confirm`,
+      payload: {},
+      headers: { "if-match": "*" },
+    }),
+    expect: { ...correctOwn, submitter: "200", admin: "200" },
+  },
+  // The document has one entity: there is nothing to merge it with, nor to split off it.
+  "POST /v1/documents/:id/entities/merge": {
+    request: (f) => ({
+      url: `/v1/documents/${f.document}/entities/merge`,
+      payload: { entities: ["place-1", "place-1"] },
+      headers: { "if-match": "*" },
+    }),
+    expect: correctOwn,
+  },
+  "POST /v1/documents/:id/entities/split": {
+    request: (f) => ({
+      url: `/v1/documents/${f.document}/entities/split`,
+      payload: { mentions: ["m1"] },
+      headers: { "if-match": "*" },
+    }),
+    expect: correctOwn,
   },
   "GET /v1/jobs": { request: () => ({ url: "/v1/jobs" }), expect: readAll },
   "GET /v1/jobs/:id": { request: (f) => ({ url: `/v1/jobs/${f.job}` }), expect: readOwn },

@@ -127,10 +127,21 @@ describe("GET /v1/documents", () => {
         rejected: extraction.rejected.length,
         profile: extraction.profile.name,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        // Nobody reviewed it: every mention of its result is unreviewed.
+        review: {
+          state: "unreviewed",
+          total: extraction.entities.length,
+          unreviewed: extraction.entities.length,
+          confirmed: 0,
+          corrected: 0,
+          added: 0,
+          rejected: 0,
+        },
         links: {
           self: `/v1/documents/${entry.id}`,
           entities: `/v1/documents/${entry.id}/entities?profile=${entry.profile}`,
           pages: `/v1/documents/${entry.id}/pages/1?profile=${entry.profile}`,
+          record: `/v1/documents/${entry.id}/record?profile=${entry.profile}`,
         },
       });
       expect((await get(entry.links.self)).body.id).toBe(entry.id);
@@ -238,6 +249,7 @@ describe("refusals", () => {
       "query:profile",
       "query:q",
       "query:mediaType",
+      "query:review",
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import sharp, { type Sharp } from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IiifInfo } from "../../src/schemas/iiif.js";
+import { addKey, bearer } from "../support/auth.js";
 import { type Harness, startHarness } from "../support/harness.js";
 import { KANT_IMAGE } from "../support/ocr.js";
 
@@ -188,5 +189,19 @@ describe("GET /iiif/:document/:page/{region}/{size}/{rotation}/{quality}.{format
       expect([path, response.statusCode]).toEqual([path, 400]);
       expect(response.json().error).toMatchObject({ code: "INVALID_IMAGE_REQUEST", parameter });
     }
+  });
+});
+
+// Last: once a key exists, the service asks for one.
+describe("access", () => {
+  it("follows the document routes: a key of the document's tenant, nothing for another tenant", async () => {
+    const own = await addKey(harness.services.store, "reader", "default");
+    const other = await addKey(harness.services.store, "admin", "elsewhere");
+    const url = `/iiif/${kant}/1/0,0,64,64/64,/0/default.jpg`;
+    expect((await get(url)).statusCode).toBe(401);
+    expect((await get(url, bearer(own.key))).statusCode).toBe(200);
+    const foreign = await get(`/iiif/${kant}/1/info.json`, bearer(other.key));
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().error.code).toBe("NOT_FOUND");
   });
 });

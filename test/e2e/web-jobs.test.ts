@@ -68,6 +68,7 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     await expect
       .poll(() => listed.locator("td").allTextContents())
       .toEqual(expect.arrayContaining(["dropped.txt", "text/plain", "1", "2", "0", "default"]));
+    await page.setViewportSize({ width: 1920, height: 1080 });
     await page.screenshot({
       path: join(import.meta.dirname, "../../docs/screenshot-jobs.png"),
       fullPage: true,
@@ -150,6 +151,10 @@ describe.skipIf(!hasChromium)("jobs and batches in chromium", () => {
     await expect
       .poll(() => page.locator("p.state").textContent())
       .toBe("done · 3 of 3 documents · 1 failed · 1 skipped");
+    // How far the review of the batch's documents is, added up.
+    await expect
+      .poll(() => page.locator(".review-progress").textContent())
+      .toMatch(/^Review: documents: 0 reviewed, 0 in review, 2 not reviewed; mentions: 0 confirmed · /);
     await page.getByLabel("Show documents that are").selectOption("failed");
     await expect
       .poll(() => page.locator("table.documents tbody").textContent())

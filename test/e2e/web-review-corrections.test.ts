@@ -108,9 +108,9 @@ describe.skipIf(!hasChromium)("corrections in the review page in chromium", () =
     await page.locator(`mark[data-id="${geneve?.id}"]`).click();
     await page.keyboard.press("r");
     await expect.poll(async () => (await record()).revision).toBe(5);
-    await expect(page.locator(`mark[data-id="${geneve?.id}"]`).getAttribute("class")).resolves.toContain(
-      "review-rejected",
-    );
+    await expect
+      .poll(() => page.locator(`mark[data-id="${geneve?.id}"]`).getAttribute("class"))
+      .toContain("review-rejected");
 
     const after = await record();
     const full = (await (await fetch(`${recordUrl}?text=true`)).json()) as ReviewRecord;
@@ -133,9 +133,9 @@ describe.skipIf(!hasChromium)("corrections in the review page in chromium", () =
       rejected: 1,
       unreviewed: 1,
     });
-    await expect(page.locator(".review-progress").textContent()).resolves.toBe(
-      "Review in progress: 1 confirmed · 2 corrected · 1 added · 1 rejected · 1 unreviewed",
-    );
+    await expect
+      .poll(() => page.locator(".review-progress").textContent())
+      .toBe("Review in progress: 1 confirmed · 2 corrected · 1 added · 1 rejected · 1 unreviewed");
 
     // The export is the record: the rejected place left out, the year in, the name whole.
     const exported = (await (
@@ -169,6 +169,33 @@ describe.skipIf(!hasChromium)("corrections in the review page in chromium", () =
     expect(model.entities.find((m) => m.id === nimes?.id)?.type).toBe("person");
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, "screenshot-review.png") });
+
+    // Two persons are one: merged; then the other way, the mention made an entity of its own.
+    await page.locator(`mark[data-id="${baptiste?.id}"]`).click();
+    await page.getByLabel("Same entity as").selectOption({ label: "Joséphine Bérard" });
+    await page.getByRole("button", { name: "Merge" }).click();
+    await expect.poll(async () => (await record()).revision).toBe(6);
+    const merged = await record();
+    const entityOf = (r: ReviewRecord, id?: string) => r.mentions.find((m) => m.id === id)?.entity;
+    expect(entityOf(merged, baptiste?.id)).toBe(entityOf(merged, josephine?.id));
+    await page.getByRole("button", { name: "Make this mention an entity of its own" }).click();
+    await expect.poll(async () => (await record()).revision).toBe(7);
+    const split = await record();
+    expect(entityOf(split, baptiste?.id)).not.toBe(entityOf(split, josephine?.id));
+
+    // The documents list finds the document by its review state.
+    await page.goto(`${address}/#/`);
+    const listed = page.locator("table.documents tbody tr");
+    await listed.first().waitFor();
+    await page.getByLabel("Review", { exact: true }).selectOption("reviewed");
+    await expect
+      .poll(() =>
+        page.locator("section", { hasText: "Documents" }).locator("[role=status]").last().textContent(),
+      )
+      .toBe("No document is in that review state.");
+    await page.getByLabel("Review", { exact: true }).selectOption("in-progress");
+    await expect.poll(() => listed.locator("td").first().textContent()).toBe("lettre.txt");
+    await expect(listed.locator(".review-cell").textContent()).resolves.toMatch(/^Review in progress/);
   }, 120_000);
 
   it("refuses the second of two editors working on the same version, says who changed it, and reloads", async () => {
@@ -214,9 +241,9 @@ describe.skipIf(!hasChromium)("corrections in the review page in chromium", () =
       // Reloaded, Paul sees Marie's change and can make his.
       await other.getByRole("button", { name: "Load the document as it is now" }).click();
       await expect.poll(() => notice.isVisible()).toBe(false);
-      await expect(other.locator(`mark[data-id="${nimes?.id}"]`).getAttribute("class")).resolves.toContain(
-        "review-rejected",
-      );
+      await expect
+        .poll(() => other.locator(`mark[data-id="${nimes?.id}"]`).getAttribute("class"))
+        .toContain("review-rejected");
       await other.locator(`mark[data-id="${josephine?.id}"]`).click();
       await other.keyboard.press("a");
       await expect

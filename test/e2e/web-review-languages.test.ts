@@ -18,7 +18,8 @@ describe.skipIf(!hasChromium)("the review page in a French browser", () => {
       ]),
     });
     await page.goto(`${address}/`);
-    const languages = () => (globalThis as unknown as { navigator: { languages: string[] } }).navigator.languages;
+    const languages = () =>
+      (globalThis as unknown as { navigator: { languages: string[] } }).navigator.languages;
     expect(await page.evaluate(languages)).toEqual(["fr-FR"]);
     await page.getByRole("heading", { name: "Relire les extractions" }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");

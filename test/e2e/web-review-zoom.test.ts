@@ -66,6 +66,12 @@ describe.skipIf(!hasChromium)("deep zoom on a scanned page in chromium", () => {
     // Zoomed in: the title takes a good part of the viewer's width (at the whole page it is a few words wide).
     expect(across).toBeGreaterThan((viewerBox?.width ?? 0) * 0.25);
     expect(await page.locator(`.outline.current[data-id="${title?.id}"]`).count()).toBe(2);
+    // Zoomed in, the image comes as tiles of the page's IIIF service, regions of the full-size scan.
+    const sources = await page
+      .locator(".viewer .openseadragon-canvas img")
+      .evaluateAll((images) => images.map((image) => image.getAttribute("src") ?? ""));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(source).toMatch(/\/iiif\/[0-9a-f]{64}\/1\/\d+,\d+,\d+,\d+\//);
 
     // The next mention by key: the viewer follows, the outline again on its word.
     await page.keyboard.press("n");

@@ -135,6 +135,8 @@ export async function expectOutlinesOnBoxes(
     const expected = toScreen(box);
     const outline = drawn[line] as ScreenBox;
     for (const side of ["x", "y", "width", "height"] as const)
-      expect(Math.abs(outline[side] - expected[side]), `line ${line + 1}, ${side}`).toBeLessThanOrEqual(pixels);
+      expect(Math.abs(outline[side] - expected[side]), `line ${line + 1}, ${side}`).toBeLessThanOrEqual(
+        pixels,
+      );
   });
 }

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { de } from "../../web/src/i18n/de.js";
 import { en, type Message } from "../../web/src/i18n/en.js";
-import { fr } from "../../web/src/i18n/fr.js";
 import { format, preferredLocale } from "../../web/src/i18n/format.js";
+import { fr } from "../../web/src/i18n/fr.js";
 
 const WEB = join(import.meta.dirname, "../../web/src");
 const CATALOGUES = { fr, de } as Record<string, Record<string, Message>>;

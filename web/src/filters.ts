@@ -7,14 +7,18 @@ import { h } from "./dom.js";
 import { t } from "./i18n/index.js";
 import { typeName } from "./mention-words.js";
 
+/**
+ * The filters for the types found (`counts`), drawn again when a correction changes them; `hidden` is
+ * the keys unticked so far, which the new drawing keeps.
+ */
 export function filters(
   types: Map<string, TypeColor>,
   counts: Map<string, number>,
+  hidden: Set<string>,
   onChange: (hidden: Set<string>) => void,
 ): HTMLElement {
-  const hidden = new Set<string>();
   const box = (key: string, text: string, color?: string, swatchClass = "") => {
-    const input = h("input", { type: "checkbox", id: `filter-${key}`, checked: true });
+    const input = h("input", { type: "checkbox", id: `filter-${key}`, checked: !hidden.has(key) });
     input.addEventListener("change", () => {
       if (input.checked) hidden.delete(key);
       else hidden.add(key);

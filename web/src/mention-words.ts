@@ -18,7 +18,7 @@ export const typeName = (type: string): string => {
   return key ? t(key) : type;
 };
 
-export const REVIEW_NAMES: Record<string, MessageKey> = {
+const REVIEW_NAMES: Record<string, MessageKey> = {
   unreviewed: "state.unreviewed",
   confirmed: "state.confirmed",
   corrected: "state.corrected",

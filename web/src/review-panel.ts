@@ -7,8 +7,15 @@
 import { h } from "./dom.js";
 import { t } from "./i18n/index.js";
 import { reviewName, typeName } from "./mention-words.js";
-import { type AttributeField, attributeFields } from "./profile-fields.js";
 import { corrections, type ProfileSchema, type ReviewedMention } from "./review-api.js";
+import {
+  type Act,
+  attributesForm,
+  boundaryControls,
+  entityControls,
+  originalView,
+  typeForm,
+} from "./review-forms.js";
 import type { ReviewStore } from "./review-store.js";
 import type { SelectionFollower } from "./selection.js";
 
@@ -55,6 +62,18 @@ export function reviewPanel(
     if (currentId) run(corrections.patch(documentId, currentId, body), done);
   };
 
+  const act: Act = {
+    documentId,
+    store,
+    profile,
+    selection,
+    patch,
+    run,
+    say: (message) => {
+      status.textContent = message;
+    },
+  };
+
   function draw(): void {
     const shown = mention();
     if (!shown) {
@@ -77,10 +96,10 @@ export function reviewPanel(
           : "",
       ),
       decisionButtons(shown),
-      typeForm(shown),
-      attributesForm(shown),
-      boundaryControls(shown),
-      entityControls(shown),
+      typeForm(shown, act),
+      attributesForm(shown, act),
+      boundaryControls(shown, act),
+      entityControls(shown, act),
       originalView(shown),
     );
   }
@@ -88,7 +107,7 @@ export function reviewPanel(
   function decisionButtons(shown: ReviewedMention): HTMLElement {
     const accept = h(
       "button",
-      { type: "button", "aria-keyshortcuts": "a" },
+      { type: "button", "aria-keyshortcuts": "a", disabled: ACCEPTED.has(shown.review) },
       shown.review === "rejected" ? t("review.restore") : t("review.accept"),
     );
     const reject = h(
@@ -101,147 +120,6 @@ export function reviewPanel(
     return h("p", { class: "actions" }, accept, reject);
   }
 
-  function typeForm(shown: ReviewedMention): HTMLElement {
-    const select = h(
-      "select",
-      { id: "review-type" },
-      ...profile.types.map((type) =>
-        h("option", { value: type, selected: type === shown.type }, typeName(type)),
-      ),
-    );
-    const form = h(
-      "form",
-      { class: "inline" },
-      h("label", { for: "review-type" }, t("review.type")),
-      select,
-      h("button", { type: "submit" }, t("review.changeType")),
-    );
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      if (select.value === shown.type) status.textContent = t("review.sameType");
-      else patch({ type: select.value }, t("review.typeChanged", { type: typeName(select.value) }));
-    });
-    return form;
-  }
-
-  function attributesForm(shown: ReviewedMention): HTMLElement | "" {
-    const fields = attributeFields(profile.schema, shown.type);
-    // Attributes the profile does not list (a profile changed since) stay editable too.
-    for (const name of Object.keys(shown.attributes))
-      if (!fields.some((field) => field.name === name)) fields.push({ name });
-    if (!fields.length) return "";
-    const inputs = fields.map((field) => attributeInput(field, shown.attributes[field.name]));
-    const form = h(
-      "form",
-      { class: "attributes" },
-      h(
-        "fieldset",
-        {},
-        h("legend", {}, t("review.attributes")),
-        ...inputs.map(({ row }) => row),
-        h("button", { type: "submit" }, t("review.saveAttributes")),
-      ),
-    );
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const attributes: Record<string, unknown> = {};
-      for (const { field, read } of inputs) {
-        const value = read();
-        if (value !== "") attributes[field.name] = value;
-      }
-      patch({ attributes }, t("review.attributesSaved"));
-    });
-    return form;
-  }
-
-  function boundaryControls(shown: ReviewedMention): HTMLElement {
-    const move = h("button", { type: "button" }, t("review.moveBoundaries"));
-    move.addEventListener("click", () => {
-      const selected = selection.current();
-      if (!selected) {
-        status.textContent = t("review.selectFirst");
-        return;
-      }
-      patch(
-        { start: selected.start, end: selected.end, text: selected.text },
-        t("review.moved", { text: selected.text }),
-      );
-    });
-    return h(
-      "p",
-      { class: "boundaries" },
-      move,
-      h("small", { class: "hint" }, t("review.moveHint", { text: shown.text })),
-    );
-  }
-
-  function entityControls(shown: ReviewedMention): HTMLElement {
-    const mentions = store.record().mentions;
-    const own = mentions.filter((m) => m.entity === shown.entity && m.review !== "rejected");
-    const others = new Map<string, string>();
-    for (const m of mentions)
-      if (m.type === shown.type && m.entity !== shown.entity && m.review !== "rejected")
-        others.set(m.entity, m.entityName ?? m.text);
-    const parts: (HTMLElement | string)[] = [
-      h("p", {}, t("review.entity", { name: shown.entityName, count: own.length })),
-    ];
-    if (others.size) {
-      const select = h(
-        "select",
-        { id: "merge-with" },
-        ...[...others].map(([entity, name]) => h("option", { value: entity }, name)),
-      );
-      const merge = h(
-        "form",
-        { class: "inline" },
-        h("label", { for: "merge-with" }, t("review.mergeWith")),
-        select,
-        h("button", { type: "submit" }, t("review.merge")),
-      );
-      merge.addEventListener("submit", (event) => {
-        event.preventDefault();
-        run(
-          corrections.merge(documentId, [shown.entity, select.value]),
-          t("review.merged", { name: others.get(select.value) ?? select.value }),
-        );
-      });
-      parts.push(merge);
-    }
-    if (own.length > 1) {
-      const split = h("button", { type: "button" }, t("review.split"));
-      split.addEventListener("click", () =>
-        run(corrections.split(documentId, [shown.id]), t("review.splitDone", { text: shown.text })),
-      );
-      parts.push(h("p", {}, split));
-    }
-    return h("fieldset", { class: "entity" }, h("legend", {}, t("review.entityLegend")), ...parts);
-  }
-
-  function originalView(shown: ReviewedMention): HTMLElement {
-    const original = shown.original;
-    return h(
-      "details",
-      { class: "original" },
-      h("summary", {}, t("review.original")),
-      shown.review === "added"
-        ? h("p", {}, t("review.originalAdded"))
-        : original
-          ? h(
-              "dl",
-              {},
-              h("dt", {}, t("review.type")),
-              h("dd", {}, typeName(original.type)),
-              h("dt", {}, t("review.text")),
-              h("dd", { dir: "auto" }, original.text),
-              h("dt", {}, t("review.entityLegend")),
-              h("dd", {}, original.entity),
-              h("dt", {}, t("review.attributes")),
-              h("dd", {}, h("code", {}, JSON.stringify(original.attributes))),
-            )
-          : h("p", {}, t("review.originalSame")),
-    );
-  }
-
   const panel: ReviewPanel = {
     element,
     show(id) {
@@ -252,6 +130,8 @@ export function reviewPanel(
     accept() {
       const shown = mention();
       if (!shown) status.textContent = t("review.pickHint");
+      else if (ACCEPTED.has(shown.review))
+        status.textContent = t("review.alreadyAccepted", { text: shown.text });
       else patch({ review: "confirmed" }, t("review.accepted", { text: shown.text }));
     },
     reject() {
@@ -266,19 +146,5 @@ export function reviewPanel(
   return panel;
 }
 
-/** An attribute's input: a choice list where the profile lists the values, else a text field. */
-function attributeInput(field: AttributeField, value: unknown) {
-  const id = `attribute-${field.name}`;
-  const text = value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  const input = field.choices
-    ? h(
-        "select",
-        { id },
-        h("option", { value: "" }, t("review.noValue")),
-        ...field.choices.map((choice) => h("option", { value: choice, selected: choice === text }, choice)),
-      )
-    : h("input", { id, value: text, title: field.description });
-  if (input instanceof HTMLInputElement) input.value = text;
-  const row = h("p", { class: "attribute" }, h("label", { for: id }, field.name), input);
-  return { field, row, read: () => input.value.trim() };
-}
+/** States a person has accepted already: confirmed as it was, corrected, or added. */
+const ACCEPTED = new Set(["confirmed", "corrected", "added"]);

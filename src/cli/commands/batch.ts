@@ -9,6 +9,7 @@ import { archiveFormatOfFile } from "../../jobs/archive/entry.js";
 import { type JobProgress, jobProgress } from "../../jobs/progress.js";
 import { csvOf, jsonLinesOf, resultLines } from "../../jobs/results.js";
 import { cliJob } from "../../jobs/submit.js";
+import { RemoteFetcher, remoteRules } from "../../remote/fetcher.js";
 import { closeServices } from "../../services.js";
 import type { JobSpec, Store, StoredError } from "../../store/port.js";
 import { duration, ProgressReporter } from "../batch-progress.js";
@@ -24,9 +25,11 @@ const REFRESH_MS = 250;
 
 export const batch: Command = {
   name: "batch",
-  summary: "extract from a folder, a ZIP or TAR archive, or a list of files; resumable",
-  usage: `palimpsest batch DIR|ARCHIVE|LIST [options]
-  DIR is walked; ARCHIVE is a .zip, .tar or .tar.gz; LIST is a text file with one path a line.
+  summary: "extract from a folder, a ZIP or TAR archive, a list of files or a IIIF manifest; resumable",
+  usage: `palimpsest batch DIR|ARCHIVE|LIST|URL [options]
+  DIR is walked; ARCHIVE is a .zip, .tar or .tar.gz; LIST is a text file with one path a line; URL is
+  a IIIF manifest or collection (its host in IIIF_ALLOWED_HOSTS). A METS file is one document with the
+  files it lists.
   Run the same command again to resume: what is done is skipped, what failed for a reason a retry
   can help is tried again, files added to DIR or LIST are picked up.
   --out PATH                write the results there (default: standard output), once the batch is done
@@ -43,7 +46,7 @@ export const batch: Command = {
     language: { type: "string" },
   },
   async run({ config, values, positionals, stdout, stderr }) {
-    if (positionals.length !== 1) throw new UsageError("batch needs exactly one DIR, ARCHIVE or LIST.");
+    if (positionals.length !== 1) throw new UsageError("batch needs exactly one DIR, ARCHIVE, LIST or URL.");
     const format = (values.format as string | undefined) ?? "jsonl";
     if (format !== "jsonl" && format !== "csv") throw new UsageError("--format must be jsonl or csv.");
     if (values.concurrency !== undefined) {
@@ -52,7 +55,11 @@ export const batch: Command = {
         throw new UsageError("--concurrency must be a whole number of at least 1.");
       config.modelConcurrency = concurrency;
     }
-    const path = resolve(positionals[0] as string);
+    const given = positionals[0] as string;
+    const manifest = /^https?:\/\//i.test(given);
+    // Refused before anything starts when the configuration allows no fetch of it.
+    if (manifest) new RemoteFetcher(remoteRules(config)).check(given, "The manifest");
+    const path = manifest ? given : resolve(given);
     const services = await cliServices(config);
     // Mid-batch, documents wait out a model server that goes down (MODEL_DOWN_MAX_MS). One that does
     // not answer at the start is more likely a wrong BLOOM_ENDPOINT_URL: said at once (exit code 4).
@@ -63,7 +70,7 @@ export const batch: Command = {
     const option = values.profile as string | undefined;
     const profile = await profileOption(services, config, option);
     const language = values.language as string | undefined;
-    const kind = await sourceKind(path);
+    const kind = manifest ? "manifest" : await sourceKind(path);
     const spec: JobSpec = {
       profile: profile.name,
       ...(option?.endsWith(".json") ? { schema: await readFile(option, "utf8") } : {}),
@@ -80,7 +87,7 @@ export const batch: Command = {
     const stopping = stopOnSignals(() => jobs.stop());
     try {
       await jobs.start({ onlyJob: job.id });
-      // A folder or a list is read again, to see what changed. An archive (known by its content) only
+      // A folder, a list or a manifest is read again, to see what changed. An archive (known by its content) only
       // when it was not read completely, or has failures a retry can help: reading it queues them again.
       if (
         kind !== "archive" ||

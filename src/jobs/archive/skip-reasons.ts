@@ -17,6 +17,8 @@ export const SKIP_REASONS = {
   OVER_QUOTA: "the documents the tenant keeps would pass QUOTA_STORED_BYTES",
   UNREADABLE_ENTRY: "it could not be read",
   NOT_FOUND: "the file does not exist",
+  TOO_MANY_MANIFESTS:
+    "the IIIF collection (with those it lists) names more manifests and collections than IIIF_MAX_MANIFESTS",
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

@@ -28,13 +28,15 @@ export function systemFile(path: string): string | undefined {
 }
 
 export function classify(path: string, head: Uint8Array): Classified {
+  const input = formatOfHead(head);
+  // A format known by its bytes is a document even where it looks like an archive (a METS package is a TAR).
+  if (input?.detect.by === "bytes" && input.batches) return { kind: "document" };
   const known = detectBinaryFormat(head);
   if (known?.kind === "office") return { kind: "other", what: known.name };
   const format = archiveFormat(head);
   if (format === "zip" && ZIP_BASED.test(path)) return { kind: "other", what: "a ZIP-based document format" };
   if (format) return { kind: "archive", format };
   if (known && known.kind !== "image") return { kind: "other", what: known.name };
-  const input = formatOfHead(head);
   if (input !== undefined && !input.batches)
     return { kind: "other", what: `${input.name}, which batches do not take` };
   return { kind: "document" };

@@ -8,10 +8,11 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isPalimpsestError, PalimpsestError } from "../../errors.js";
+import { type BundleMember, bundlePackage, bundleSize } from "../../pipeline/ingest/mets/package-bundle.js";
 import type { BlobStore } from "../../store/blobs.js";
 import type { Store } from "../../store/port.js";
 import { type ArchiveLimits, UnpackBudget } from "../archive/budget.js";
@@ -26,6 +27,7 @@ import { SkipEntry } from "../archive/skip-reasons.js";
 import { tarEntries } from "../archive/tar.js";
 import { zipEntries } from "../archive/zip.js";
 import { classify, systemFile } from "./classify.js";
+import { type MetsOptions, MetsPackages, metsText } from "./mets-packages.js";
 import { peek } from "./peek.js";
 
 export interface IntakeDeps {
@@ -38,6 +40,8 @@ export interface IntakeDeps {
   scratchDir: string;
   /** Throws when the job's tenant has no room left for a document of this many bytes (its quota). */
   checkRoom?: (bytes: number) => Promise<void>;
+  /** How METS files are read into packages (mets-packages.ts); without it a METS is an ordinary entry. */
+  mets?: MetsOptions;
   now: () => number;
 }
 
@@ -58,7 +62,7 @@ export class Intake {
     private readonly deps: IntakeDeps,
     readonly jobId: string,
     readonly scan: number,
-    private readonly signal?: AbortSignal,
+    readonly signal?: AbortSignal,
   ) {}
 
   async skip(path: string, skipped: SkipEntry): Promise<void> {
@@ -114,7 +118,11 @@ export class Intake {
       throw new SkipEntry("DUPLICATE_PATH");
   }
 
-  /** Unpacks an archive file (an upload, or one given to the CLI): its entries are at depth 1. */
+  /**
+   * Unpacks an archive file (an upload, or one given to the CLI): its entries are at depth 1. When it
+   * holds METS files, it is read twice: first for them, then for its entries, the files of their pages
+   * set aside (in a scratch folder) to be packaged with them.
+   */
   async unpackFile(file: string): Promise<void> {
     const size = (await stat(file)).size;
     const format = await archiveFormatOfFile(file);
@@ -123,14 +131,75 @@ export class Intake {
         "ARCHIVE_UNREADABLE",
         "The file is not a ZIP or TAR archive (nor a gzip-compressed TAR).",
       );
+    const entries = (budget: UnpackBudget) => {
+      const onBytes = (n: number) => budget.countBytes(n);
+      return format === "zip"
+        ? zipEntries(file, { onBytes })
+        : tarEntries(createReadStream(file), { gzip: format === "gzip", onBytes });
+    };
+    const packages = await this.findMets(entries(new UnpackBudget(this.deps.limits, size)));
     const budget = new UnpackBudget(this.deps.limits, size);
-    const placement = { prefix: "", depth: 1, budget };
-    if (format === "zip")
-      return this.unpackEntries(zipEntries(file, { onBytes: (n) => budget.countBytes(n) }), placement);
-    return this.unpackEntries(
-      tarEntries(createReadStream(file), { gzip: format === "gzip", onBytes: (n) => budget.countBytes(n) }),
-      placement,
-    );
+    if (packages === undefined) return this.unpackEntries(entries(budget), { prefix: "", depth: 1, budget });
+    const aside = join(this.deps.scratchDir, `mets-${randomUUID()}`);
+    try {
+      await this.unpackEntries(entries(budget), { prefix: "", depth: 1, budget, packages, aside });
+      await this.admitPackages(packages, (path) => join(aside, path));
+    } finally {
+      await rm(aside, { recursive: true, force: true });
+    }
+  }
+
+  /** The METS files among the entries, as packages; undefined when there is none (or no METS reading). */
+  private async findMets(entries: AsyncIterable<ArchiveEntry>): Promise<MetsPackages | undefined> {
+    if (!this.deps.mets) return undefined;
+    const found = new Map<string, string>();
+    for await (const entry of entries) {
+      this.signal?.throwIfAborted();
+      if (entry.type !== "file") continue;
+      let path: string;
+      try {
+        path = safeEntryPath(entry.name);
+      } catch {
+        continue;
+      }
+      const xml = await this.metsText(path, entry.content());
+      if (xml !== undefined) found.set(path, xml);
+    }
+    return this.packagesOf(found);
+  }
+
+  /** The text of a batch entry that is a METS file; undefined for others, or without METS reading. */
+  metsText(path: string, content: AsyncIterable<Uint8Array>): Promise<string | undefined> {
+    if (!this.deps.mets) return Promise.resolve(undefined);
+    return metsText(path, content, this.deps.maxDocumentBytes);
+  }
+
+  /** The packages of the METS files found (by path, with their text); undefined for none. */
+  packagesOf(found: ReadonlyMap<string, string>): MetsPackages | undefined {
+    return this.deps.mets && found.size > 0 ? new MetsPackages(found, this.deps.mets) : undefined;
+  }
+
+  /**
+   * Makes a document of each METS package (or logical unit) from its files, found by `fileOf` (on
+   * disk); its anchor files, which make none, are listed as skipped. `prefix` is the folder's own path
+   * in the batch, for a folder a list names.
+   */
+  async admitPackages(packages: MetsPackages, fileOf: (path: string) => string, prefix = ""): Promise<void> {
+    for (const anchor of packages.anchors)
+      await this.skip(`${prefix}${anchor.path}`, new SkipEntry("NOT_A_DOCUMENT", anchor.why));
+    for (const document of packages.documents) {
+      const members: BundleMember[] = [];
+      for (const path of document.members) {
+        const file = fileOf(path);
+        const info = await stat(file).catch(() => undefined);
+        // A file the batch lacks is left out: the reader names it in the document's error.
+        if (info?.isFile()) members.push({ path, size: info.size, content: () => createReadStream(file) });
+      }
+      await this.admit(`${prefix}${document.path}`, bundlePackage(document.descriptor, members), {
+        depth: 0,
+        size: bundleSize(members),
+      });
+    }
   }
 
   private async unpack(
@@ -157,7 +226,14 @@ export class Intake {
 
   private async unpackEntries(
     entries: AsyncIterable<ArchiveEntry>,
-    placement: { prefix: string; depth: number; budget: UnpackBudget },
+    placement: {
+      prefix: string;
+      depth: number;
+      budget: UnpackBudget;
+      /** The archive's METS packages, and the folder their files are set aside in. */
+      packages?: MetsPackages;
+      aside?: string;
+    },
   ): Promise<void> {
     for await (const entry of entries) {
       this.signal?.throwIfAborted();
@@ -174,7 +250,11 @@ export class Intake {
       if (entry.type === "symlink") await this.skip(path, new SkipEntry("SYMLINK"));
       else if (entry.type === "special") await this.skip(path, new SkipEntry("SPECIAL_FILE"));
       else if (entry.encrypted) await this.skip(path, new SkipEntry("ENCRYPTED_ENTRY"));
-      else
+      else if (placement.aside && placement.packages?.claims(path)) {
+        const file = join(placement.aside, path);
+        await mkdir(dirname(file), { recursive: true });
+        await pipeline(entry.content(), createWriteStream(file));
+      } else
         await this.admit(path, entry.content(), {
           depth: placement.depth,
           size: entry.size,

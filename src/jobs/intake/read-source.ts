@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { checkStorage } from "../../auth/quotas.js";
 import type { Config } from "../../config.js";
 import type { Log } from "../../logger.js";
+import { RemoteFetcher, remoteRules } from "../../remote/fetcher.js";
 import type { BlobStore } from "../../store/blobs.js";
 import type { Store } from "../../store/port.js";
 import { type Interruption, storedError } from "../process-task.js";
@@ -52,6 +53,10 @@ export async function readJobSource(
       ...(job.createdBy === undefined
         ? {}
         : { checkRoom: (bytes: number) => checkStorage(store, config, job.tenant, bytes) }),
+      mets: {
+        limits: { maxFiles: config.metsMaxFiles, maxDivs: config.metsMaxDivs },
+        unitTypes: config.metsUnitTypes,
+      },
       now,
     },
     job.id,
@@ -59,7 +64,10 @@ export async function readJobSource(
     signal,
   );
   try {
-    await admitSource(intake, source);
+    await admitSource(intake, source, {
+      fetcher: new RemoteFetcher(remoteRules(config)),
+      maxManifests: config.iiifMaxManifests,
+    });
     await store.finishUnpacking(job.id, scan, now());
     if (uploaded) await rm(uploaded, { force: true });
   } catch (error) {

@@ -2,8 +2,13 @@
 import type { JobSpec } from "../../store/port.js";
 import { admitFolder, admitList } from "./files.js";
 import type { Intake } from "./intake.js";
+import { admitManifest, type ManifestSource } from "./manifests.js";
 
-export function admitSource(intake: Intake, source: NonNullable<JobSpec["source"]>): Promise<void> {
+export function admitSource(
+  intake: Intake,
+  source: NonNullable<JobSpec["source"]>,
+  remote: ManifestSource,
+): Promise<void> {
   switch (source.kind) {
     case "archive":
       return intake.unpackFile(source.path);
@@ -11,5 +16,7 @@ export function admitSource(intake: Intake, source: NonNullable<JobSpec["source"
       return admitFolder(intake, source.path);
     case "list":
       return admitList(intake, source.path);
+    case "manifest":
+      return admitManifest(intake, source.path, remote);
   }
 }

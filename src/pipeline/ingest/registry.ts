@@ -6,10 +6,14 @@
  *
  * Detection runs in this order within each kind (see Detection): put the more specific first.
  */
+import { isIiifPresentation } from "../../iiif-client/manifest.js";
 import { decodeText } from "./decode-text.js";
 import { ascii, hasMagic, type Magic } from "./formats.js";
+import { readManifest } from "./iiif-manifest.js";
 import { imagePage, readImage } from "./image.js";
 import type { InputFormat } from "./input-format.js";
+import { isPackageBundle } from "./mets/package-bundle.js";
+import { readMetsPackage } from "./mets/read-mets.js";
 import { layoutPages } from "./pages.js";
 import { extractPdf, isPdf, pdfPage } from "./pdf.js";
 import { importAlto } from "./xml/alto.js";
@@ -33,6 +37,16 @@ export const PAGE_FORMAT = xml(
   (root) => root === "pcgts",
 );
 
+/** Documents read from a IIIF manifest are also exported as one, with their entities (export/iiif.ts). */
+export const IIIF_FORMAT = {
+  name: "IIIF manifest",
+  mediaType: "application/ld+json",
+  detect: { by: "json", matches: isIiifPresentation },
+  read: readManifest,
+  batches: true,
+  rawTypes: ["application/ld+json"],
+} as const satisfies InputFormat;
+
 export const FORMATS = [
   {
     name: "PDF",
@@ -51,6 +65,16 @@ export const FORMATS = [
   ALTO_FORMAT,
   PAGE_FORMAT,
   xml({ name: "hOCR", reading: "hocr", read: importHocr }, "text/vnd.hocr+html", isHocr),
+  {
+    // Made by the batch intake from a METS and the files it lists (an archive's, a folder's).
+    name: "METS package",
+    mediaType: "application/vnd.palimpsest.mets+tar",
+    detect: { by: "bytes", matches: isPackageBundle },
+    read: readMetsPackage,
+    batches: true,
+    rawTypes: [],
+  },
+  IIIF_FORMAT,
   {
     name: "plain text",
     mediaType: "text/plain",

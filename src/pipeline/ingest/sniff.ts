@@ -32,7 +32,7 @@ const ADVICE: Record<FormatKind, string> = {
   archive: "Archives are not unpacked: send the documents in it one by one.",
   office: "Save it as PDF or as plain text and send that.",
   markup:
-    "Of XML and HTML files, ALTO, PAGE and hOCR are read; a METS file only points to its pages, so send the ALTO or PAGE files it lists. Otherwise send a PDF or the plain text.",
+    "Of XML and HTML files, ALTO, PAGE and hOCR are read; a METS file is read with the files it lists, so send them together as a batch (a ZIP or TAR to POST /v1/batches, or a folder to palimpsest batch). Otherwise send a PDF or the plain text.",
   other: "Send a PDF, an image (TIFF, PNG, JPEG), an ALTO, PAGE or hOCR file, or a plain-text file.",
 };
 
@@ -65,6 +65,8 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
       throw unsupported(root === "mets" ? { name: "METS document", kind: "markup" } : markup, hints);
     return { format, decoded };
   }
+  const json = jsonFormat(decoded.text);
+  if (json !== undefined && !claimsPdf(hints)) return { format: json, decoded };
   if (claimsPdf(hints))
     throw new PalimpsestError(
       "UNSUPPORTED_MEDIA_TYPE",
@@ -74,6 +76,18 @@ export function sniff(bytes: Uint8Array, hints: SniffHints = {}): Sniffed {
   const text = FORMATS.find(({ detect }) => detect.by === "text");
   if (text === undefined) throw unsupported({ name: "text", kind: "other" }, hints);
   return { format: text, decoded };
+}
+
+/** The format of a JSON document (a IIIF manifest); other JSON is read as the text it is. */
+function jsonFormat(text: string): RegisteredFormat | undefined {
+  if (!text.trimStart().startsWith("{")) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return FORMATS.find(({ detect }) => detect.by === "json" && detect.matches(value));
 }
 
 /** Text never contains NUL (UTF-16 has already been decoded); other controls are rare in it. */

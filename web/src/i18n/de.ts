@@ -269,6 +269,7 @@ export const de: Messages = {
   "review.originalAdded": "Eine Person hat diese Erwähnung hinzugefügt: Das Modell hatte sie nicht gefunden.",
   "review.text": "Text",
   "review.sending": "Wird gespeichert…",
+  "review.alreadyAccepted": "„{text}“ ist schon angenommen.",
   "review.accepted": "„{text}“ ist angenommen.",
   "review.rejectedDone":
     "„{text}“ ist verworfen: Sie bleibt durchgestrichen in der Liste und fällt aus den Exporten.",

@@ -2,7 +2,7 @@
  * The page's words in English, the reference catalogue: fr.ts and de.ts have exactly its keys.
  * `{name}` is filled in; a message with `one` and `other` forms is chosen by `{count}`.
  */
-export type Plural = { one: string; other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
+type Plural = { one: string; other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 export type Message = string | Plural;
 
 export const en = {
@@ -264,6 +264,7 @@ export const en = {
   "review.originalAdded": "A person added this mention: the model did not find it.",
   "review.text": "Text",
   "review.sending": "Saving…",
+  "review.alreadyAccepted": "“{text}” is accepted already.",
   "review.accepted": "“{text}” is accepted.",
   "review.rejectedDone": "“{text}” is rejected: it stays in the list, struck out, and leaves the exports.",
   "selection.region": "The selected text",

@@ -44,5 +44,7 @@ export function formatNumber(value: number, language: Locale): string {
 
 /** A date and time, as the reader's language writes it. */
 export function formatDate(value: Date | string, language: Locale): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(value),
+  );
 }

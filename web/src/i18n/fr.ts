@@ -267,6 +267,7 @@ export const fr: Messages = {
   "review.originalAdded": "Une personne a ajouté cette mention : le modèle ne l’avait pas trouvée.",
   "review.text": "Texte",
   "review.sending": "Enregistrement…",
+  "review.alreadyAccepted": "« {text} » est déjà acceptée.",
   "review.accepted": "« {text} » est acceptée.",
   "review.rejectedDone": "« {text} » est rejetée : elle reste dans la liste, barrée, et quitte les exports.",
   "selection.region": "Le texte sélectionné",

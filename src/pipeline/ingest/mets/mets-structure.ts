@@ -257,8 +257,9 @@ export function readMetsStructure(xml: string, limits: MetsLimits): MetsStructur
             if (map === "physical") {
               const frame = physicalStack.pop();
               if (!frame) break;
-              // A division without divisions below it is a page (the root too, in a one-page map).
-              if (!frame.hasChildren) {
+              // A division without divisions below it is a page (the root too, when it has files: a
+              // one-page map); an empty sequence has no pages.
+              if (!frame.hasChildren && (physicalStack.length > 0 || frame.fileIds.length > 0)) {
                 const { id, order: at, label, fileIds } = frame;
                 documentPages.push({
                   ...(id ? { id } : {}),
@@ -290,7 +291,10 @@ export function readMetsStructure(xml: string, limits: MetsLimits): MetsStructur
   for (const [id, [from, to]] of ranges) {
     const pages: number[] = [];
     for (let index = from; index < to; index++) pages.push(position.get(index) ?? index);
-    physical.set(id, pages);
+    physical.set(
+      id,
+      pages.sort((a, b) => a - b),
+    );
   }
   return {
     files,

@@ -57,6 +57,21 @@ export async function* bundlePackage(
   await writing;
 }
 
+/** TAR blocks: a header, and the data padded to whole blocks. */
+const BLOCK = 512;
+/** ustar keeps names up to 100 bytes (and a 155-byte prefix); longer ones add an extended header. */
+const SHORT_NAME = 100;
+
+/** The size of a package of these members: what its bytes will count, for limits and quotas. */
+export function bundleSize(members: readonly BundleMember[]): number {
+  const entry = (path: string, size: number) =>
+    BLOCK + Math.ceil(size / BLOCK) * BLOCK + (Buffer.byteLength(path) > SHORT_NAME ? 2 * BLOCK : 0);
+  // The descriptor, the members, and the two empty blocks that end a TAR.
+  return (
+    entry(DESCRIPTOR_NAME, BLOCK) + members.reduce((sum, m) => sum + entry(m.path, m.size), 0) + 2 * BLOCK
+  );
+}
+
 /** Every member of a package in memory, by path, and its descriptor. */
 export async function readPackageBundle(
   bytes: Uint8Array,

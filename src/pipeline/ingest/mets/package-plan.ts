@@ -76,7 +76,9 @@ export function planPages(structure: MetsStructure, unit: MetsUnit, metsPath: st
 
 function wholeUnit(structure: MetsStructure): MetsUnit {
   const rootRecord = structure.logical?.dmdIds.map((id) => structure.mods.get(id)).find((mods) => mods);
-  const record = rootRecord ?? structure.mods.values().next().value;
+  // Without one on the root division, the first record that no other division claims (OCR-D's).
+  const claimed = new Set(structure.logical?.children.flatMap(dmdIds));
+  const record = rootRecord ?? [...structure.mods].find(([id]) => !claimed.has(id))?.[1];
   const title = record?.title ?? structure.logical?.label;
   return {
     ...(title ? { title } : {}),
@@ -105,6 +107,10 @@ function innermost(div: LogicalDiv, types: ReadonlySet<string>): LogicalDiv[] {
   const below = div.children.flatMap((child) => innermost(child, types));
   if (below.length > 0) return below;
   return div.type !== undefined && types.has(div.type) ? [div] : [];
+}
+
+function dmdIds(div: LogicalDiv): string[] {
+  return [...div.dmdIds, ...div.children.flatMap(dmdIds)];
 }
 
 function ids(div: LogicalDiv): string[] {

@@ -10,7 +10,7 @@ import type { Warning } from "../../types.js";
 import { decodeText } from "../decode-text.js";
 import type { ReadDocument, ReadInput, ReadOptions } from "../input-format.js";
 import { type LinkedReading, linkedReading } from "../linked.js";
-import { type OcrJob, ocrPages, unreadable } from "../ocr-pages.js";
+import { type MixedPage, readMixedPages } from "../mixed-pages.js";
 import { layoutPages, type PageText } from "../pages.js";
 import { sniff } from "../sniff.js";
 import { xmlPageText } from "../xml/index.js";
@@ -63,43 +63,30 @@ export async function readMetsPackage({ bytes }: ReadInput, options: ReadOptions
   const contentOf = (page: Readable, signal: AbortSignal) =>
     fileBytes(page.source.reference, files, linked, page, signal);
   const warnings: Warning[] = [];
-  const texts: PageText[] = [];
-  const jobs: OcrJob[] = [];
-  const ocrAt: number[] = [];
+  const sources: MixedPage[] = [];
   for (const [index, page] of planned.entries()) {
-    const number = index + 1;
     if (page.source.kind === "transcription") {
       const content = await contentOf(page, options.request.signal);
-      texts[index] = transcriptionPage(content, page, number, warnings);
+      sources.push({ text: transcriptionPage(content, page, index + 1, warnings) });
       continue;
     }
     const local =
       page.source.reference.kind === "package" ? files.get(page.source.reference.path) : undefined;
     const pixels = local && options.ocr ? (await options.ocr.leastPixels(local, 1))[0] : undefined;
-    jobs.push({
-      page: number,
-      ...(pixels === undefined ? {} : { pixels }),
-      image: async () => ({
-        bytes: await contentOf(page, options.request.signal),
-        origin: "file" as const,
-        reason: "image" as const,
-      }),
+    sources.push({
+      ocr: {
+        ...(pixels === undefined ? {} : { pixels }),
+        image: async () => ({
+          bytes: await contentOf(page, options.request.signal),
+          origin: "file" as const,
+          reason: "image" as const,
+        }),
+      },
     });
-    ocrAt.push(index);
   }
-  if (jobs.length > 0) {
-    if (!options.ocr)
-      throw new PalimpsestError(
-        "UNSUPPORTED_MEDIA_TYPE",
-        `${jobs.length} page(s) of the METS have only an image, and no OCR engine is configured to read it. Add their ALTO or PAGE files to the package, or configure OCR.`,
-      );
-    const outcome = await ocrPages(jobs, options.ocr, options.request);
-    outcome.pages.forEach((page, i) => {
-      texts[ocrAt[i] as number] = page;
-    });
-    warnings.push(...outcome.warnings);
-    if (outcome.failures.length === planned.length) throw unreadable(outcome.failures);
-  }
+  const read = await readMixedPages(sources, options, `the METS ${descriptor.mets}`);
+  const texts = read.pages;
+  warnings.push(...read.warnings);
   if (texts.every((page) => page.text.trim() === ""))
     throw new PalimpsestError(
       "EMPTY_DOCUMENT",
