@@ -35,10 +35,14 @@ export async function iiifRoutes(fastify: FastifyInstance, services: Services): 
   const decodes = new Limiter(parallelPages(config));
   const limits = { maxWidth: config.iiifMaxWidth, maxArea: config.iiifMaxArea };
 
-  /** The tenant's document's page, decoded at its own size. */
-  async function page(request: FastifyRequest, document: string, number: number): Promise<DecodedPage> {
+  /** NOT_FOUND unless the caller's tenant owns the document. */
+  async function checkOwned(request: FastifyRequest, document: string): Promise<void> {
     if (!(await store.getDocument(document, caller(request).tenant)))
       throw new PalimpsestError("NOT_FOUND", `There is no document ${document}.`);
+  }
+
+  /** The page of a document the caller may read, decoded at its own size. */
+  async function page(document: string, number: number): Promise<DecodedPage> {
     const options = {
       page: number,
       maxWidth: Number.POSITIVE_INFINITY,
@@ -83,7 +87,8 @@ export async function iiifRoutes(fastify: FastifyInstance, services: Services): 
     },
     async (request, reply) => {
       const { document, page: number } = request.params;
-      const decoded = await page(request, document, number);
+      await checkOwned(request, document);
+      const decoded = await page(document, number);
       const id = `${request.protocol}://${request.host}/iiif/${document}/${number}`;
       const jsonLd = request.headers.accept?.includes("application/ld+json") ?? false;
       reply.type(jsonLd ? JSON_LD : "application/json; charset=utf-8").header("vary", "accept");
@@ -124,9 +129,10 @@ export async function iiifRoutes(fastify: FastifyInstance, services: Services): 
         .digest("hex")
         .slice(0, 24);
       const etag = `W/"${document}-${number}-${cut}"`;
+      await checkOwned(request, document);
       if (matches(request.headers["if-none-match"], etag))
         return reply.code(304).header("etag", etag).header("cache-control", IMMUTABLE).send();
-      const decoded = await page(request, document, number);
+      const decoded = await page(document, number);
       const operation = imageOperation({ region, size, rotation, file }, decoded, limits);
       let image = fromPixels(decoded)
         .extract(operation.region)

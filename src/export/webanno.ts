@@ -82,8 +82,7 @@ function annotation(extraction: Extraction, mention: OutputMention, index: CodeP
       },
     ],
   };
-  const onCanvas = canvasRegion(extraction, mention);
-  const imageTarget = onCanvas ? canvasTarget(onCanvas) : region && {
+  const pageTarget = region && {
     type: "SpecificResource",
     source: {
       id: document.mediaType.startsWith("image/") ? iri : `${iri}#page=${region.page}`,
@@ -97,6 +96,8 @@ function annotation(extraction: Extraction, mention: OutputMention, index: CodeP
       value: `xywh=${[region.box.x, region.box.y, region.box.width, region.box.height].map(Math.round).join(",")}`,
     },
   };
+  const onCanvas = canvasRegion(extraction, mention);
+  const imageTarget = onCanvas ? canvasTarget(onCanvas) : pageTarget;
   return {
     id: `${iri}#${mention.id}`,
     type: "Annotation",

@@ -199,9 +199,13 @@ describe("access", () => {
     const other = await addKey(harness.services.store, "admin", "elsewhere");
     const url = `/iiif/${kant}/1/0,0,64,64/64,/0/default.jpg`;
     expect((await get(url)).statusCode).toBe(401);
-    expect((await get(url, bearer(own.key))).statusCode).toBe(200);
+    const mine = await get(url, bearer(own.key));
+    expect(mine.statusCode).toBe(200);
     const foreign = await get(`/iiif/${kant}/1/info.json`, bearer(other.key));
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json().error.code).toBe("NOT_FOUND");
+    // Even with the image's ETag in hand, another tenant is told there is nothing.
+    const cached = await get(url, { ...bearer(other.key), "if-none-match": mine.headers.etag as string });
+    expect(cached.statusCode).toBe(404);
   });
 });
