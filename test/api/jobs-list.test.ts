@@ -229,6 +229,7 @@ describe("GET /v1/jobs/:id/documents", () => {
       links: {
         entities: `/v1/documents/${done.document}/entities?profile=default`,
         document: `/v1/documents/${done.document}`,
+        record: `/v1/documents/${done.document}/record?profile=default`,
       },
     });
     const entities = await get(done.links.entities);
