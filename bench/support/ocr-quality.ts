@@ -160,7 +160,7 @@ export async function orientationTable(image: string, model: string, hasNative: 
       signal: AbortSignal.timeout(300_000),
       charge() {},
     });
-    const found: string[] = [];
+    const turns: string[] = [];
     const walls: number[] = [];
     const cpus: number[] = [];
     let pixels = 0;
@@ -169,7 +169,7 @@ export async function orientationTable(image: string, model: string, hasNative: 
       const cpu = cpuSeconds();
       const started = performance.now();
       pixels = 0;
-      const result = await findOrientation(engine, turned, [model], orientation, {
+      const found = await findOrientation(engine, turned, [model], orientation, {
         signal: AbortSignal.timeout(300_000),
         charge: (count) => {
           pixels += count;
@@ -177,15 +177,11 @@ export async function orientationTable(image: string, model: string, hasNative: 
       });
       walls.push((performance.now() - started) / 1000);
       cpus.push(cpuSeconds() - cpu);
-      found.push(
-        result.turn === inverseTurn(turn)
-          ? `${result.turn}`
-          : `**${result.turn}** (not ${inverseTurn(turn)})`,
-      );
+      turns.push(found === inverseTurn(turn) ? `${found}` : `**${found}** (not ${inverseTurn(turn)})`);
     }
     await engine.close();
     rows.push(
-      `| ${way.name} | ${found.join(", ")} | ${median(walls).toFixed(2)} | ${median(cpus).toFixed(2)} | ${(pixels / 1e6).toFixed(1)} M |`,
+      `| ${way.name} | ${turns.join(", ")} | ${median(walls).toFixed(2)} | ${median(cpus).toFixed(2)} | ${(pixels / 1e6).toFixed(1)} M |`,
     );
   }
   return rows;

@@ -47,11 +47,14 @@ const essence = (contentType: string) => contentType.split(";")[0]?.trim() ?? co
 
 /**
  * The response content of a negotiated route for OpenAPI (and fastify's serialiser): `json` as the
- * given schema, every other format as text.
+ * given schema, every other format as text. Formats that share a media type, told apart by its
+ * profile (webanno, iiif), are listed under it once, as the first of them.
  */
 export function responseContent(representations: readonly Representation[], json?: unknown) {
+  const types = representations.map(({ contentType }) => essence(contentType));
+  const first = representations.filter((_, i) => types.indexOf(types[i] as string) === i);
   return Object.fromEntries(
-    representations.map(({ format, contentType }) => [
+    first.map(({ format, contentType }) => [
       essence(contentType),
       { schema: format === "json" && json !== undefined ? json : streamed(`?format=${format}`) },
     ]),

@@ -62,7 +62,12 @@ export const EXPORT_FORMATS = {
     contentType: 'application/ld+json; profile="http://iiif.io/api/presentation/3/context.json"',
     extension: "iiif.json",
     onlyFor: IIIF_FORMAT.mediaType,
-    render: (extractions) => `${JSON.stringify(iiifManifest(single(extractions, "iiif")), null, 2)}\n`,
+    render: (extractions) => {
+      const extraction = single(extractions, "iiif");
+      // A stored result's export is checked here: only an upload is checked before it is read.
+      checkExportApplies("iiif", extraction.document.mediaType);
+      return `${JSON.stringify(iiifManifest(extraction), null, 2)}\n`;
+    },
   },
 } as const satisfies Record<string, ExportFormatSpec>;
 

@@ -6,7 +6,10 @@
  */
 import { BlockList, isIP } from "node:net";
 
-/** Addresses that are not on the public internet (IANA special-purpose registries). */
+/**
+ * Addresses that are not on the public internet (IANA special-purpose registries). An IPv4 address is
+ * also checked against the IPv6 ranges, as IPv4-mapped, so no IPv6 range may cover ::ffff:0:0/96.
+ */
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
   ["0.0.0.0", 8], // "this network"
@@ -28,7 +31,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ["::", 128], // unspecified
   ["::1", 128], // loopback
-  ["::ffff:0:0", 96], // IPv4-mapped: checked as the IPv4 address they map
   ["64:ff9b::", 96], // NAT64, which reaches IPv4 addresses
   ["100::", 64], // discard
   ["2001:db8::", 32], // documentation
@@ -38,7 +40,9 @@ for (const [network, prefix] of [
 ] as const)
   NOT_PUBLIC.addSubnet(network, prefix, "ipv6");
 
+/** IPv4-mapped IPv6 addresses, dotted or in hex: checked as the IPv4 address they map. */
 const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+const MAPPED_IPV4_HEX = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
 
 /** Whether `address` (an IP address, IPv6 with or without brackets) is a public unicast address. */
 export function isPublicAddress(address: string): boolean {
@@ -47,5 +51,12 @@ export function isPublicAddress(address: string): boolean {
   if (family === 0) return false;
   const mapped = bare.match(MAPPED_IPV4)?.[1];
   if (mapped !== undefined) return isPublicAddress(mapped);
+  const hex = bare.match(MAPPED_IPV4_HEX);
+  if (hex) {
+    const [high, low] = [hex[1], hex[2]].map((part) => Number.parseInt(part ?? "0", 16));
+    return isPublicAddress(
+      [(high ?? 0) >> 8, (high ?? 0) & 255, (low ?? 0) >> 8, (low ?? 0) & 255].join("."),
+    );
+  }
   return !NOT_PUBLIC.check(bare, family === 4 ? "ipv4" : "ipv6");
 }

@@ -70,7 +70,7 @@ if (!hasTesseract || !hasFraktur)
   warnSkipped("native tesseract on the Kant page", "tesseract-ocr tesseract-ocr-frk");
 
 describe.skipIf(!hasTesseract || !hasFraktur)("the Kant page with native tesseract", () => {
-  it("reads it with the Fraktur model, within 12% character error rate", async () => {
+  it("reads it with the Fraktur model, within 10% character error rate", async () => {
     const result = await readKant("native");
     expect(result.document.pages[0]).toMatchObject({
       width: 1457,
@@ -82,8 +82,8 @@ describe.skipIf(!hasTesseract || !hasFraktur)("the Kant page with native tessera
         model: "frk",
       },
     });
-    // Measured: 0.076 (tesseract 5.3.0, Debian 12).
-    expect(characterErrorRate(result.text, kantGroundTruth())).toBeLessThan(0.12);
+    // Measured: 0.067 (tesseract 5.3.0, Debian 12); 0.076 with the three specks it reads in the margins.
+    expect(characterErrorRate(result.text, kantGroundTruth())).toBeLessThan(0.1);
     expectMentionsOnThePage(result);
   });
 });
@@ -102,11 +102,11 @@ describe("the Kant page with tesseract.js", () => {
       },
     });
     if (hasFraktur) {
-      // Measured: 0.212; tesseract.js reads the dark binding at the right margin as text.
-      expect(cer).toBeLessThan(0.3);
+      // Measured: 0.077; 0.212 with the dark binding at the right margin, which tesseract.js reads as text.
+      expect(cer).toBeLessThan(0.12);
     } else {
-      // Measured: 0.300 with the English model.
-      expect(cer).toBeLessThan(0.4);
+      // Measured: 0.228 with the English model; 0.300 with the margins.
+      expect(cer).toBeLessThan(0.3);
       expect(result.warnings).toContainEqual(expect.objectContaining({ code: "OCR_MODEL_FALLBACK" }));
     }
     expectMentionsOnThePage(result);

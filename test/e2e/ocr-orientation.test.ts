@@ -5,7 +5,8 @@
  * dropped and the page reads as without them; on the scan before binarisation (binding, page edges,
  * rules) no line of the ground truth is lost with the margins; on a clean rendered page nothing is
  * dropped. Native tesseract where it, its Fraktur and its osd models are installed (.ci/run installs
- * them), skipped with a message elsewhere; tesseract.js's orientation detection everywhere.
+ * them), skipped with a message elsewhere; tesseract.js's orientation detection everywhere, and its
+ * margins where Debian's Fraktur model is installed.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -230,6 +231,31 @@ describe("tesseract.js and a turned page", () => {
 });
 
 /** The native engine (DATA_DIR is for tesseract.js only). */
+if (!hasFraktur)
+  warnSkipped("tesseract.js dropping the Kant page's margins", "tesseract-ocr tesseract-ocr-frk");
+
+describe.skipIf(!hasFraktur)("tesseract.js and the margins", () => {
+  it("drops the binding it reads at the end of every line without losing a line of the ground truth", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "palimpsest-margins-js-"));
+    const engine = async () =>
+      createOcrEngine({ ocrEngine: "tesseractjs", dataDir, ocrParallelPages: 1 }, silent);
+    const plain = readerOf(engine, { OCR_TEXT_AREA: "off", OCR_JUNK_LINE_CONFIDENCE: "0" });
+    const sifting = readerOf(engine);
+    try {
+      const truth = kantGroundTruth();
+      const asRead = await read(plain, readFileSync(KANT_IMAGE), "frk");
+      const sifted = await read(sifting, readFileSync(KANT_IMAGE), "frk");
+      // Measured: 0.212 as read, 0.077 sifted.
+      expect(characterErrorRate(asRead.text, truth)).toBeGreaterThan(0.15);
+      expect(characterErrorRate(sifted.text, truth)).toBeLessThan(0.1);
+      expect(linesFound(sifted.text, truth)).toEqual(linesFound(asRead.text, truth));
+      for (const box of boxesOf(sifted)) expect(box && box.x + box.width).toBeLessThan(1050);
+    } finally {
+      await Promise.all([plain.close(), sifting.close()]);
+    }
+  }, 120_000);
+});
+
 function nativeEngine(): Promise<OcrEngine> {
   return createOcrEngine({ ocrEngine: "native", dataDir: tmpdir(), ocrParallelPages: 1 }, silent);
 }

@@ -305,7 +305,10 @@ export async function startIiifServer(): Promise<IiifTestServer> {
     let resized = sharp(image);
     const match = size?.match(/^(\d+),(\d*)$/);
     if (match)
-      resized = resized.resize(Number(match[1]), match[2] ? Number(match[2]) : undefined, { fit: "fill" });
+      // "w,h" is that size exactly; "w," keeps the aspect ratio.
+      resized = match[2]
+        ? resized.resize(Number(match[1]), Number(match[2]), { fit: "fill" })
+        : resized.resize(Number(match[1]));
     else if (size !== "max" && size !== "full") return notFound(response);
     const bytes = await resized.jpeg().toBuffer();
     response.writeHead(200, { "content-type": "image/jpeg", "content-length": String(bytes.length) });

@@ -136,9 +136,12 @@ export interface PackageFile {
 /**
  * The Kant page three times over, as an OCR-D workspace has it: page 1 read from its ALTO, page 2 from
  * its PAGE file, page 3 from its image alone (OCR); every page also lists its image, and page 1 a
- * thumbnail. Under `folder` in the package.
+ * thumbnail. Under `folder` in the package; without `ocrPage`, the first two pages only.
  */
-export function kantPackage(folder = "kant", options: { withImages?: boolean } = {}): PackageFile[] {
+export function kantPackage(
+  folder = "kant",
+  options: { withImages?: boolean; ocrPage?: boolean } = {},
+): PackageFile[] {
   const image = readFileSync(KANT_IMAGE);
   const files: MetsFileSpec[] = [
     { id: "IMG_0001", group: "OCR-D-IMG", href: "OCR-D-IMG/0001.png", mimeType: "image/png" },
@@ -165,7 +168,7 @@ export function kantPackage(folder = "kant", options: { withImages?: boolean } =
     pages: [
       { id: "PHYS_0001", order: 1, files: ["IMG_0001", "THUMB_0001", "ALTO_0001"] },
       { id: "PHYS_0002", order: 2, files: ["IMG_0002", "PAGE_0002"] },
-      { id: "PHYS_0003", order: 3, files: ["IMG_0003"] },
+      ...(options.ocrPage === false ? [] : [{ id: "PHYS_0003", order: 3, files: ["IMG_0003"] }]),
     ],
   });
   const withImages = options.withImages ?? true;

@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { classify } from "../../src/jobs/intake/classify.js";
+import { bundlePackage } from "../../src/pipeline/ingest/mets/package-bundle.js";
 import { hasPageImages } from "../../src/pipeline/ingest/page-image.js";
 import { FORMATS, formatOfHead, RAW_UPLOAD_TYPES } from "../../src/pipeline/ingest/registry.js";
 import { sniff } from "../../src/pipeline/ingest/sniff.js";
 import type { MediaType } from "../../src/pipeline/types.js";
+import { metsXml } from "../support/mets.js";
 import { fixture } from "../support/ocr.js";
 import { buildPdf } from "../support/pdf-fixtures.js";
 
@@ -37,7 +39,43 @@ async function samples(): Promise<[MediaType, Uint8Array][]> {
     ["text/vnd.hocr+html", file("hocr/hocr-tools_tess.hocr")],
     ["text/vnd.hocr+html", file("hocr/hocr-tools_litver_ocropy.hocr.html")],
     ["text/plain", Buffer.from("Le notaire Jean Dupuis vendit la maison.")],
+    ["application/vnd.palimpsest.mets+tar", await metsPackage()],
+    [
+      "application/ld+json",
+      Buffer.from(
+        JSON.stringify({
+          "@context": "http://iiif.io/api/presentation/3/context.json",
+          id: "https://iiif.example.org/manifest.json",
+          type: "Manifest",
+          items: [],
+        }),
+      ),
+    ],
   ];
+}
+
+/** A METS package as the batch intake makes it: the METS and the ALTO file of its one page. */
+async function metsPackage(): Promise<Buffer> {
+  const alto = file("alto/ocrd-assets_kant_aufklaerung_1784_PAGE_0017_ALTO-v2.xml");
+  const mets = Buffer.from(
+    metsXml({
+      files: [{ id: "A", group: "FULLTEXT", href: "alto.xml", mimeType: "application/alto+xml" }],
+      pages: [{ id: "P1", files: ["A"] }],
+    }),
+  );
+  const members = [
+    { path: "mets.xml", data: mets },
+    { path: "alto.xml", data: alto },
+  ].map(({ path, data }) => ({
+    path,
+    size: data.length,
+    content: async function* () {
+      yield data;
+    },
+  }));
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of bundlePackage({ format: "mets", mets: "mets.xml" }, members)) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 describe("the input format registry", () => {
@@ -85,10 +123,11 @@ describe("the input format registry", () => {
   it("tells a batch entry's format from its first bytes where they can, and takes every format in batches", async () => {
     for (const [mediaType, bytes] of await samples()) {
       const head = bytes.subarray(0, 8 * 1024);
-      if (mediaType !== "text/plain") expect(formatOfHead(head)?.mediaType).toBe(mediaType);
+      // Plain text and JSON are only known once the whole file has decoded.
+      if (mediaType !== "text/plain" && mediaType !== "application/ld+json")
+        expect(formatOfHead(head)?.mediaType).toBe(mediaType);
       expect(classify(`batch/${mediaType.replace("/", "-")}`, head)).toEqual({ kind: "document" });
     }
-    // Plain text is only known once the whole file has decoded as text.
     expect(formatOfHead(Buffer.from("Le notaire"))).toBeUndefined();
   });
 });

@@ -22,7 +22,8 @@ export const extract: Command = {
   --format FORMAT           write an export of all results instead: ${EXPORT_FORMAT_NAMES.join(", ")}
                             (jsonl and csv: one mention per line; hipe-tsv: HIPE shared-task TSV;
                             webanno: W3C Web Annotation JSON-LD; tei: TEI P5; alto, page: the one
-                            ALTO or PAGE FILE given, with its entities tagged)
+                            ALTO or PAGE FILE given, with its entities tagged; iiif: the one IIIF
+                            manifest given, as a manifest with its entities on its canvases)
   --labels MAP|FILE.json    hipe-tsv: write a tag set's labels through an eval type map
                             (hipe2020: pers, loc, org, time, prod; newseye, ajmc, topres19th)`,
   options: {

@@ -44,6 +44,9 @@ export async function findNativeTesseract(command = "tesseract"): Promise<Native
   }
 }
 
+/** Tesseract's orientation and script detection model. */
+const OSD_MODEL = "osd";
+
 export function createNativeEngine(tesseract: NativeTesseract): OcrEngine {
   const { command } = tesseract;
   return {
@@ -68,8 +71,6 @@ export function createNativeEngine(tesseract: NativeTesseract): OcrEngine {
     close: async () => {},
   };
 }
-
-const OSD_MODEL = "osd";
 
 /** The answer of `tesseract --psm 0` ("Rotate: 90", "Orientation confidence: 10.97"); undefined when incomplete. */
 export function parseOsd(output: string): OrientationGuess | undefined {

@@ -34,19 +34,12 @@ export interface OrientationSettings {
   sureConfidence: number;
 }
 
-export interface Orientation {
-  /** The clockwise turn that sets the page upright. */
-  turn: QuarterTurn;
-  /** How it was found: tesseract's OSD, or the fallback's four readings. */
-  by: "osd" | "readings";
-}
-
 /** The fallback turns a page only when another turn reads this many times the letters read upright. */
 const FALLBACK_ADVANTAGE = 2;
 
 /**
- * The turn that sets the page upright. `charge` counts the pixels given to the engine (and throws
- * once the document's budget is spent).
+ * The clockwise turn that sets the page upright. `charge` counts the pixels given to the engine (and
+ * throws once the document's budget is spent).
  */
 export async function findOrientation(
   engine: OcrEngine,
@@ -54,13 +47,13 @@ export async function findOrientation(
   models: readonly string[],
   settings: OrientationSettings,
   { signal, charge }: { signal: AbortSignal; charge: (pixels: number) => void },
-): Promise<Orientation> {
+): Promise<QuarterTurn> {
   if (engine.detectOrientation) {
     const { data, pixels } = await scaledDown(image, settings.maxPixels);
     charge(pixels);
     const guess = await engine.detectOrientation(data, signal);
     const sure = guess !== undefined && guess.confidence >= settings.minConfidence;
-    return { turn: sure ? guess.turn : 0, by: "osd" };
+    return sure ? guess.turn : 0;
   }
   const { data, pixels } = await scaledDown(image, settings.maxPixels / QUARTER_TURNS.length);
   const letters = new Map<QuarterTurn, number>();
@@ -75,7 +68,7 @@ export async function findOrientation(
       ),
     );
   }
-  return { turn: bestTurn(letters), by: "readings" };
+  return bestTurn(letters);
 }
 
 /** The fallback's choice from the letters read surely under each turn. */

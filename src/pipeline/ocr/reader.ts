@@ -18,7 +18,7 @@ import type { Box, OcrReason } from "../types.js";
 import { OcrBudget } from "./budget.js";
 import { dropJunk, type JunkSettings } from "./junk-lines.js";
 import { chooseModels, type ModelChoice, type OcrHints } from "./models.js";
-import { findOrientation, type Orientation, type OrientationSettings, turnImage } from "./orientation.js";
+import { findOrientation, type OrientationSettings, turnImage } from "./orientation.js";
 import { mapBoxes, type QuarterTurn, toStoredPixels } from "./page-geometry.js";
 import type { OcrEngine } from "./port.js";
 import { countImagePages, leastPixels, type PreparedImage, pixelsOf, prepareImage } from "./prepare-image.js";
@@ -122,14 +122,14 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
     const timeout = AbortSignal.timeout(options.pageTimeoutMs);
     const pageSignal = AbortSignal.any([signal, timeout]);
     let hocr: string;
-    let orientation: Orientation | undefined;
+    let turn: QuarterTurn | undefined;
     try {
       if (options.orientation.mode === "auto")
-        orientation = await findOrientation(ocr, prepared.data, models, options.orientation, {
+        turn = await findOrientation(ocr, prepared.data, models, options.orientation, {
           signal: pageSignal,
           charge: (pixels) => budget.charge(pixels),
         });
-      const upright = await turnImage(prepared.data, orientation?.turn ?? 0);
+      const upright = await turnImage(prepared.data, turn ?? 0);
       hocr = await ocr.recognize(upright, models, pageSignal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
@@ -142,14 +142,8 @@ export function createOcrReader(options: OcrReaderOptions): OcrReader {
         cause: error,
       });
     }
-    return pageText(
-      hocr,
-      { prepared, image, turn: orientation?.turn, junk: options.junk },
-      {
-        engine: ocr.name,
-        model: models.join("+"),
-      },
-    );
+    const by = { engine: ocr.name, model: models.join("+") };
+    return pageText(hocr, { prepared, image, turn, junk: options.junk }, by);
   };
 
   return {
