@@ -12,7 +12,6 @@ import { buildPrompt } from "../pipeline/extract/prompt.js";
 import { PROMPT_MESSAGES } from "../pipeline/extract/prompt-messages.js";
 import type { Profile } from "../profiles/profile.js";
 
-
 export function resultFingerprint(input: {
   config: Config;
   info: EndpointInfo;
