@@ -132,6 +132,7 @@ describe("GET /v1/documents/:id/entities?format=", () => {
       "tei",
       "alto",
       "page",
+      "iiif",
     ]);
     expect(parameters.find((p) => p.name === "text")?.schema?.type).toBe("boolean");
     expect(parameters.find((p) => p.name === "labels")?.schema?.enum).toContain("hipe2020");

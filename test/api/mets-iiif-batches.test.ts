@@ -30,7 +30,10 @@ let harness: Harness;
 let iiif: IiifTestServer;
 beforeAll(async () => {
   iiif = await startIiifServer();
-  harness = await startHarness({ server: { respond: lexiconModel(LEXICON) }, env: IIIF_TEST_ENV });
+  harness = await startHarness({
+    server: { respond: lexiconModel(LEXICON) },
+    env: { ...IIIF_TEST_ENV, METS_MAX_DIVS: "50" },
+  });
 });
 afterAll(async () => {
   await harness.close();
@@ -80,8 +83,14 @@ describe("METS packages in a batch", () => {
       files: [{ id: "A", group: "FULLTEXT", href: "../../../etc/passwd", mimeType: "text/xml" }],
       pages: [{ id: "P1", files: ["A"] }],
     });
+    // More divisions than METS_MAX_DIVS (50 here): refused before any of its files is read.
+    const absurd = metsXml({
+      files: [{ id: "A", group: "FULLTEXT", href: "a.xml" }],
+      pages: Array.from({ length: 60 }, (_, i) => ({ id: `P${i}`, files: ["A"] })),
+    });
     const zip = await buildZip([
       ...kantPackage("kant", { ocrPage: false }),
+      { name: "absurd/mets.xml", data: absurd },
       { name: "broken/mets.xml", data: broken },
       { name: "escaping/mets.xml", data: escaping },
       { name: "lettre.txt", data: "Écrit en 1784 dans la Monatsschrift." },
@@ -98,10 +107,15 @@ describe("METS packages in a batch", () => {
     // The packages are made once the archive has been read through: after the other documents.
     expect(lines.map((line) => [line.path, line.status])).toEqual([
       ["lettre.txt", "done"],
+      ["absurd/mets.xml", "failed"],
       ["broken/mets.xml", "failed"],
       ["escaping/mets.xml", "failed"],
       ["kant/mets.xml", "done"],
     ]);
+    expect(byPath.get("absurd/mets.xml")?.error).toMatchObject({
+      code: "INVALID_METS",
+      message: expect.stringContaining("METS_MAX_DIVS"),
+    });
     expect(byPath.get("broken/mets.xml")?.error).toMatchObject({
       code: "METS_FILE_MISSING",
       message: expect.stringContaining("broken/alto/0001.xml"),
@@ -213,9 +227,11 @@ describe("IIIF manifests in a batch", () => {
       `xywh=${[x, y, width, height].map(Math.round).join(",")}`,
     );
 
+    // Asked for by the IIIF Presentation 3 profile, as IIIF clients ask.
     const exported = await harness.app.inject({
       method: "GET",
-      url: `/v1/documents/${line?.document}/entities?format=iiif`,
+      url: `/v1/documents/${line?.document}/entities`,
+      headers: { accept: 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"' },
     });
     expect(exported.statusCode).toBe(200);
     expect(exported.headers["content-type"]).toContain("http://iiif.io/api/presentation/3/context.json");
@@ -247,6 +263,28 @@ describe("IIIF manifests in a batch", () => {
     expect(page.map((annotation) => annotation.body[0]?.value)).toEqual(
       extraction.entities.map((m) => m.type),
     );
+  });
+
+  it("reads a manifest sent as a file to POST /v1/extract, multipart or raw", async () => {
+    const manifest = Buffer.from(await (await fetch(iiif.manifest("kant-annotated-v2"))).arrayBuffer());
+    const multipart = await harness.app.inject({
+      method: "POST",
+      url: "/v1/extract",
+      ...(await multipartBody({ bytes: manifest, filename: "manifest.json" }, {})),
+    });
+    expect(multipart.statusCode).toBe(200);
+    expect(multipart.json().document).toMatchObject({
+      mediaType: "application/ld+json",
+      title: MANIFEST_LABEL,
+    });
+    const raw = await harness.app.inject({
+      method: "POST",
+      url: "/v1/extract?format=iiif",
+      headers: { "content-type": "application/ld+json" },
+      payload: manifest,
+    });
+    expect(raw.statusCode).toBe(200);
+    expect(raw.json().items[0].id).toBe(`${iiif.url}/manifests/kant-annotated-v2/canvas/1`);
   });
 
   it("refuses the iiif export of a document that did not come from a manifest", async () => {

@@ -100,6 +100,7 @@ describe("POST /v1/extract?format=", () => {
       "tei",
       "alto",
       "page",
+      "iiif",
     ]);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { resolveReference } from "../../src/pipeline/ingest/mets/package-path.js";
 import { metsUnits } from "../../src/pipeline/ingest/mets/package-plan.js";
 import { sniff } from "../../src/pipeline/ingest/sniff.js";
+import { startIiifServer } from "../support/iiif-server.js";
 import { KANT_IDENTIFIER, KANT_TITLE, kantPackage, metsXml, type PackageFile } from "../support/mets.js";
 import { fakeEngine, kantGroundTruth, readerWith } from "../support/ocr.js";
 
@@ -209,6 +210,55 @@ describe("a METS package as a document", () => {
     // Allowed, the remote file is fetched under the IIIF rules: no host is allowed by default.
     const remote = await failure(read(bytes, { env: { metsRemoteFiles: true } }));
     expect(remote.code).toBe("METS_FILE_OUTSIDE");
+  });
+
+  it("never follows a pointer: a METS that points to itself is read once", async () => {
+    const files = kantPackage("kant", { ocrPage: false });
+    const mets = files[0] as PackageFile;
+    mets.data = Buffer.from(
+      mets.data
+        .toString("utf8")
+        .replace(
+          "</mets:div>\n  </mets:structMap>",
+          '<mets:mptr LOCTYPE="URL" xlink:href="mets.xml"/></mets:div>\n  </mets:structMap>',
+        ),
+    );
+    expect(mets.data.toString()).toContain('xlink:href="mets.xml"');
+    const document = await read(await bundle(files, { format: "mets", mets: "kant/mets.xml" }));
+    expect(document.pages).toHaveLength(2);
+  });
+
+  it("fetches a remote file with METS_REMOTE_FILES on, from an allowed host only", async () => {
+    const server = await startIiifServer();
+    try {
+      const xml = metsXml({
+        files: [
+          { id: "IMG", group: "DEFAULT", href: `${server.url}/static/kant.png`, mimeType: "image/png" },
+        ],
+        pages: [{ id: "P1", files: ["IMG"] }],
+      });
+      const bytes = await bundle([{ name: "mets.xml", data: Buffer.from(xml) }], {
+        format: "mets",
+        mets: "mets.xml",
+      });
+      const allowed = {
+        metsRemoteFiles: true,
+        iiifAllowedHosts: ["127.0.0.1"],
+        iiifAllowPrivateAddresses: true,
+      };
+      const document = await read(bytes, { env: allowed });
+      expect(document.text).toBe("Jean Colbert Page1");
+      expect(server.requests).toEqual(["/static/kant.png"]);
+      const refused = await failure(
+        read(bytes, { env: { ...allowed, iiifAllowedHosts: ["iiif.example.org"] } }),
+      );
+      expect(refused).toMatchObject({
+        code: "REMOTE_NOT_ALLOWED",
+        message: expect.stringContaining("IIIF_ALLOWED_HOSTS"),
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it("refuses an anchor file without pages, and a page that lists no file (INVALID_METS)", async () => {

@@ -1,7 +1,7 @@
 /** The service's JSON API, as the pages use it (same origin: the page is served by the API's process). */
 
 import type { ExportFormat } from "../../src/export/formats.js";
-import type { Extraction, OutputMention, OutputPage } from "../../src/pipeline/extraction.js";
+import type { OutputPage } from "../../src/pipeline/extraction.js";
 import type { XmlReading } from "../../src/pipeline/types.js";
 import type { Document, PageView } from "../../src/schemas/document.js";
 import type { ExtractionOutline } from "../../src/schemas/extraction.js";

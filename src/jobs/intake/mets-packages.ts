@@ -40,7 +40,7 @@ const METS_NAME = /\.xml$/i;
 const HEAD_BYTES = 16 * 1024;
 
 /** Whether an entry may be a METS file, from its name and first bytes. */
-export function looksLikeMets(path: string, head: Uint8Array): boolean {
+function looksLikeMets(path: string, head: Uint8Array): boolean {
   return METS_NAME.test(path) && xmlRoot(decodeText(head).text) === "mets";
 }
 
@@ -63,11 +63,7 @@ export class MetsPackages {
     }
   }
 
-  get size(): number {
-    return this.claimed.size;
-  }
-
-  /** Whether an entry is a METS file or a file a METS reads a page from. */
+  /** Whether an entry is a METS file or a file a METS lists. */
   claims(path: string): boolean {
     return this.claimed.has(path);
   }

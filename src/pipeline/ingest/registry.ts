@@ -4,7 +4,9 @@
  * documents have page images (page-image.ts), what a batch takes (jobs/intake/classify.ts) and the
  * content types of raw uploads (POST /v1/extract). A new format is a reader file and an entry here.
  *
- * Detection runs in this order within each kind (see Detection): put the more specific first.
+ * Detection runs in this order within each kind (see Detection): put the more specific first. Two
+ * formats point to other files: a METS package (made by the batch intake from a METS and its files)
+ * and a IIIF manifest (whose images and annotations are fetched, under the configuration's rules).
  */
 import { isIiifPresentation } from "../../iiif-client/manifest.js";
 import { decodeText } from "./decode-text.js";

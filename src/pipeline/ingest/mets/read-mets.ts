@@ -32,7 +32,10 @@ const TRANSCRIPTION_TYPES = [
 ];
 const IMAGE_TYPES = ["image/*", "application/octet-stream"];
 
-type Readable = PlannedPage & { source: NonNullable<PlannedPage["source"]> };
+/** A page whose file is in the package, or a remote one that may be fetched: what checkReferences lets through. */
+type Readable = PlannedPage & {
+  source: NonNullable<PlannedPage["source"]> & { reference: Exclude<FileReference, { kind: "outside" }> };
+};
 
 export async function readMetsPackage({ bytes }: ReadInput, options: ReadOptions): Promise<ReadDocument> {
   const linked = options.linked ?? linkedReading({});
@@ -60,8 +63,7 @@ export async function readMetsPackage({ bytes }: ReadInput, options: ReadOptions
     );
   const planned = checkReferences(planPages(structure, unit, descriptor.mets), files, linked);
 
-  const contentOf = (page: Readable, signal: AbortSignal) =>
-    fileBytes(page.source.reference, files, linked, page, signal);
+  const contentOf = (page: Readable, signal: AbortSignal) => fileBytes(files, linked, page, signal);
   const warnings: Warning[] = [];
   const sources: MixedPage[] = [];
   for (const [index, page] of planned.entries()) {
@@ -111,8 +113,8 @@ function checkReferences(
     throw invalid(
       `${without.length} page(s) list neither an image nor a transcription: ${named(without)}. Check the fileSec and the fptr of these pages.`,
     );
-  const readable = planned as Readable[];
-  const outside = readable.flatMap(({ source: { file, reference } }) => {
+  const sourced = planned as (PlannedPage & { source: NonNullable<PlannedPage["source"]> })[];
+  const outside = sourced.flatMap(({ source: { file, reference } }) => {
     if (reference.kind === "outside") return [`${file.href ?? file.id} (${reference.why})`];
     if (reference.kind === "remote" && !linked.mets.remoteFiles)
       return [`${reference.url} (a URL: fetched only with METS_REMOTE_FILES=on)`];
@@ -124,6 +126,7 @@ function checkReferences(
       `The METS points to ${outside.length} file(s) outside its package: ${named(outside)}. Put the files in the package, with paths relative to the METS file.`,
       { details: { files: outside } },
     );
+  const readable = sourced as Readable[];
   const missing = readable.flatMap(({ source: { reference } }) =>
     reference.kind === "package" && !files.has(reference.path) ? [reference.path] : [],
   );
@@ -137,18 +140,15 @@ function checkReferences(
 }
 
 async function fileBytes(
-  reference: FileReference,
   files: Map<string, Buffer>,
   linked: LinkedReading,
-  page: Readable,
+  { source: { kind, file, reference } }: Readable,
   signal: AbortSignal,
 ): Promise<Uint8Array> {
   if (reference.kind === "package") return files.get(reference.path) as Buffer;
-  if (reference.kind === "outside")
-    throw new Error("a reference outside the package is refused before reading");
-  const transcription = page.source.kind === "transcription";
+  const transcription = kind === "transcription";
   const fetched = await linked.fetcher.fetch(reference.url, {
-    what: `the ${transcription ? "transcription" : "image"} ${page.source.file.id} of the METS`,
+    what: `the ${transcription ? "transcription" : "image"} ${file.id} of the METS`,
     accept: transcription ? TRANSCRIPTION_TYPES : IMAGE_TYPES,
     signal,
   });
@@ -183,10 +183,8 @@ function transcriptionPage(bytes: Uint8Array, page: Readable, number: number, wa
   }
 }
 
-function fileName({ source: { file, reference } }: Readable): string {
-  if (reference.kind === "package") return reference.path;
-  if (reference.kind === "remote") return reference.url;
-  return file.href ?? file.id;
+function fileName({ source: { reference } }: Readable): string {
+  return reference.kind === "package" ? reference.path : reference.url;
 }
 
 function pageName(page: PlannedPage, number: number): string {
