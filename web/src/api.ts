@@ -44,19 +44,25 @@ const EXPORT_LABELS: Record<"json" | ExportFormat, MessageKey> = {
   tei: "export.tei",
   alto: "export.alto",
   page: "export.page",
+  iiif: "export.iiif",
 };
 
 /** The exports that write into the file a document was read from, by how its pages were read. */
 const TAGGED_EXPORTS: Partial<Record<XmlReading, ExportFormat>> = { alto: "alto", "page-xml": "page" };
 
-/** The exports a document offers, with their labels: the tagged file only of a document read from one. */
+/**
+ * The exports a document offers, with their labels: the tagged file only of a document read from one,
+ * the IIIF annotations only of a document read from a IIIF manifest (its pages are canvases).
+ */
 export function exportsOf(pages: readonly OutputPage[]): [format: string, label: string][] {
   const reading = pages[0]?.reading?.method;
   const tagged = reading ? TAGGED_EXPORTS[reading as XmlReading] : undefined;
+  const fromManifest = pages.some((page) => page.canvas !== undefined);
   return Object.entries(EXPORT_LABELS)
     .filter(
       ([format]) => !Object.values(TAGGED_EXPORTS).includes(format as ExportFormat) || format === tagged,
     )
+    .filter(([format]) => format !== "iiif" || fromManifest)
     .map(([format, key]) => [format, t(key)]);
 }
 

@@ -145,6 +145,7 @@ export const de: Messages = {
   "export.tei": "TEI",
   "export.alto": "ALTO mit Entitäten",
   "export.page": "PAGE mit Entitäten",
+  "export.iiif": "IIIF-Annotationen",
 
   "pager.label": "Seiten",
   "pager.previous": "Vorige Seite",

@@ -146,6 +146,7 @@ export const en = {
   "export.tei": "TEI",
   "export.alto": "ALTO with entities",
   "export.page": "PAGE with entities",
+  "export.iiif": "IIIF annotations",
 
   "pager.label": "Pages",
   "pager.previous": "Previous page",

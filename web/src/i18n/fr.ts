@@ -145,6 +145,7 @@ export const fr: Messages = {
   "export.tei": "TEI",
   "export.alto": "ALTO avec les entités",
   "export.page": "PAGE avec les entités",
+  "export.iiif": "Annotations IIIF",
 
   "pager.label": "Pages",
   "pager.previous": "Page précédente",
