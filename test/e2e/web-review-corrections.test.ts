@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)("corrections in the review page in chromium", () =
     await page.locator("h1").click();
     await page.keyboard.press("n");
     const josephine = mentionByText(first, "Joséphine Bérard")[0];
-    expect(await focusedId(page)).toBe(josephine?.id);
+    await expect.poll(() => focusedId(page)).toBe(josephine?.id);
     await page.keyboard.press("a");
     await expect.poll(async () => (await record()).revision).toBe(1);
 

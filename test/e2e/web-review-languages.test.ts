@@ -70,8 +70,10 @@ describe.skipIf(!hasChromium)("the review page in a French browser", () => {
     expect(await page.locator("html").getAttribute("lang")).toBe("de");
     await page.locator("table.documents").getByRole("link", { name: "lettre.txt öffnen" }).click();
     await page.getByRole("heading", { name: "Durchsicht" }).waitFor();
+    // The page's text (fetched after the view is drawn) is there to move through.
+    await page.locator("[data-id]").first().waitFor();
     await page.keyboard.press("n");
-    expect(await focusedId(page)).toBeTruthy();
+    await expect.poll(() => focusedId(page)).toBeTruthy();
     expect(await accessibilityViolations(page)).toEqual([]);
   }, 120_000);
 });

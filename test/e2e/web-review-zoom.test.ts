@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium)("deep zoom on a scanned page in chromium", () => {
       (m) => m.id === (marks[marks.findIndex((m) => m.id === title?.id) + 1]?.id ?? ""),
     );
     expect(next?.bbox).toBeDefined();
-    expect(await focusedId(page)).toBe(next?.id);
+    await expect.poll(() => focusedId(page)).toBe(next?.id);
     await viewerSettled(page, next?.id ?? "");
     await expectOutlinesOnBoxes(page, { ...next, id: next?.id ?? "" }, size);
     // The outlines hide nothing: no fill over the glyphs.
@@ -97,6 +97,6 @@ describe.skipIf(!hasChromium)("deep zoom on a scanned page in chromium", () => {
     await viewerSettled(page, other?.id ?? "");
     await expectOutlinesOnBoxes(page, { ...other, id: other?.id ?? "" }, size);
     await page.locator(`.outline[data-id="${other?.id}"]`).click();
-    expect(await focusedId(page)).toBe(other?.id);
+    await expect.poll(() => focusedId(page)).toBe(other?.id);
   }, 180_000);
 });

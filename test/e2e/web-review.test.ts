@@ -76,12 +76,12 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
     );
 
     await page.keyboard.press("n");
-    expect(await focusedId(page)).toBe(marks[0]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[0]?.id);
     await page.keyboard.press("n");
     await page.keyboard.press("n");
-    expect(await focusedId(page)).toBe(marks[2]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[2]?.id);
     await page.keyboard.press("p");
-    expect(await focusedId(page)).toBe(marks[1]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[1]?.id);
     await expect(page.locator(".reading [role=status]").textContent()).resolves.toBe(
       "Mention 2 of 7 on this page: place, exact match: Nîmes",
     );
@@ -91,18 +91,18 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
     // With places filtered out, the next key skips them, the nested one included.
     await page.getByRole("checkbox", { name: /^place/ }).uncheck();
     await page.keyboard.press("n");
-    expect(await focusedId(page)).toBe(marks[2]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[2]?.id);
     await page.keyboard.press("n");
-    expect(await focusedId(page)).toBe(marks[3]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[3]?.id);
     await page.keyboard.press("n");
-    expect(await focusedId(page)).toBe(marks[5]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[5]?.id);
     await page.getByRole("checkbox", { name: /^place/ }).check();
     await page.keyboard.press("n");
-    expect(await focusedId(page)).toBe(marks[6]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[6]?.id);
 
     // A mention's link in the entity list leads to its place in the text.
     await page.getByRole("link", { name: /^Jean-Baptiste Bérard \(page 1, line 1/ }).click();
-    expect(await focusedId(page)).toBe(marks[2]?.id);
+    await expect.poll(() => focusedId(page)).toBe(marks[2]?.id);
 
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, "screenshot-document.png") });
@@ -189,7 +189,9 @@ describe.skipIf(!hasChromium)("the document view in chromium", () => {
     await page.keyboard.press("n");
     await page.keyboard.press("n");
     await page.locator("mark.mention", { hasText: "Jean-Baptiste Bérard" }).waitFor();
-    expect(await focusedId(page)).toBe(result.entities.find((m) => m.text === "Jean-Baptiste Bérard")?.id);
+    await expect
+      .poll(() => focusedId(page))
+      .toBe(result.entities.find((m) => m.text === "Jean-Baptiste Bérard")?.id);
     expect(await page.getByLabel("Page", { exact: true }).inputValue()).toBe("3");
     expectHighlightsGrounded(result, await highlights(page));
     expect(fetched.some((p) => p.includes("/pages/2?"))).toBe(false);
