@@ -21,13 +21,10 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../src/config.js";
 import { composePage } from "../src/pipeline/ingest/compose-page.js";
 import { ingest } from "../src/pipeline/ingest/index.js";
 import { importHocr } from "../src/pipeline/ingest/xml/hocr.js";
 import { createOcrEngine } from "../src/pipeline/ocr/create-engine.js";
-import { readingSettings } from "../src/pipeline/ocr/index.js";
-import { createOcrReader } from "../src/pipeline/ocr/reader.js";
 import {
   characterErrorRate,
   KANT_IMAGE,
@@ -36,7 +33,7 @@ import {
   kantGroundTruth,
   NATIVE_MODELS,
 } from "../test/support/ocr.js";
-import { accuracyTable, orientationTable, type ScannedPage } from "./support/ocr-quality.js";
+import { accuracyTable, orientationTable, readerOf, type ScannedPage } from "./support/ocr-quality.js";
 
 /** `-osd`: with OCR_ORIENTATION=auto; the others with it off. */
 type Runner = "bare" | "native" | "tesseractjs" | "native-osd" | "tesseractjs-osd";
@@ -195,18 +192,12 @@ function bareReader(model: string): () => Promise<string> {
 async function pipelineReader(runner: Exclude<Runner, "bare">, model: string, parallel: number) {
   const engine = runner.startsWith("native") ? "native" : "tesseractjs";
   const config = { ocrEngine: engine, dataDir: "./data", ocrParallelPages: parallel } as const;
-  const ocr = createOcrReader({
-    engine: () => createOcrEngine(config, silent),
-    parallelPages: parallel,
-    pageTimeoutMs: 300_000,
-    maxPixels: 120_000_000,
-    pagePixels: 25_000_000,
-    documentPixels: 5_000_000_000,
-    documentSeconds: 1800,
-    renderDpi: 300,
-    defaultModels: [model],
-    ...readingSettings(loadConfig({ OCR_ORIENTATION: runner.endsWith("-osd") ? "auto" : "off" })),
-  });
+  const ocr = readerOf(
+    () => createOcrEngine(config, silent),
+    { OCR_ORIENTATION: runner.endsWith("-osd") ? "auto" : "off" },
+    model,
+    parallel,
+  );
   const page = readFileSync(KANT_IMAGE);
   return async () => (await ingest(page, { maxPages: 1, ocr, hints: { models: [model] } })).text;
 }

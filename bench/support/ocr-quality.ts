@@ -43,10 +43,16 @@ function engineOf(kind: EngineKind, dataDir: string): () => Promise<OcrEngine> {
   return () => createOcrEngine({ ocrEngine: kind, dataDir, ocrParallelPages: 1 }, silent);
 }
 
-function readerOf(engine: () => Promise<OcrEngine>, env: NodeJS.ProcessEnv, model: string) {
+/** The pipeline's OCR reader on `engine` with the reading settings of `env`, at generous limits. */
+export function readerOf(
+  engine: () => Promise<OcrEngine>,
+  env: NodeJS.ProcessEnv,
+  model: string,
+  parallelPages = 1,
+) {
   return createOcrReader({
     engine,
-    parallelPages: 1,
+    parallelPages,
     pageTimeoutMs: 300_000,
     maxPixels: 120_000_000,
     pagePixels: 25_000_000,
