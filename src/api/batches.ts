@@ -7,7 +7,7 @@
  */
 import { rm } from "node:fs/promises";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Static } from "typebox";
 import { jobOwner } from "../auth/authenticator.js";
 import { admitWork } from "../auth/quotas.js";
@@ -25,6 +25,7 @@ import {
   UploadQuery,
 } from "../schemas/requests.js";
 import type { Services } from "../services.js";
+import type { JobRecord } from "../store/port.js";
 import { ARCHIVE_TYPES, receiveArchive } from "./archive-upload.js";
 import { chosenRepresentation, negotiate, RESULT_REPRESENTATIONS } from "./export-format.js";
 import { findJob, jobSpec, jobView } from "./job-view.js";
@@ -38,6 +39,12 @@ const SKIPPED_SHOWN = 100;
 export async function batchRoutes(fastify: FastifyInstance, services: Services): Promise<void> {
   const { store, config } = services;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  /** 202 with the new batch and where to follow it. */
+  const accepted = async (reply: FastifyReply, job: JobRecord) =>
+    reply
+      .code(202)
+      .header("location", `/v1/batches/${job.id}`)
+      .send(await jobView(services, job));
 
   // Its own scope: an archive body is handed over as a stream, not read into a buffer as elsewhere.
   await app.register(async (scope) => {
@@ -92,10 +99,7 @@ export async function batchRoutes(fastify: FastifyInstance, services: Services):
             owner: jobOwner(principal),
             requestId: request.id,
           });
-          return reply
-            .code(202)
-            .header("location", `/v1/batches/${job.id}`)
-            .send(await jobView(services, job));
+          return accepted(reply, job);
         }
         const { file, options, filename } = await receiveArchive(request, config);
         let spec: ReturnType<typeof jobSpec>;
@@ -112,10 +116,7 @@ export async function batchRoutes(fastify: FastifyInstance, services: Services):
           owner: jobOwner(principal),
           requestId: request.id,
         });
-        return reply
-          .code(202)
-          .header("location", `/v1/batches/${job.id}`)
-          .send(await jobView(services, job));
+        return accepted(reply, job);
       },
     );
   });
