@@ -240,6 +240,14 @@ export const SETTINGS = {
     description:
       "Port on HOST where `palimpsest worker`, which serves no API, answers GET /metrics (as the API does: an admin key, or open mode). Unset: a worker serves no metrics.",
   },
+  tracing: {
+    env: "TRACING",
+    affectsResults: false,
+    default: "off" as const,
+    parse: oneOf("off", "otlp"),
+    description:
+      "otlp: the API and workers send OpenTelemetry traces (a span per document, stage, chunk and model call) over OTLP/HTTP to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318), as service OTEL_SERVICE_NAME (default palimpsest); off: nothing is recorded.",
+  },
   endpointUrls: {
     env: "BLOOM_ENDPOINT_URL",
     affectsResults: false,

@@ -8,15 +8,19 @@ import { buildApp } from "./app.js";
 import type { Config } from "./config.js";
 import { modelServerName } from "./endpoint/where.js";
 import { createLogger } from "./logger.js";
+import { startTracing } from "./observability/tracing.js";
 import { createServices, warmUpModel } from "./services.js";
 
 export async function startServer(config: Config, options: { processDocuments: boolean }): Promise<void> {
   const logger = createLogger(config.logLevel);
+  const tracing = await startTracing(config);
   const services = await createServices(config, logger);
   const app = await buildApp(services);
   const close = async (signal: string) => {
     logger.info({ signal }, "shutting down");
     await app.close();
+    // The spans of the last documents, still buffered, before the process goes.
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once("SIGTERM", () => void close("SIGTERM"));

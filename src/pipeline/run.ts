@@ -4,11 +4,13 @@
  * Every dependency comes in through `PipelineDeps`, so server, CLI and tests run the same code.
  */
 import { setMaxListeners } from "node:events";
+import type { Span } from "@opentelemetry/api";
 import type { Config } from "../config.js";
 import type { LlmEndpoint } from "../endpoint/port.js";
 import { PalimpsestError } from "../errors.js";
 import type { Log } from "../logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import { inSpan, requestAttributes } from "../observability/tracing.js";
 import type { Profile } from "../profiles/profile.js";
 import { chunkText } from "./chunk/chunk.js";
 import { refuseOversized } from "./chunk/estimate.js";
@@ -26,6 +28,7 @@ import { normalization } from "./normalize/index.js";
 import type { OcrReader } from "./ocr/reader.js";
 import { toExtraction } from "./output.js";
 import { mapInPieces, Turns } from "./turns.js";
+import type { SourceDocument } from "./types.js";
 
 export interface PipelineDeps {
   config: Pick<
@@ -87,27 +90,37 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
   // Every chunk's model call waiting for its turn listens to the document's signal: a long document
   // has hundreds at once, which is not the leak Node warns about past 10.
   setMaxListeners(0, signal);
-  try {
-    const extraction = await runStages(input, deps, signal);
-    const { pages } = extraction.document;
-    deps.metrics?.document("done", { pages: pages.length, chunks: extraction.stats.chunks });
-    return extraction;
-  } catch (error) {
-    deps.metrics?.document(input.signal?.aborted ? "cancelled" : "failed");
-    if (!timeout.aborted || input.signal?.aborted) throw error;
-    throw new PalimpsestError(
-      "DOCUMENT_TIMEOUT",
-      `The document took longer than ${deps.config.documentTimeoutMs} ms (DOCUMENT_TIMEOUT_MS). Split it, raise the limit, or check that the model server is not overloaded.`,
-      { cause: error },
-    );
-  }
+  const attributes = { ...requestAttributes(input.requestId), "palimpsest.profile": input.profile.name };
+  return inSpan("document", attributes, async (span) => {
+    try {
+      const extraction = await runStages(input, deps, signal);
+      const { pages } = extraction.document;
+      deps.metrics?.document("done", { pages: pages.length, chunks: extraction.stats.chunks });
+      span.setAttributes({
+        "palimpsest.document.id": extraction.document.id,
+        "palimpsest.document.pages": pages.length,
+        "palimpsest.document.chunks": extraction.stats.chunks,
+        "palimpsest.document.mentions": extraction.entities.length,
+        "palimpsest.document.rejected": extraction.rejected.length,
+      });
+      return extraction;
+    } catch (error) {
+      deps.metrics?.document(input.signal?.aborted ? "cancelled" : "failed");
+      if (!timeout.aborted || input.signal?.aborted) throw error;
+      throw new PalimpsestError(
+        "DOCUMENT_TIMEOUT",
+        `The document took longer than ${deps.config.documentTimeoutMs} ms (DOCUMENT_TIMEOUT_MS). Split it, raise the limit, or check that the model server is not overloaded.`,
+        { cause: error },
+      );
+    }
+  });
 }
 
 async function runStages(input: PipelineInput, deps: PipelineDeps, signal: AbortSignal): Promise<Extraction> {
   const { config, endpoint, logger } = deps;
   const clock = stageClock();
 
-  const read = async () =>
+  const readDocument = async () =>
     ingest(typeof input.bytes === "function" ? await input.bytes() : input.bytes, {
       maxPages: config.maxPages,
       filename: input.filename,
@@ -117,19 +130,25 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
       linked: linkedReading(config),
       signal,
     });
-  const document = await (deps.parsing ? deps.parsing.run(read, signal) : read());
+  const document = await inSpan("ingest", {}, async (span) => {
+    const read = await (deps.parsing ? deps.parsing.run(readDocument, signal) : readDocument());
+    describeIngest(span, read);
+    return read;
+  });
   clock.lap("ingest");
 
   const info = await endpoint.info();
   const turns = new Turns(signal);
-  await refuseOversized(document.text, {
-    maxChunks: config.maxChunks,
-    inputTokens: info.maxInputTokens,
-    counter: endpoint,
-    turns,
+  const { normalized, language } = await inSpan("normalize", {}, async () => {
+    await refuseOversized(document.text, {
+      maxChunks: config.maxChunks,
+      inputTokens: info.maxInputTokens,
+      counter: endpoint,
+      turns,
+    });
+    const normalized = await turns.finish(normalization(document.text));
+    return { normalized, language: input.language ?? detectLanguage(normalized.text) };
   });
-  const normalized = await turns.finish(normalization(document.text));
-  const language = input.language ?? detectLanguage(normalized.text);
   clock.lap("normalize");
 
   const overhead = await endpoint.countTokens(buildPrompt(input.profile, "", { language }));
@@ -142,13 +161,17 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
       `The prompt of profile "${input.profile.name}" takes ${overhead} tokens, leaving too little of the server's ${info.maxTotalTokens}-token window for the document. Shorten its examples and descriptions, or serve the model with a larger --max-total-tokens.`,
     );
   }
-  const chunks = await chunkText(normalized.text, {
-    budgetTokens,
-    overlap: config.chunkOverlap,
-    maxChunks: config.maxChunks,
-    language,
-    counter: endpoint,
-    turns,
+  const chunks = await inSpan("chunk", { "palimpsest.chunk.budget_tokens": budgetTokens }, async (span) => {
+    const chunks = await chunkText(normalized.text, {
+      budgetTokens,
+      overlap: config.chunkOverlap,
+      maxChunks: config.maxChunks,
+      language,
+      counter: endpoint,
+      turns,
+    });
+    span.setAttribute("palimpsest.document.chunks", chunks.length);
+    return chunks;
   });
   clock.lap("chunk");
   logger.debug(
@@ -171,29 +194,44 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
     stats,
     nextChunkIndex: () => nextChunkIndex++,
   };
-  const answers = (await Promise.all(chunks.map((chunk) => extractChunk(chunk, context)))).flat();
+  const answers = await inSpan("extract", {}, async () =>
+    (
+      await Promise.all(
+        chunks.map((chunk) =>
+          // Split halves of a chunk too long for the server stay under the chunk's span.
+          inSpan("extract.chunk", { "palimpsest.chunk.index": chunk.index }, () =>
+            extractChunk(chunk, context),
+          ),
+        ),
+      )
+    ).flat(),
+  );
   clock.lap("extract");
 
   const policy = resolvePolicy(servicePolicy(config), input.profile.alignment, input.alignment);
-  const whole = new DocumentText(document.text);
-  await turns.finish(whole.prepare());
-  // Chunk by chunk, taking turns: a long document's grounding would otherwise hold the event loop.
-  const grounded = await turns.finish(
-    mapInPieces(answers, (answer) =>
-      groundChunkItems({
-        source: document.text,
-        normalized,
-        chunk: answer.chunk,
-        items: answer.items,
-        verbatimPaths: input.profile.verbatimPaths,
-        exampleMentions: input.profile.exampleMentions,
-        policy,
-        derived: input.profile.derived,
-        document: whole,
-      }),
-    ),
+  const grounded = await inSpan("ground", {}, async () => {
+    const whole = new DocumentText(document.text);
+    await turns.finish(whole.prepare());
+    // Chunk by chunk, taking turns: a long document's grounding would otherwise hold the event loop.
+    return turns.finish(
+      mapInPieces(answers, (answer) =>
+        groundChunkItems({
+          source: document.text,
+          normalized,
+          chunk: answer.chunk,
+          items: answer.items,
+          verbatimPaths: input.profile.verbatimPaths,
+          exampleMentions: input.profile.exampleMentions,
+          policy,
+          derived: input.profile.derived,
+          document: whole,
+        }),
+      ),
+    );
+  });
+  const mentions = await inSpan("merge", {}, async () =>
+    mergeGroundedItems(grounded.flatMap((g) => g.grounded)),
   );
-  const mentions = mergeGroundedItems(grounded.flatMap((g) => g.grounded));
   clock.lap("ground");
 
   return toExtraction({
@@ -208,6 +246,27 @@ async function runStages(input: PipelineInput, deps: PipelineDeps, signal: Abort
     rejected: [...answers.flatMap((a) => a.rejected), ...grounded.flatMap((g) => g.rejected)],
     stats: { ...stats, chunks: chunks.length, timings: clock.timings() },
   });
+}
+
+/** What was read, for the ingest span: its id, size and pages, each page read by OCR as an event. */
+function describeIngest(span: Span, document: SourceDocument): void {
+  span.setAttributes({
+    "palimpsest.document.id": document.id,
+    "palimpsest.document.media_type": document.mediaType,
+    "palimpsest.document.bytes": document.byteLength,
+    "palimpsest.document.pages": document.pages.length,
+  });
+  for (const page of document.pages) {
+    const reading = page.reading;
+    if (reading?.method !== "ocr") continue;
+    span.addEvent("ocr.page", {
+      "palimpsest.page.number": page.number,
+      "palimpsest.ocr.engine": reading.engine,
+      "palimpsest.ocr.model": reading.model,
+      "palimpsest.ocr.reason": reading.reason,
+      ...(reading.confidence === undefined ? {} : { "palimpsest.ocr.confidence": reading.confidence }),
+    });
+  }
 }
 
 type Stage = "ingest" | "normalize" | "chunk" | "extract" | "ground";

@@ -7,6 +7,7 @@
 import { modelServerName } from "../../endpoint/where.js";
 import { createLogger } from "../../logger.js";
 import { serveMetrics } from "../../observability/metrics-server.js";
+import { startTracing } from "../../observability/tracing.js";
 import { closeServices, createServices, warmUpModel } from "../../services.js";
 import type { Command } from "../command.js";
 import { EXIT } from "../exit-codes.js";
@@ -20,6 +21,7 @@ export const worker: Command = {
   options: {},
   async run({ config }) {
     const logger = createLogger(config.logLevel);
+    const tracing = await startTracing(config);
     const services = await createServices(config, logger);
     const { jobs } = services;
     const stopping = stopOnSignals(() => jobs.stop());
@@ -38,6 +40,7 @@ export const worker: Command = {
       stopping.dispose();
       await metrics?.close();
       await closeServices(services);
+      await tracing?.shutdown();
     }
   },
 };
