@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { type Config, ConfigError } from "../config.js";
 import type { ModelSlots } from "../endpoint/slots.js";
+import { runsEmbedded } from "../endpoint/where.js";
 import { isPalimpsestError } from "../errors.js";
 import type { Log } from "../logger.js";
 import type { BlobStore } from "./blobs.js";
@@ -37,6 +38,8 @@ type StoreConfig = Pick<
   | "blobStore"
   | "blobChunkBytes"
   | "modelSlotLeaseMs"
+  | "endpointUrls"
+  | "serverKind"
 >;
 
 export async function openStore(config: StoreConfig, logger?: Log): Promise<Storage> {
@@ -52,7 +55,9 @@ export async function openStore(config: StoreConfig, logger?: Log): Promise<Stor
     config.blobStore === "postgres" ? new PostgresBlobStore(database, config.blobChunkBytes) : folder();
   const store = new PostgresStore(database);
   await store.watching();
-  return { store, blobs, database, slots: new PgSlots(database, config.modelSlotLeaseMs) };
+  // BLOOM embedded is each process's own model: its slots are counted in the process, never shared.
+  const slots = runsEmbedded(config) ? undefined : new PgSlots(database, config.modelSlotLeaseMs);
+  return { store, blobs, database, ...(slots ? { slots } : {}) };
 }
 
 /** A server that cannot be reached at start is a configuration to check, named as such (exit code 78). */
