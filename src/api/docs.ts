@@ -72,6 +72,10 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
           : schema,
       url,
     }),
+    transformObject: (document) =>
+      "openapiObject" in document
+        ? (draft4Bounds(document.openapiObject) as typeof document.openapiObject)
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: "/docs", transformStaticCSP: relaxStyles });
 }
@@ -146,4 +150,24 @@ function withDefaultsSaid(schema: FastifySchema): FastifySchema {
   );
   const required = query.required?.filter((name) => !defaulted.includes(name));
   return { ...schema, querystring: { ...query, properties, ...(required ? { required } : {}) } };
+}
+
+/**
+ * OpenAPI 3.0 reads schemas as JSON Schema draft 4, where `exclusiveMaximum` is a flag beside `maximum`;
+ * fastify's validator (ajv, draft 7) wants the bound itself. The document says the same bound the 3.0
+ * way, so that validators and client generators read it.
+ */
+function draft4Bounds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(draft4Bounds);
+  if (value === null || typeof value !== "object") return value;
+  const schema = Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, draft4Bounds(inner)]));
+  for (const [exclusive, bound] of [
+    ["exclusiveMaximum", "maximum"],
+    ["exclusiveMinimum", "minimum"],
+  ] as const)
+    if (typeof schema[exclusive] === "number") {
+      schema[bound] = schema[exclusive];
+      schema[exclusive] = true;
+    }
+  return schema;
 }

