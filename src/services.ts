@@ -19,6 +19,8 @@ import { loadProfiles, type ProfileRegistry } from "./profiles/registry.js";
 import type { BlobStore } from "./store/blobs.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/port.js";
+import type { PgDatabase } from "./store/postgres/database.js";
+import { PgSlots } from "./store/postgres/model-slots.js";
 
 export interface Services {
   config: Config;
@@ -44,8 +46,8 @@ export async function createServices(
 ): Promise<Services> {
   const profiles = await loadProfiles(config.profilesDir ? [config.profilesDir] : [], config);
   const metrics = new Metrics();
-  const { store, blobs, slots: sharedSlots } = await openStore(config, logger);
-  const slots = endpointDeps.slots ?? sharedSlots ?? new LocalSlots();
+  const { store, blobs, database } = await openStore(config, logger);
+  const slots = endpointDeps.slots ?? modelSlots(config, database);
   metrics.watchSlots(() => slots.held());
   const endpoint = createEndpoint(config, {
     logger,
@@ -84,4 +86,18 @@ export function warmUpModel({ config, endpoint, logger }: Services): void {
   endpoint.info().catch((error: unknown) => {
     logger.error({ err: error }, "the embedded model is not available");
   });
+}
+
+/**
+ * The budget of model calls in flight: shared by every process through the PostgreSQL store when there
+ * is one, else counted in this process, as it always is for BLOOM embedded (each process runs its own
+ * model).
+ */
+export function modelSlots(
+  config: Pick<Config, "endpointUrls" | "serverKind" | "modelSlotLeaseMs">,
+  database: PgDatabase | undefined,
+): ModelSlots {
+  return database && !runsEmbedded(config)
+    ? new PgSlots(database, config.modelSlotLeaseMs)
+    : new LocalSlots();
 }

@@ -5,8 +5,6 @@
  */
 import { join } from "node:path";
 import { type Config, ConfigError } from "../config.js";
-import type { ModelSlots } from "../endpoint/slots.js";
-import { runsEmbedded } from "../endpoint/where.js";
 import { isPalimpsestError } from "../errors.js";
 import type { Log } from "../logger.js";
 import type { BlobStore } from "./blobs.js";
@@ -14,15 +12,12 @@ import { FileBlobStore } from "./file-blobs.js";
 import type { Store } from "./port.js";
 import { PostgresBlobStore } from "./postgres/blobs.js";
 import { PgDatabase } from "./postgres/database.js";
-import { PgSlots } from "./postgres/model-slots.js";
 import { PostgresStore } from "./postgres/postgres-store.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 
 export interface Storage {
   store: Store;
   blobs: BlobStore;
-  /** The model-slot budget every process on the PostgreSQL store shares (none with SQLite: each process its own). */
-  slots?: ModelSlots;
   /** The PostgreSQL database behind the store, when STORE_URL names one (closed with the store). */
   database?: PgDatabase;
 }
@@ -37,9 +32,6 @@ type StoreConfig = Pick<
   | "storeRetryMs"
   | "blobStore"
   | "blobChunkBytes"
-  | "modelSlotLeaseMs"
-  | "endpointUrls"
-  | "serverKind"
 >;
 
 export async function openStore(config: StoreConfig, logger?: Log): Promise<Storage> {
@@ -55,9 +47,7 @@ export async function openStore(config: StoreConfig, logger?: Log): Promise<Stor
     config.blobStore === "postgres" ? new PostgresBlobStore(database, config.blobChunkBytes) : folder();
   const store = new PostgresStore(database);
   await store.watching();
-  // BLOOM embedded is each process's own model: its slots are counted in the process, never shared.
-  const slots = runsEmbedded(config) ? undefined : new PgSlots(database, config.modelSlotLeaseMs);
-  return { store, blobs, database, ...(slots ? { slots } : {}) };
+  return { store, blobs, database };
 }
 
 /** A server that cannot be reached at start is a configuration to check, named as such (exit code 78). */

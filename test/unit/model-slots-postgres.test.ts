@@ -1,17 +1,11 @@
 /** The model slots shared through PostgreSQL: one budget for every process, whatever happens to them. */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import type { SlotLease } from "../../src/endpoint/slots.js";
-import { openStore } from "../../src/store/open-store.js";
+import { LocalSlots, type SlotLease } from "../../src/endpoint/slots.js";
+import { modelSlots } from "../../src/services.js";
 import type { PgDatabase } from "../../src/store/postgres/database.js";
 import { PgSlots } from "../../src/store/postgres/model-slots.js";
-import {
-  dropTestSchemas,
-  freshSchema,
-  hasPostgres,
-  openTestDatabase,
-  POSTGRES_URL,
-} from "../support/postgres.js";
+import { dropTestSchemas, freshSchema, hasPostgres, openTestDatabase } from "../support/postgres.js";
 
 const servers = [
   { id: "http://gpu1", capacity: 2 },
@@ -86,16 +80,17 @@ describe.skipIf(!hasPostgres)("model slots in PostgreSQL", () => {
   });
 
   it("is the budget of a store on PostgreSQL, but never of BLOOM embedded (each process's own model)", async () => {
-    const env = { STORE_URL: POSTGRES_URL, STORE_SCHEMA: freshSchema(), DATA_DIR: "/nonexistent" };
-    const shared = await openStore(loadConfig({ ...env, BLOOM_ENDPOINT_URL: "http://gpu1:8080" }));
-    const embedded = await openStore(loadConfig(env));
+    const db = await openTestDatabase();
     try {
-      expect(shared.slots).toBeInstanceOf(PgSlots);
-      expect(embedded.slots).toBeUndefined();
+      const shared = modelSlots(loadConfig({ BLOOM_ENDPOINT_URL: "http://gpu1:8080" }), db);
+      expect(shared).toBeInstanceOf(PgSlots);
+      await shared.close();
+      expect(modelSlots(loadConfig({}), db)).toBeInstanceOf(LocalSlots);
+      expect(modelSlots(loadConfig({ BLOOM_ENDPOINT_URL: "http://gpu1:8080" }), undefined)).toBeInstanceOf(
+        LocalSlots,
+      );
     } finally {
-      await shared.slots?.close();
-      await shared.store.close();
-      await embedded.store.close();
+      await db.close();
     }
   });
 
